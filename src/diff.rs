@@ -1,0 +1,1 @@
+//! Per-pixel change strength, automatic threshold and mask cleanup.

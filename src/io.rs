@@ -1,0 +1,353 @@
+//! Decoding photographs with limits: JPEG, PNG, TIFF (8/16-bit, grayscale), WebP, BMP and GIF.
+//!
+//! The header is read first, so a file that claims an absurd size is refused before any pixel
+//! buffer is allocated. EXIF orientation is applied, alpha is flattened onto white, and every
+//! image becomes 8-bit RGB with a flag telling whether it is really grayscale. This module does
+//! not resample or align anything.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
+use thiserror::Error;
+
+/// Default cap on the pixel count of an input image, in megapixels.
+pub const DEFAULT_MAX_MEGAPIXELS: f64 = 250.0;
+
+/// Why an image could not be loaded. Reason first, path last.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The file does not exist.
+    #[error("file not found: {0}")]
+    NotFound(PathBuf),
+    /// The path names a directory, not a file.
+    #[error("is a directory, not an image: {0}")]
+    IsDirectory(PathBuf),
+    /// The file has no bytes.
+    #[error("file is empty: {0}")]
+    Empty(PathBuf),
+    /// The format is not one Palimpsest reads.
+    #[error("unsupported or unrecognised image format: {0}")]
+    Unsupported(PathBuf),
+    /// The header claims more pixels than the cap allows.
+    #[error("image is {width}×{height} ({mp:.1} MP), over the {max_mp} MP limit: {path}")]
+    TooLarge {
+        /// Claimed width.
+        width: u32,
+        /// Claimed height.
+        height: u32,
+        /// Claimed size in megapixels.
+        mp: f64,
+        /// The cap in megapixels.
+        max_mp: f64,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The image has a zero side.
+    #[error("image has no pixels ({width}×{height}): {path}")]
+    NoPixels {
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The data is damaged or cut short.
+    #[error("corrupt or truncated image ({reason}): {path}")]
+    Corrupt {
+        /// What the decoder said.
+        reason: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file could not be read.
+    #[error("cannot read ({source}): {path}")]
+    Io {
+        /// The I/O error.
+        source: std::io::Error,
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// Options for [`load_image`].
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Refuse images with more than this many megapixels.
+    pub max_megapixels: f64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            max_megapixels: DEFAULT_MAX_MEGAPIXELS,
+        }
+    }
+}
+
+/// A decoded photograph, upright, as 8-bit RGB.
+#[derive(Clone, Debug)]
+pub struct LoadedImage {
+    /// The pixels, EXIF orientation applied, alpha flattened onto white.
+    pub rgb: RgbImage,
+    /// True when the file is grayscale, or colour whose channels are (almost) equal.
+    pub grayscale: bool,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Short name of the encoded format ("jpeg", "png", …).
+    pub format: String,
+    /// Bits per channel of the source (8 or 16).
+    pub source_bits: u8,
+}
+
+impl LoadedImage {
+    /// Width in pixels.
+    #[must_use]
+    pub fn width(&self) -> u32 {
+        self.rgb.width()
+    }
+
+    /// Height in pixels.
+    #[must_use]
+    pub fn height(&self) -> u32 {
+        self.rgb.height()
+    }
+}
+
+/// Loads an image from a file.
+///
+/// # Errors
+/// Any [`LoadError`]: missing, empty, unsupported, over the size cap, corrupt or unreadable.
+pub fn load_image(path: &Path, options: &LoadOptions) -> Result<LoadedImage, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
+        _ => LoadError::Io {
+            source: e,
+            path: path.to_path_buf(),
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(LoadError::IsDirectory(path.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        return Err(LoadError::Empty(path.to_path_buf()));
+    }
+    let file = File::open(path).map_err(|e| LoadError::Io {
+        source: e,
+        path: path.to_path_buf(),
+    })?;
+    decode(BufReader::new(file), path, options)
+}
+
+/// Loads an image from bytes in memory; `name` is used in error messages only.
+///
+/// # Errors
+/// As [`load_image`].
+pub fn load_image_from_bytes(
+    bytes: &[u8],
+    name: &Path,
+    options: &LoadOptions,
+) -> Result<LoadedImage, LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::Empty(name.to_path_buf()));
+    }
+    decode(std::io::Cursor::new(bytes), name, options)
+}
+
+fn decode<R: std::io::BufRead + Seek>(
+    reader: R,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<LoadedImage, LoadError> {
+    let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
+        reason: one_line(&e.to_string()),
+        path: path.to_path_buf(),
+    };
+    let reader = ImageReader::new(reader)
+        .with_guessed_format()
+        .map_err(|e| LoadError::Io {
+            source: e,
+            path: path.to_path_buf(),
+        })?;
+    let Some(format) = reader.format() else {
+        return Err(LoadError::Unsupported(path.to_path_buf()));
+    };
+    let format_name = format
+        .extensions_str()
+        .first()
+        .copied()
+        .unwrap_or("image")
+        .to_string();
+    let mut decoder = reader.into_decoder().map_err(|e| classify(&e, path))?;
+    let (width, height) = decoder.dimensions();
+    check_size(width, height, path, options)?;
+    let mut limits = Limits::default();
+    // Room for the decoded buffer at 16 bits × 4 channels plus decoder scratch.
+    limits.max_alloc = Some(u64::from(width) * u64::from(height) * 8 + (64 << 20));
+    decoder.set_limits(limits).map_err(|e| classify(&e, path))?;
+    let orientation = decoder.orientation().ok();
+    let color = decoder.color_type();
+    let source_bits = if color.bytes_per_pixel() / color.channel_count() >= 2 {
+        16
+    } else {
+        8
+    };
+    let gray_source = !color.has_color();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(&e, path))?;
+    if let Some(o) = orientation {
+        image.apply_orientation(o);
+    }
+    let rgb = flatten(image);
+    if rgb.width() == 0 || rgb.height() == 0 {
+        return Err(corrupt(&"decoded to an empty image"));
+    }
+    let grayscale = gray_source || looks_gray(&rgb);
+    Ok(LoadedImage {
+        rgb,
+        grayscale,
+        path: path.to_path_buf(),
+        format: format_name,
+        source_bits,
+    })
+}
+
+fn check_size(width: u32, height: u32, path: &Path, options: &LoadOptions) -> Result<(), LoadError> {
+    if width == 0 || height == 0 {
+        return Err(LoadError::NoPixels {
+            width,
+            height,
+            path: path.to_path_buf(),
+        });
+    }
+    let mp = f64::from(width) * f64::from(height) / 1e6;
+    if mp > options.max_megapixels {
+        return Err(LoadError::TooLarge {
+            width,
+            height,
+            mp,
+            max_mp: options.max_megapixels,
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn classify(e: &image::ImageError, path: &Path) -> LoadError {
+    match e {
+        image::ImageError::Unsupported(_) => LoadError::Unsupported(path.to_path_buf()),
+        image::ImageError::Limits(l) => LoadError::Corrupt {
+            reason: format!("decoder limit reached: {l}"),
+            path: path.to_path_buf(),
+        },
+        other => LoadError::Corrupt {
+            reason: one_line(&other.to_string()),
+            path: path.to_path_buf(),
+        },
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Converts to 8-bit RGB, compositing any alpha over white (a print's paper).
+fn flatten(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut out = RgbImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = u32::from(p[3]);
+        for c in 0..3 {
+            let v = (u32::from(p[c]) * a + 255 * (255 - a) + 127) / 255;
+            o[c] = u8::try_from(v).unwrap_or(255);
+        }
+    }
+    out
+}
+
+/// True when a colour image carries no colour: channels within a few levels almost everywhere.
+/// Checked on a sparse grid, so it costs little even on a 24 MP scan.
+fn looks_gray(rgb: &RgbImage) -> bool {
+    let (w, h) = rgb.dimensions();
+    let step = ((u64::from(w) * u64::from(h) / 40_000).max(1) as f64).sqrt().ceil() as u32;
+    let (mut total, mut colourful) = (0u32, 0u32);
+    for y in (0..h).step_by(step as usize) {
+        for x in (0..w).step_by(step as usize) {
+            let p = rgb.get_pixel(x, y);
+            let spread = p.0.iter().max().unwrap_or(&0) - p.0.iter().min().unwrap_or(&0);
+            total += 1;
+            if spread > 6 {
+                colourful += 1;
+            }
+        }
+    }
+    colourful * 100 <= total
+}
+
+/// Reads at most `n` bytes from the start of a file (for sniffing and hashing helpers).
+///
+/// # Errors
+/// The I/O error of opening or reading.
+pub fn read_prefix(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(n);
+    File::open(path)?.take(n as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageFormat, Rgb};
+
+    fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn decodes_png_and_flags_gray() {
+        let img = DynamicImage::ImageLuma8(image::GrayImage::from_pixel(4, 3, image::Luma([90])));
+        let bytes = encode(&img, ImageFormat::Png);
+        let loaded = load_image_from_bytes(&bytes, Path::new("x.png"), &LoadOptions::default())
+            .unwrap();
+        assert_eq!(loaded.rgb.dimensions(), (4, 3));
+        assert!(loaded.grayscale);
+        assert_eq!(loaded.rgb.get_pixel(0, 0), &Rgb([90, 90, 90]));
+    }
+
+    #[test]
+    fn refuses_huge_before_decoding() {
+        let img = DynamicImage::ImageRgb8(RgbImage::new(300, 200));
+        let bytes = encode(&img, ImageFormat::Bmp);
+        let opts = LoadOptions {
+            max_megapixels: 0.01,
+        };
+        let err = load_image_from_bytes(&bytes, Path::new("big.bmp"), &opts).unwrap_err();
+        assert!(matches!(err, LoadError::TooLarge { .. }), "{err}");
+    }
+
+    #[test]
+    fn truncated_jpeg_is_corrupt() {
+        let mut img = RgbImage::new(64, 64);
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            *p = Rgb([(x * 4) as u8, (y * 4) as u8, 7]);
+        }
+        let bytes = encode(&DynamicImage::ImageRgb8(img), ImageFormat::Jpeg);
+        let cut = &bytes[..bytes.len() / 3];
+        let err = load_image_from_bytes(cut, Path::new("cut.jpg"), &LoadOptions::default());
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn garbage_is_unsupported() {
+        let err = load_image_from_bytes(b"hello, not an image", Path::new("t.txt"), &LoadOptions::default())
+            .unwrap_err();
+        assert!(matches!(err, LoadError::Unsupported(_)), "{err}");
+    }
+}

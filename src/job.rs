@@ -1,0 +1,83 @@
+//! Progress reporting and cancellation for long-running core work.
+//!
+//! The core knows nothing of threads or of the UI: it takes a [`Job`] and calls it between steps.
+//! The app passes a callback that forwards to its channel and a flag that a newer request sets.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A stage of the analysis, for progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Decoding the input files.
+    Loading,
+    /// Estimating the transform between the images.
+    Aligning,
+    /// Warping and tone normalisation.
+    Normalising,
+    /// Computing the change map.
+    Diffing,
+    /// Thresholding, cleanup and region extraction.
+    Regions,
+}
+
+impl Stage {
+    /// A short human label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Loading => "Loading",
+            Stage::Aligning => "Aligning",
+            Stage::Normalising => "Normalising tone",
+            Stage::Diffing => "Finding changes",
+            Stage::Regions => "Outlining regions",
+        }
+    }
+}
+
+/// The work was cancelled by the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+/// Progress callback and cancel flag for one piece of work. Both optional.
+#[derive(Clone, Copy, Default)]
+pub struct Job<'a> {
+    progress: Option<&'a (dyn Fn(Stage, f32) + Sync)>,
+    cancel: Option<&'a AtomicBool>,
+}
+
+impl<'a> Job<'a> {
+    /// A job nobody watches and nobody can cancel.
+    #[must_use]
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// A job with a progress callback (`stage`, fraction of that stage in `0..=1`) and a cancel
+    /// flag.
+    #[must_use]
+    pub fn new(
+        progress: Option<&'a (dyn Fn(Stage, f32) + Sync)>,
+        cancel: Option<&'a AtomicBool>,
+    ) -> Self {
+        Self { progress, cancel }
+    }
+
+    /// Reports progress.
+    pub fn report(&self, stage: Stage, fraction: f32) {
+        if let Some(p) = self.progress {
+            p(stage, fraction.clamp(0.0, 1.0));
+        }
+    }
+
+    /// Returns `Err(Cancelled)` once the cancel flag is set.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when the caller asked to stop.
+    pub fn check(&self) -> Result<(), Cancelled> {
+        match self.cancel {
+            Some(flag) if flag.load(Ordering::Relaxed) => Err(Cancelled),
+            _ => Ok(()),
+        }
+    }
+}

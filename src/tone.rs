@@ -1,0 +1,1 @@
+//! Photometric normalisation of the warped after image to the before image.
