@@ -1,1 +1,296 @@
-//! Per-pixel change strength, automatic threshold and mask cleanup.
+//! Per-pixel change strength, the automatic threshold, and mask cleanup.
+//!
+//! Strength combines three signals measured on tone-normalised, blurred images (the blur scale
+//! follows the image size, so grain and halftone dots average out): the intensity difference,
+//! taken as the smallest difference over a one-pixel neighbourhood so that a residual sub-pixel
+//! misalignment along edges does not count; the difference of local texture energy (a figure's
+//! folds and faces against smooth retouched background); and, when both images are in colour,
+//! the opponent-colour difference. Each is divided by its noise floor, estimated robustly from
+//! the image itself (most of a picture is unchanged), with an absolute floor so that a clean,
+//! unchanged pair stays quiet. A strength of 1 is the default threshold.
+//!
+//! This module does not outline regions; [`crate::regions`] does.
+
+use image::{GrayImage, Luma};
+use imageproc::distance_transform::Norm;
+use rayon::prelude::*;
+
+use crate::imgops::{gaussian_blur, quantile};
+use crate::pipeline::GrayF;
+
+/// Smallest intensity difference (0..=1 scale) that can count as change at default
+/// sensitivity: about ten grey levels. Below this, no print process or eye sees an edit.
+pub const MIN_CONTRAST: f32 = 0.04;
+
+/// Inputs of [`change_strength`] at working resolution.
+pub struct ChangeInputs<'a> {
+    /// Before luminance.
+    pub before: &'a GrayF,
+    /// Warped, tone-normalised after luminance (NaN = no data).
+    pub after: &'a GrayF,
+    /// Opponent colour planes of both, when both images are in colour.
+    pub colour: Option<[(&'a GrayF, &'a GrayF); 2]>,
+    /// Blur scale in working pixels.
+    pub sigma: f32,
+}
+
+/// Fills NaN (no data) pixels of `after` with `before`'s values so blurs do not bleed.
+fn fill_nan(after: &GrayF, before: &GrayF) -> GrayF {
+    let mut out = after.clone();
+    out.par_iter_mut()
+        .zip(before.as_raw().par_iter())
+        .for_each(|(a, b)| {
+            if !a.is_finite() {
+                *a = *b;
+            }
+        });
+    out
+}
+
+/// `max(min_δ |b(x) − a(x+δ)|, min_δ |b(x+δ) − a(x)|)` over the 3×3 neighbourhood.
+fn shift_tolerant_difference(b: &GrayF, a: &GrayF) -> GrayF {
+    let (w, h) = b.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let (bs, as_) = (b.as_raw(), a.as_raw());
+    let mut out = GrayF::new(w, h);
+    out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (x, o) in row.iter_mut().enumerate() {
+            let i = y * wu + x;
+            let (mut m1, mut m2) = (f32::INFINITY, f32::INFINITY);
+            for dy in -1i32..=1 {
+                let yy = (y as i32 + dy).clamp(0, hu as i32 - 1) as usize;
+                for dx in -1i32..=1 {
+                    let xx = (x as i32 + dx).clamp(0, wu as i32 - 1) as usize;
+                    let j = yy * wu + xx;
+                    m1 = m1.min((bs[i] - as_[j]).abs());
+                    m2 = m2.min((bs[j] - as_[i]).abs());
+                }
+            }
+            *o = m1.max(m2);
+        }
+    });
+    out
+}
+
+/// Local standard deviation over a Gaussian window of scale `sigma`.
+fn local_std(img: &GrayF, sigma: f32) -> GrayF {
+    let mean = gaussian_blur(img, sigma);
+    let mut sq = img.clone();
+    sq.par_iter_mut().for_each(|v| *v *= *v);
+    let mean_sq = gaussian_blur(&sq, sigma);
+    let mut out = mean_sq;
+    out.par_iter_mut()
+        .zip(mean.as_raw().par_iter())
+        .for_each(|(s, m)| *s = (*s - m * m).max(0.0).sqrt());
+    out
+}
+
+/// Robust noise scale of a non-negative difference map over valid pixels: the median divided
+/// by 0.6745 (the median of a half-normal distribution in units of its σ).
+fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
+    let mut v: Vec<f32> = d
+        .as_raw()
+        .iter()
+        .zip(valid.as_raw())
+        .step_by(3)
+        .filter(|(_, m)| **m > 0)
+        .map(|(x, _)| *x)
+        .collect();
+    quantile(&mut v, 0.5) / 0.6745
+}
+
+/// Computes the change strength (1.0 = default threshold) at working resolution. Pixels where
+/// `valid` is 0 get strength 0.
+#[must_use]
+pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
+    let sigma = inputs.sigma;
+    let after = fill_nan(inputs.after, inputs.before);
+    let (b, a) = rayon::join(
+        || gaussian_blur(inputs.before, sigma),
+        || gaussian_blur(&after, sigma),
+    );
+    let d_int = shift_tolerant_difference(&b, &a);
+    // Texture energy at a finer scale than the intensity blur, so folds and faces count.
+    let fine = (sigma * 0.5).max(0.7);
+    let (tb, ta) = rayon::join(
+        || local_std(&gaussian_blur(inputs.before, fine), 2.0 * sigma),
+        || local_std(&gaussian_blur(&after, fine), 2.0 * sigma),
+    );
+    let mut d_tex = tb;
+    d_tex
+        .par_iter_mut()
+        .zip(ta.as_raw().par_iter())
+        .for_each(|(x, y)| *x = (*x - y).abs());
+    let d_col = inputs.colour.map(|[(rb, ra), (yb, ya)]| {
+        let (rb, ra, yb, ya) = (
+            gaussian_blur(rb, sigma),
+            gaussian_blur(&fill_nan(ra, rb), sigma),
+            gaussian_blur(yb, sigma),
+            gaussian_blur(&fill_nan(ya, yb), sigma),
+        );
+        let mut d = shift_tolerant_difference(&rb, &ra);
+        let d2 = shift_tolerant_difference(&yb, &ya);
+        d.par_iter_mut()
+            .zip(d2.as_raw().par_iter())
+            .for_each(|(x, y)| *x = x.hypot(*y));
+        d
+    });
+    // Thresholds: four robust noise scales, and never below the absolute floors.
+    let t_int = (4.0 * noise_scale(&d_int, valid)).max(MIN_CONTRAST);
+    let t_tex = (4.0 * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
+    let t_col = d_col
+        .as_ref()
+        .map(|d| (4.0 * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
+    let mut out = d_int;
+    out.par_iter_mut()
+        .zip(d_tex.as_raw().par_iter())
+        .zip(valid.as_raw().par_iter())
+        .enumerate()
+        .for_each(|(i, ((s, t), v))| {
+            if *v == 0 {
+                *s = 0.0;
+                return;
+            }
+            let mut z = (*s / t_int).max(*t / t_tex);
+            if let (Some(d), Some(tc)) = (&d_col, t_col) {
+                z = z.max(d.as_raw()[i] / tc);
+            }
+            *s = z;
+        });
+    out
+}
+
+/// Hysteresis: pixels at or above `low` that are connected to a pixel at or above `high`.
+#[must_use]
+pub fn hysteresis(strength: &GrayF, low: f32, high: f32) -> GrayImage {
+    let (w, h) = strength.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let s = strength.as_raw();
+    let mut out = GrayImage::new(w, h);
+    let o = out.as_mut();
+    let mut stack: Vec<usize> = (0..s.len()).filter(|&i| s[i] >= high).collect();
+    for &i in &stack {
+        o[i] = 255;
+    }
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % wu, i / wu);
+        for dy in -1i32..=1 {
+            for dx in -1i32..=1 {
+                let (xx, yy) = (x as i32 + dx, y as i32 + dy);
+                if xx < 0 || yy < 0 || xx >= wu as i32 || yy >= hu as i32 {
+                    continue;
+                }
+                let j = yy as usize * wu + xx as usize;
+                if o[j] == 0 && s[j] >= low {
+                    o[j] = 255;
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Fills holes: background pixels not connected to the image border become foreground.
+#[must_use]
+pub fn fill_holes(mask: &GrayImage) -> GrayImage {
+    let (w, h) = mask.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let m = mask.as_raw();
+    let mut outside = vec![false; m.len()];
+    let mut stack = Vec::new();
+    for x in 0..wu {
+        stack.push(x);
+        stack.push((hu - 1) * wu + x);
+    }
+    for y in 0..hu {
+        stack.push(y * wu);
+        stack.push(y * wu + wu - 1);
+    }
+    while let Some(i) = stack.pop() {
+        if outside[i] || m[i] > 0 {
+            continue;
+        }
+        outside[i] = true;
+        let (x, y) = (i % wu, i / wu);
+        if x > 0 {
+            stack.push(i - 1);
+        }
+        if x + 1 < wu {
+            stack.push(i + 1);
+        }
+        if y > 0 {
+            stack.push(i - wu);
+        }
+        if y + 1 < hu {
+            stack.push(i + wu);
+        }
+    }
+    GrayImage::from_fn(w, h, |x, y| {
+        let i = y as usize * wu + x as usize;
+        Luma([if m[i] > 0 || !outside[i] { 255 } else { 0 }])
+    })
+}
+
+/// Binary dilation by a disc of `radius` pixels (exact, via the distance transform).
+#[must_use]
+pub fn dilate(mask: &GrayImage, radius: u32) -> GrayImage {
+    if radius == 0 {
+        return mask.clone();
+    }
+    imageproc::morphology::dilate(mask, Norm::L2, radius.min(255) as u8)
+}
+
+/// Binary erosion by a disc of `radius` pixels.
+#[must_use]
+pub fn erode(mask: &GrayImage, radius: u32) -> GrayImage {
+    if radius == 0 {
+        return mask.clone();
+    }
+    imageproc::morphology::erode(mask, Norm::L2, radius.min(255) as u8)
+}
+
+/// Cleanup parameters, in working pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct Cleanup {
+    /// Opening radius: removes specks and thin slivers.
+    pub open_radius: u32,
+    /// Closing radius: bridges small gaps inside a region.
+    pub close_radius: u32,
+}
+
+/// Opening, closing and hole filling.
+#[must_use]
+pub fn clean_mask(mask: &GrayImage, c: Cleanup) -> GrayImage {
+    let opened = dilate(&erode(mask, c.open_radius), c.open_radius);
+    // Pad before closing so regions touching the border are not eaten by the erosion.
+    let closed = erode(&dilate(&opened, c.close_radius), c.close_radius);
+    fill_holes(&closed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hysteresis_keeps_only_seeded_components() {
+        let s = GrayF::from_fn(10, 1, |x, _| Luma([[0.0, 0.6, 0.6, 1.2, 0.6, 0.0, 0.6, 0.6, 0.0, 0.0][x as usize]]));
+        let m = hysteresis(&s, 0.5, 1.0);
+        let on: Vec<u8> = m.as_raw().clone();
+        assert_eq!(on, vec![0, 255, 255, 255, 255, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn holes_are_filled() {
+        let mut m = GrayImage::new(7, 7);
+        for y in 1..6 {
+            for x in 1..6 {
+                if !(x == 3 && y == 3) {
+                    m.put_pixel(x, y, Luma([255]));
+                }
+            }
+        }
+        assert_eq!(fill_holes(&m).get_pixel(3, 3)[0], 255);
+        assert_eq!(fill_holes(&m).get_pixel(0, 0)[0], 0);
+    }
+}

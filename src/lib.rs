@@ -12,6 +12,7 @@ pub mod essay;
 pub mod export;
 pub mod fonts;
 pub mod geometry;
+pub mod imgops;
 pub mod io;
 pub mod job;
 pub mod pipeline;

@@ -11,8 +11,14 @@ use image::{GrayImage, ImageBuffer, Luma, RgbImage};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use rayon::prelude::*;
+
 use crate::align::{self, AlignError, AlignOptions, Alignment};
-use crate::geometry::Model;
+use crate::diff::ChangeInputs;
+use crate::geometry::{Model, Transform};
+use crate::imgops::{downsample_box, downsample_rgb, level_from_full, luma_f32, opponent_f32};
+use crate::regions::ExtractOptions;
+use crate::tone;
 use crate::io::LoadedImage;
 use crate::job::{Cancelled, Job, Stage};
 use crate::regions::Region;
@@ -155,9 +161,21 @@ pub fn analyze(
     ignore: Option<&GrayImage>,
     job: Job<'_>,
 ) -> Result<Analysis, PipelineError> {
-    let _ = (before, after, params, ignore, job, Instant::now(), AlignOptions::default());
-    let _ = align::warp_rgb;
-    Err(PipelineError::Align(AlignError::NoFit("not yet".into())))
+    check_ignore(before, ignore)?;
+    let start = Instant::now();
+    job.report(Stage::Aligning, 0.0);
+    let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
+    job.check()?;
+    let options = AlignOptions {
+        model: params.model,
+        ..AlignOptions::default()
+    };
+    let alignment = align::align(&lb, &la, &options, job)?;
+    let align_secs = start.elapsed().as_secs_f64();
+    let mut analysis = run_from_alignment(before, after, &lb, &la, alignment, params, ignore, job)?;
+    analysis.timings.align_secs = align_secs;
+    analysis.timings.total_secs = start.elapsed().as_secs_f64();
+    Ok(analysis)
 }
 
 /// Runs the analysis with a given alignment (manual, or from a saved project).
@@ -172,8 +190,142 @@ pub fn analyze_aligned(
     ignore: Option<&GrayImage>,
     job: Job<'_>,
 ) -> Result<Analysis, PipelineError> {
-    let _ = (before, after, alignment, params, ignore, job, Stage::Aligning);
-    Err(PipelineError::Cancelled)
+    check_ignore(before, ignore)?;
+    let start = Instant::now();
+    let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
+    let mut analysis = run_from_alignment(before, after, &lb, &la, alignment, params, ignore, job)?;
+    analysis.timings.total_secs = start.elapsed().as_secs_f64();
+    Ok(analysis)
+}
+
+fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), PipelineError> {
+    if let Some(m) = ignore
+        && m.dimensions() != before.rgb.dimensions()
+    {
+        return Err(PipelineError::MaskSize {
+            got_w: m.width(),
+            got_h: m.height(),
+            want_w: before.width(),
+            want_h: before.height(),
+        });
+    }
+    Ok(())
+}
+
+/// Working-resolution factor: the before image is box-downsampled by this integer.
+#[must_use]
+pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
+    (before_size.0.max(before_size.1) / work_max_side.max(64)).max(1)
+}
+
+/// Linear scale of a transform (geometric mean of its axis scales) near the origin.
+fn linear_scale(t: &Transform) -> f64 {
+    let m = &t.matrix;
+    (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)]).abs().sqrt().max(1e-6)
+}
+
+/// Warps a full-resolution after plane into the before image's working frame, pre-averaging
+/// it so the sampling does not alias.
+fn warp_to_work(after: &GrayF, before_from_after: &Transform, k_work: u32, size: (u32, u32)) -> GrayF {
+    let after_px_per_work_px = f64::from(k_work) / linear_scale(before_from_after);
+    let k_after = (after_px_per_work_px.floor() as u32).max(1);
+    let reduced = downsample_box(after, k_after);
+    let work_from_reduced = level_from_full(k_work)
+        .then_after(before_from_after)
+        .then_after(&level_from_full(k_after).inverse().unwrap_or_default());
+    align::warp_gray(&reduced, &work_from_reduced, size.0, size.1)
+}
+
+#[expect(clippy::too_many_arguments, reason = "internal stage runner; callers are the two public entry points")]
+fn run_from_alignment(
+    before: &LoadedImage,
+    after: &LoadedImage,
+    lb: &GrayF,
+    la: &GrayF,
+    alignment: Alignment,
+    params: &Params,
+    ignore: Option<&GrayImage>,
+    job: Job<'_>,
+) -> Result<Analysis, PipelineError> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    job.report(Stage::Normalising, 0.0);
+    let before_size = before.rgb.dimensions();
+    let k = work_factor(before_size, params.work_max_side);
+    let bw = downsample_box(lb, k);
+    let size = bw.dimensions();
+    let aw = warp_to_work(la, &alignment.before_from_after, k, size);
+    let valid_raw = GrayImage::from_fn(size.0, size.1, |x, y| {
+        Luma([if aw.get_pixel(x, y)[0].is_finite() { 255 } else { 0 }])
+    });
+    let overlap = valid_raw.as_raw().iter().filter(|&&v| v > 0).count() as f64
+        / valid_raw.as_raw().len().max(1) as f64;
+    if overlap < 0.2 {
+        return Err(PipelineError::NoOverlap {
+            percent: overlap * 100.0,
+        });
+    }
+    job.check()?;
+    let aw_toned = tone::normalise(&bw, &aw);
+    let colour = if before.grayscale || after.grayscale {
+        None
+    } else {
+        let (rb, yb) = opponent_f32(&downsample_rgb(&before.rgb, k));
+        let (ra_full, ya_full) = opponent_f32(&after.rgb);
+        let ra = warp_to_work(&ra_full, &alignment.before_from_after, k, size);
+        let ya = warp_to_work(&ya_full, &alignment.before_from_after, k, size);
+        let (ra, ya) = (tone::match_global(&rb, &ra), tone::match_global(&yb, &ya));
+        Some((rb, ra, yb, ya))
+    };
+    timings.normalise_secs = t.elapsed().as_secs_f64();
+    job.report(Stage::Diffing, 0.0);
+    job.check()?;
+
+    let t = Instant::now();
+    let side = f64::from(size.0.max(size.1));
+    let sigma = ((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32;
+    // No-data borders: erode so interpolation at the edge of the after image does not count.
+    let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
+    let colour_refs = colour
+        .as_ref()
+        .map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
+    let strength = crate::diff::change_strength(
+        &ChangeInputs {
+            before: &bw,
+            after: &aw_toned,
+            colour: colour_refs,
+            sigma,
+        },
+        &valid,
+    );
+    timings.diff_secs = t.elapsed().as_secs_f64();
+    job.check()?;
+
+    let change = ChangeMap {
+        strength,
+        valid,
+        scale: f64::from(k),
+        before_size,
+        auto_threshold: 1.0,
+    };
+    let t = Instant::now();
+    job.report(Stage::Regions, 0.0);
+    let detection = detect(&change, params, ignore)?;
+    timings.regions_secs = t.elapsed().as_secs_f64();
+    job.report(Stage::Regions, 1.0);
+    Ok(Analysis {
+        alignment,
+        change,
+        detection,
+        timings,
+        params: params.clone(),
+    })
+}
+
+/// The threshold multiplier for a sensitivity in `0..=1`: ×2 at 0, ×1 at 0.5, ×0.5 at 1.
+#[must_use]
+pub fn sensitivity_factor(sensitivity: f64) -> f32 {
+    2f64.powf((0.5 - sensitivity.clamp(0.0, 1.0)) * 2.0) as f32
 }
 
 /// Thresholds and cleans a change map and extracts its regions.
@@ -185,20 +337,137 @@ pub fn detect(
     params: &Params,
     ignore: Option<&GrayImage>,
 ) -> Result<Detection, PipelineError> {
-    let _ = (change, params, ignore);
-    Err(PipelineError::Cancelled)
+    let (w, h) = change.strength.dimensions();
+    let k = change.scale.round().max(1.0) as u32;
+    let mut strength = change.strength.clone();
+    if let Some(m) = ignore {
+        if m.dimensions() != change.before_size {
+            return Err(PipelineError::MaskSize {
+                got_w: m.width(),
+                got_h: m.height(),
+                want_w: change.before_size.0,
+                want_h: change.before_size.1,
+            });
+        }
+        // A working pixel is ignored when any of the before pixels it covers is.
+        for (x, y, p) in m.enumerate_pixels() {
+            if p[0] > 0 {
+                let (wx, wy) = ((x / k).min(w - 1), (y / k).min(h - 1));
+                strength.put_pixel(wx, wy, Luma([0.0]));
+            }
+        }
+    }
+    let f = sensitivity_factor(params.sensitivity);
+    let threshold = change.auto_threshold * f;
+    // Seeds must be clearly above the threshold; growth follows down to ~70% of it, so an
+    // erased figure is outlined whole rather than only its most contrasted core.
+    let mask = crate::diff::hysteresis(&strength, 0.7 * threshold, 1.5 * threshold);
+    let side = f64::from(w.max(h));
+    let cleanup = crate::diff::Cleanup {
+        open_radius: (side / 600.0).round().max(1.0) as u32,
+        close_radius: (side / 150.0).round().max(2.0) as u32,
+    };
+    let cleaned = crate::diff::clean_mask(&mask, cleanup);
+    let min_area_px = params.min_area_fraction * f64::from(w) * f64::from(h);
+    let full_from_work = level_from_full(k).inverse().unwrap_or_default();
+    let (regions, kept) = crate::regions::extract(
+        &cleaned,
+        &strength,
+        &full_from_work,
+        change.scale,
+        &ExtractOptions {
+            merge_radius: (side / 80.0).round().max(2.0) as u32,
+            min_area_px,
+            min_mean_strength: threshold,
+            simplify_px: (side / 1000.0).max(0.75),
+        },
+    );
+    Ok(Detection {
+        mask: kept,
+        regions,
+        threshold,
+    })
+}
+
+/// Upsamples a working-resolution mask to `size` by bilinear interpolation at 0.5.
+#[must_use]
+pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
+    let (mw, mh) = mask.dimensions();
+    let mut out = GrayImage::new(size.0, size.1);
+    let kf = k.max(1) as f32;
+    let c = 0.5 / kf - 0.5;
+    let m = mask.as_raw();
+    let mwu = mw as usize;
+    out.par_chunks_mut(size.0 as usize)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let wy = (y as f32 / kf + c).clamp(0.0, (mh - 1) as f32);
+            let y0 = wy as usize;
+            let y1 = (y0 + 1).min(mh as usize - 1);
+            let fy = wy - y0 as f32;
+            for (x, o) in row.iter_mut().enumerate() {
+                let wx = (x as f32 / kf + c).clamp(0.0, (mw - 1) as f32);
+                let x0 = wx as usize;
+                let x1 = (x0 + 1).min(mwu - 1);
+                let fx = wx - x0 as f32;
+                let p = |xx: usize, yy: usize| f32::from(m[yy * mwu + xx]);
+                let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
+                let bot = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
+                if top + (bot - top) * fy >= 127.5 {
+                    *o = 255;
+                }
+            }
+        });
+    out
+}
+
+/// A colour for a strength value: dark blue (none) through yellow to red (three times the
+/// threshold or more).
+#[must_use]
+pub fn heat_colour(strength: f32) -> [u8; 3] {
+    let t = (strength / 3.0).clamp(0.0, 1.0);
+    let stops: [(f32, [f32; 3]); 5] = [
+        (0.0, [20.0, 24.0, 60.0]),
+        (0.2, [40.0, 80.0, 160.0]),
+        (0.333, [60.0, 170.0, 170.0]),
+        (0.6, [250.0, 210.0, 60.0]),
+        (1.0, [220.0, 30.0, 30.0]),
+    ];
+    for win in stops.windows(2) {
+        let ((t0, c0), (t1, c1)) = (win[0], win[1]);
+        if t <= t1 {
+            let f = (t - t0) / (t1 - t0);
+            return [
+                (c0[0] + (c1[0] - c0[0]) * f) as u8,
+                (c0[1] + (c1[1] - c0[1]) * f) as u8,
+                (c0[2] + (c1[2] - c0[2]) * f) as u8,
+            ];
+        }
+    }
+    [220, 30, 30]
 }
 
 impl Analysis {
     /// The change mask at the before image's full size: 255 = changed, 0 elsewhere.
     #[must_use]
     pub fn full_mask(&self) -> GrayImage {
-        GrayImage::new(self.change.before_size.0, self.change.before_size.1)
+        upsample_mask(
+            &self.detection.mask,
+            self.change.scale.round().max(1.0) as u32,
+            self.change.before_size,
+        )
     }
 
     /// A colour heat-map of the change strength at working resolution (no data is dark grey).
     #[must_use]
     pub fn heatmap(&self) -> RgbImage {
-        RgbImage::new(self.change.strength.width(), self.change.strength.height())
+        let s = &self.change.strength;
+        RgbImage::from_fn(s.width(), s.height(), |x, y| {
+            if self.change.valid.get_pixel(x, y)[0] == 0 {
+                image::Rgb([48, 48, 48])
+            } else {
+                image::Rgb(heat_colour(s.get_pixel(x, y)[0] / self.detection.threshold.max(1e-6)))
+            }
+        })
     }
 }

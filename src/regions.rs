@@ -87,3 +87,146 @@ pub fn sort_reading_order(regions: &mut [Region]) {
         r.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
     }
 }
+
+use image::{GrayImage, Luma};
+use imageproc::point::Point;
+use imageproc::region_labelling::{Connectivity, connected_components};
+
+use crate::geometry::Transform;
+use crate::pipeline::GrayF;
+
+/// Settings of [`extract`], in working pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct ExtractOptions {
+    /// Fragments closer than this many pixels form one region.
+    pub merge_radius: u32,
+    /// Regions with fewer changed pixels are dropped.
+    pub min_area_px: f64,
+    /// Regions whose mean strength is below this are dropped.
+    pub min_mean_strength: f32,
+    /// Douglas–Peucker tolerance of the outline.
+    pub simplify_px: f64,
+}
+
+struct Acc {
+    count: u64,
+    sx: f64,
+    sy: f64,
+    strength: f64,
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+}
+
+/// Turns a working-resolution change mask into regions in full-resolution coordinates;
+/// `full_from_work` maps working pixels to before-image pixels and `scale` is before pixels per
+/// working pixel. Also returns the mask with dropped regions removed.
+#[must_use]
+pub fn extract(
+    mask: &GrayImage,
+    strength: &GrayF,
+    full_from_work: &Transform,
+    scale: f64,
+    options: &ExtractOptions,
+) -> (Vec<Region>, GrayImage) {
+    let (w, h) = mask.dimensions();
+    let grouped = crate::diff::dilate(mask, options.merge_radius);
+    let labels = connected_components(&grouped, Connectivity::Eight, Luma([0u8]));
+    let mut accs: std::collections::HashMap<u32, Acc> = std::collections::HashMap::new();
+    for (x, y, p) in mask.enumerate_pixels() {
+        if p[0] == 0 {
+            continue;
+        }
+        let l = labels.get_pixel(x, y)[0];
+        let s = f64::from(strength.get_pixel(x, y)[0]);
+        let a = accs.entry(l).or_insert(Acc {
+            count: 0,
+            sx: 0.0,
+            sy: 0.0,
+            strength: 0.0,
+            x0: x,
+            y0: y,
+            x1: x,
+            y1: y,
+        });
+        a.count += 1;
+        a.sx += f64::from(x);
+        a.sy += f64::from(y);
+        a.strength += s;
+        a.x0 = a.x0.min(x);
+        a.y0 = a.y0.min(y);
+        a.x1 = a.x1.max(x);
+        a.y1 = a.y1.max(y);
+    }
+    let mut kept_mask = GrayImage::new(w, h);
+    let mut regions = Vec::new();
+    let mut keep_labels = std::collections::HashSet::new();
+    for (&label, a) in &accs {
+        let mean = a.strength / a.count as f64;
+        if (a.count as f64) < options.min_area_px || mean < f64::from(options.min_mean_strength) {
+            continue;
+        }
+        keep_labels.insert(label);
+        // Outline: the region's pixels in a padded crop, closed by the merge radius so its
+        // fragments join, holes filled, outer contour simplified.
+        let pad = options.merge_radius + 2;
+        let (cx0, cy0) = (a.x0.saturating_sub(pad), a.y0.saturating_sub(pad));
+        let (cx1, cy1) = ((a.x1 + pad).min(w - 1), (a.y1 + pad).min(h - 1));
+        let crop = GrayImage::from_fn(cx1 - cx0 + 1 + 2, cy1 - cy0 + 1 + 2, |x, y| {
+            if x == 0 || y == 0 || x > cx1 - cx0 + 1 || y > cy1 - cy0 + 1 {
+                return Luma([0]);
+            }
+            let (gx, gy) = (cx0 + x - 1, cy0 + y - 1);
+            let on = mask.get_pixel(gx, gy)[0] > 0 && labels.get_pixel(gx, gy)[0] == label;
+            Luma([if on { 255 } else { 0 }])
+        });
+        let closed = crate::diff::erode(&crate::diff::dilate(&crop, options.merge_radius), options.merge_radius);
+        let closed = crate::diff::fill_holes(&closed);
+        let contours = imageproc::contours::find_contours::<i32>(&closed);
+        let Some(outer) = contours
+            .iter()
+            .filter(|c| c.border_type == imageproc::contours::BorderType::Outer)
+            .max_by_key(|c| c.points.len())
+        else {
+            continue;
+        };
+        let simplified: Vec<Point<i32>> =
+            imageproc::geometry::approximate_polygon_dp(&outer.points, options.simplify_px, true);
+        let polygon: Vec<[f64; 2]> = simplified
+            .iter()
+            .map(|p| {
+                let (x, y) = full_from_work.apply_lossy(
+                    f64::from(p.x - 1 + cx0 as i32),
+                    f64::from(p.y - 1 + cy0 as i32),
+                );
+                [x, y]
+            })
+            .collect();
+        if polygon.len() < 3 {
+            continue;
+        }
+        let Some(bbox) = BBox::of_points(&polygon) else {
+            continue;
+        };
+        let (cx, cy) = full_from_work.apply_lossy(a.sx / a.count as f64, a.sy / a.count as f64);
+        regions.push(Region {
+            id: 0,
+            bbox,
+            polygon,
+            area_px: a.count as f64 * scale * scale,
+            centroid: [cx, cy],
+            score: mean,
+        });
+    }
+    for (m, (o, l)) in kept_mask
+        .iter_mut()
+        .zip(mask.iter().zip(labels.iter()))
+    {
+        if *o > 0 && keep_labels.contains(l) {
+            *m = 255;
+        }
+    }
+    sort_reading_order(&mut regions);
+    (regions, kept_mask)
+}

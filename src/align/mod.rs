@@ -97,6 +97,220 @@ impl Alignment {
     }
 }
 
+pub mod features;
+pub mod fit;
+pub mod phase;
+pub mod refine;
 pub mod warp;
 
 pub use warp::{warp_gray, warp_rgb};
+
+use crate::imgops::{downsample_box, gaussian_blur, level_from_full};
+use crate::job::{Job, Stage};
+use crate::pipeline::GrayF;
+
+/// Integer box factor that brings the longest side of `img` to at most `max_side`.
+fn factor_for(img: &GrayF, max_side: u32) -> u32 {
+    img.width().max(img.height()).div_ceil(max_side.max(16)).max(1)
+}
+
+/// Keypoints on three scales (1, 1/√2, 1/2) of `img`, positions in `img`'s coordinates.
+fn pyramid_features(img: &GrayF, per_level: usize) -> Vec<features::Feature> {
+    let mut all = features::detect(img, per_level);
+    let (w, h) = img.dimensions();
+    for (s, count) in [(std::f32::consts::FRAC_1_SQRT_2, per_level * 3 / 4), (0.5, per_level / 2)] {
+        let (lw, lh) = ((w as f32 * s) as u32, (h as f32 * s) as u32);
+        if lw < 64 || lh < 64 {
+            break;
+        }
+        let smooth = gaussian_blur(img, 0.5 / s);
+        let level = GrayF::from_fn(lw, lh, |x, y| {
+            let (u, v) = ((x as f32 + 0.5) / s - 0.5, (y as f32 + 0.5) / s - 0.5);
+            image::Luma([crate::imgops::sample(&smooth, u, v).unwrap_or(0.0)])
+        });
+        for mut f in features::detect(&level, count) {
+            f.x = (f.x + 0.5) / s - 0.5;
+            f.y = (f.y + 0.5) / s - 0.5;
+            all.push(f);
+        }
+    }
+    all
+}
+
+/// Fits a point correspondence set given by the user: `(before, after)` pixel pairs, returning
+/// `before_from_after`. Needs at least 1, 2, 3 or 4 pairs for the four models; with more, a
+/// least-squares fit.
+#[must_use]
+pub fn fit_points(model: Model, pairs: &[([f64; 2], [f64; 2])]) -> Option<Transform> {
+    let flipped: Vec<fit::Pair> = pairs.iter().map(|(b, a)| (*a, *b)).collect();
+    fit::fit(model, &flipped).filter(fit::plausible)
+}
+
+/// The simplest model that reproduces `t` within `tolerance_px` over a `width × height` frame,
+/// with its matrix.
+fn simplest_equivalent(t: &Transform, width: f64, height: f64, tolerance_px: f64) -> (Model, Transform) {
+    let mut pairs = Vec::new();
+    for i in 0..=10 {
+        for j in 0..=10 {
+            let (x, y) = (width * f64::from(i) / 10.0, height * f64::from(j) / 10.0);
+            if let Some((u, v)) = t.apply(x, y) {
+                pairs.push(([x, y], [u, v]));
+            }
+        }
+    }
+    for model in [Model::Translation, Model::Similarity, Model::Affine] {
+        if let Some(simple) = fit::fit(model, &pairs)
+            && simple.max_corner_distance(t, width, height) <= tolerance_px
+        {
+            return (model, simple);
+        }
+    }
+    (Model::Homography, *t)
+}
+
+/// Estimates `before_from_after` for two full-resolution luminance images (values 0..=1).
+///
+/// # Errors
+/// [`AlignError::NoFit`] when no trustworthy transform is found; [`AlignError::Cancelled`].
+pub fn align(
+    before: &GrayF,
+    after: &GrayF,
+    options: &AlignOptions,
+    job: Job<'_>,
+) -> Result<Alignment, AlignError> {
+    job.report(Stage::Aligning, 0.0);
+    let kb = factor_for(before, options.coarse_max_side);
+    let ka = factor_for(after, options.coarse_max_side);
+    let (cb, ca) = rayon::join(|| downsample_box(before, kb), || downsample_box(after, ka));
+    let (lb, la) = (level_from_full(kb), level_from_full(ka));
+    let (lb_inv, la_inv) = (
+        lb.inverse().unwrap_or_default(),
+        la.inverse().unwrap_or_default(),
+    );
+    job.check()?;
+    let (fb, fa) = rayon::join(|| pyramid_features(&cb, 1200), || pyramid_features(&ca, 1200));
+    job.report(Stage::Aligning, 0.3);
+    job.check()?;
+    let matches = features::match_features(&fa, &fb);
+    let pairs: Vec<fit::Pair> = matches
+        .iter()
+        .map(|&(i, j)| {
+            let (ax, ay) = la_inv.apply_lossy(f64::from(fa[i].x), f64::from(fa[i].y));
+            let (bx, by) = lb_inv.apply_lossy(f64::from(fb[j].x), f64::from(fb[j].y));
+            ([ax, ay], [bx, by])
+        })
+        .collect();
+    let side = f64::from(before.width().max(before.height()));
+    let threshold = (0.004 * side).max(1.5 * f64::from(kb));
+    let ransac_model = match options.model {
+        Some(m) => m,
+        None if pairs.len() >= 40 => Model::Homography,
+        None => Model::Affine,
+    };
+    let robust = fit::ransac(&pairs, ransac_model, threshold, 4000)
+        .filter(|r| r.inliers.len() >= 8.max(fit::min_points(ransac_model) + 4));
+    job.report(Stage::Aligning, 0.45);
+    job.check()?;
+
+    let (mut before_from_after, inliers, method) = match robust {
+        Some(r) => (r.transform, r.inliers.len(), AlignMethod::Features),
+        None => {
+            let (t, peak) = phase::fourier_mellin(&cb, &ca)
+                .ok_or_else(|| AlignError::NoFit("the images are too small".into()))?;
+            if peak < 0.02 {
+                return Err(AlignError::NoFit(format!(
+                    "too few matching features ({} consistent) and no phase-correlation peak",
+                    pairs.len()
+                )));
+            }
+            (lb_inv.then_after(&t).then_after(&la), 0, AlignMethod::PhaseCorrelation)
+        }
+    };
+
+    // Refinement, coarse then fine. Each level works in its own pixel coordinates.
+    let kb_fine = factor_for(before, options.fine_max_side);
+    let ka_fine = factor_for(after, options.fine_max_side);
+    let mut levels = vec![(kb, ka, 1.5f32)];
+    if kb_fine != kb || ka_fine != ka {
+        levels.push((kb_fine, ka_fine, 1.0));
+    }
+    let final_model = options.model.unwrap_or(Model::Homography);
+    let mut last_level = None;
+    for (li, &(k_b, k_a, sigma)) in levels.iter().enumerate() {
+        let (b_img, a_img) = if (k_b, k_a) == (kb, ka) {
+            (cb.clone(), ca.clone())
+        } else {
+            rayon::join(|| downsample_box(before, k_b), || downsample_box(after, k_a))
+        };
+        let (b_img, a_img) = rayon::join(|| gaussian_blur(&b_img, sigma), || gaussian_blur(&a_img, sigma));
+        let (to_b, to_a) = (level_from_full(k_b), level_from_full(k_a));
+        let from_b = to_b.inverse().unwrap_or_default();
+        let Some(after_from_before_full) = before_from_after.inverse() else {
+            return Err(AlignError::NoFit("degenerate transform".into()));
+        };
+        let mut current = to_a.then_after(&after_from_before_full).then_after(&from_b);
+        let models: Vec<Model> = if li == 0 && options.model.is_none() {
+            if method == AlignMethod::PhaseCorrelation {
+                vec![Model::Similarity, Model::Affine]
+            } else {
+                vec![Model::Affine]
+            }
+        } else {
+            vec![final_model]
+        };
+        for model in models {
+            let refined = refine::refine(&b_img, &a_img, &current, model, 40);
+            if fit::plausible(&refined.after_from_before) {
+                current = refined.after_from_before;
+            }
+            job.check()?;
+        }
+        let from_a = to_a.inverse().unwrap_or_default();
+        if let Some(t) = from_a.then_after(&current).then_after(&to_b).inverse() {
+            before_from_after = t;
+        }
+        job.report(Stage::Aligning, 0.6 + 0.3 * (li + 1) as f32 / levels.len() as f32);
+        last_level = Some((b_img, a_img, current, k_b));
+    }
+
+    let (b_img, a_img, current, k_b) =
+        last_level.ok_or_else(|| AlignError::NoFit("no refinement level".into()))?;
+    let mis = refine::misalignment(&b_img, &a_img, &current);
+    job.check()?;
+    let residual_px = mis.median_px * f64::from(k_b);
+    let texture_known = mis.patches >= 8;
+    let mut confidence = if texture_known {
+        (mis.good_fraction / 0.7).min(1.0)
+    } else {
+        0.5
+    };
+    if method == AlignMethod::Features {
+        confidence *= (inliers as f64 / 12.0).min(1.0);
+    }
+    if texture_known && mis.good_fraction < 0.25 {
+        return Err(AlignError::NoFit(format!(
+            "only {:.0}% of textured patches line up after fitting ({} keypoint matches, {} consistent)",
+            100.0 * mis.good_fraction,
+            pairs.len(),
+            inliers
+        )));
+    }
+    let (model, before_from_after) = match options.model {
+        Some(m) => (m, before_from_after),
+        None => simplest_equivalent(
+            &before_from_after,
+            f64::from(after.width()),
+            f64::from(after.height()),
+            (0.2 * f64::from(k_b)).max(0.3),
+        ),
+    };
+    job.report(Stage::Aligning, 1.0);
+    Ok(Alignment {
+        model,
+        before_from_after: before_from_after.normalized(),
+        inliers,
+        residual_px,
+        confidence,
+        method,
+    })
+}

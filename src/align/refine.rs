@@ -1,0 +1,420 @@
+//! Intensity-based refinement of a transform to sub-pixel accuracy, and a measurement of the
+//! misalignment that remains.
+//!
+//! Gauss–Newton (Lucas–Kanade, forward additive) on the pixels of the before image with the
+//! strongest gradients, with a photometric gain and offset solved alongside the geometry, after
+//! a monotone tone mapping of the after image onto the before image. Residuals are weighted
+//! with Tukey's biweight, so erased or retouched areas stop pulling on the fit after the first
+//! iterations.
+
+use nalgebra::{DMatrix, DVector, Matrix3};
+use rayon::prelude::*;
+
+use crate::geometry::{Model, Transform};
+use crate::imgops::{gradients, median, quantile, sample};
+use crate::pipeline::GrayF;
+
+/// Basis matrices of the additive parameter updates of each model, acting on
+/// `after_from_before`.
+fn basis(model: Model) -> Vec<Matrix3<f64>> {
+    let e = |r: usize, c: usize| {
+        let mut m = Matrix3::zeros();
+        m[(r, c)] = 1.0;
+        m
+    };
+    match model {
+        Model::Translation => vec![e(0, 2), e(1, 2)],
+        Model::Similarity => vec![
+            e(0, 0) + e(1, 1),
+            e(1, 0) - e(0, 1),
+            e(0, 2),
+            e(1, 2),
+        ],
+        Model::Affine => vec![e(0, 0), e(0, 1), e(0, 2), e(1, 0), e(1, 1), e(1, 2)],
+        Model::Homography => vec![
+            e(0, 0),
+            e(0, 1),
+            e(0, 2),
+            e(1, 0),
+            e(1, 1),
+            e(1, 2),
+            e(2, 0),
+            e(2, 1),
+        ],
+    }
+}
+
+/// A monotone lookup table mapping after-image values to before-image values, built by
+/// matching the quantiles of corresponding samples. Robust to any monotone tone change.
+#[derive(Clone, Debug)]
+pub struct ToneMap {
+    knots_after: Vec<f32>,
+    knots_before: Vec<f32>,
+}
+
+impl ToneMap {
+    /// Builds the map from paired samples (before value, after value).
+    #[must_use]
+    pub fn from_samples(mut before: Vec<f32>, mut after: Vec<f32>) -> Self {
+        before.sort_by(f32::total_cmp);
+        after.sort_by(f32::total_cmp);
+        let n = before.len().min(after.len());
+        let knots = 64usize;
+        let mut ka = Vec::with_capacity(knots + 1);
+        let mut kb = Vec::with_capacity(knots + 1);
+        if n > 0 {
+            for i in 0..=knots {
+                let q = i as f32 / knots as f32;
+                let ia = ((after.len() - 1) as f32 * q) as usize;
+                let ib = ((before.len() - 1) as f32 * q) as usize;
+                let (a, b) = (after[ia], before[ib]);
+                if ka.last().is_none_or(|&l| a > l + 1e-6) {
+                    ka.push(a);
+                    kb.push(b);
+                }
+            }
+        }
+        Self {
+            knots_after: ka,
+            knots_before: kb,
+        }
+    }
+
+    /// Maps one value (linear between knots, clamped at the ends).
+    #[must_use]
+    pub fn map(&self, v: f32) -> f32 {
+        let ka = &self.knots_after;
+        let kb = &self.knots_before;
+        if ka.len() < 2 {
+            return v;
+        }
+        if v <= ka[0] {
+            return kb[0];
+        }
+        let i = ka.partition_point(|&k| k < v);
+        if i >= ka.len() {
+            return kb[kb.len() - 1];
+        }
+        let t = (v - ka[i - 1]) / (ka[i] - ka[i - 1]);
+        kb[i - 1] + t * (kb[i] - kb[i - 1])
+    }
+
+    /// Applies the map to every pixel.
+    #[must_use]
+    pub fn apply(&self, img: &GrayF) -> GrayF {
+        let mut out = img.clone();
+        out.par_iter_mut().for_each(|v| {
+            if v.is_finite() {
+                *v = self.map(*v);
+            }
+        });
+        out
+    }
+}
+
+/// Pairs of (before, after) values on a grid, through `after_from_before`.
+fn paired_samples(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> (Vec<f32>, Vec<f32>) {
+    let (w, h) = before.dimensions();
+    let step = ((f64::from(w) * f64::from(h) / 60_000.0).sqrt().ceil() as u32).max(1);
+    let mut b = Vec::new();
+    let mut a = Vec::new();
+    for y in (0..h).step_by(step as usize) {
+        for x in (0..w).step_by(step as usize) {
+            let (u, v) = after_from_before.apply_lossy(f64::from(x), f64::from(y));
+            if let Some(va) = sample(after, u as f32, v as f32) {
+                b.push(before.get_pixel(x, y)[0]);
+                a.push(va);
+            }
+        }
+    }
+    (b, a)
+}
+
+/// The tone map of `after` onto `before` under the current alignment.
+#[must_use]
+pub fn tone_map(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> ToneMap {
+    let (b, a) = paired_samples(before, after, after_from_before);
+    ToneMap::from_samples(b, a)
+}
+
+/// Pixels of `before` with the strongest gradients, at most `max_points`, away from the border.
+fn sample_points(before: &GrayF, max_points: usize) -> Vec<(u32, u32)> {
+    let (gx, gy) = gradients(before);
+    let (w, h) = before.dimensions();
+    let margin = 2;
+    if w <= 2 * margin || h <= 2 * margin {
+        return Vec::new();
+    }
+    let mag: Vec<f32> = gx.iter().zip(gy.iter()).map(|(a, b)| a * a + b * b).collect();
+    let mut m = mag.clone();
+    let cut = quantile(&mut m, 0.6);
+    let mut pts: Vec<(u32, u32)> = Vec::new();
+    for y in margin..h - margin {
+        for x in margin..w - margin {
+            let v = mag[(y * w + x) as usize];
+            if v > cut && v > 1e-8 {
+                pts.push((x, y));
+            }
+        }
+    }
+    if pts.len() > max_points {
+        let stride = pts.len() as f64 / max_points as f64;
+        pts = (0..max_points)
+            .map(|i| pts[((i as f64 * stride) as usize).min(pts.len() - 1)])
+            .collect();
+    }
+    pts
+}
+
+/// Outcome of [`refine`].
+#[derive(Clone, Debug)]
+pub struct Refined {
+    /// The refined `after_from_before` in the level's coordinates.
+    pub after_from_before: Transform,
+    /// Fraction of sample points the robust weights kept at the end.
+    pub inlier_fraction: f64,
+    /// Iterations run.
+    pub iterations: usize,
+}
+
+/// Refines `after_from_before` (level coordinates) so that `after` warped onto `before` matches
+/// it best, with the degrees of freedom of `model`.
+#[must_use]
+pub fn refine(
+    before: &GrayF,
+    after: &GrayF,
+    init: &Transform,
+    model: Model,
+    max_iterations: usize,
+) -> Refined {
+    let tone = tone_map(before, after, init);
+    let after_t = tone.apply(after);
+    let (gx, gy) = gradients(&after_t);
+    let points = sample_points(before, 40_000);
+    let basis = basis(model);
+    let np = basis.len() + 2;
+    let mut a = init.normalized().matrix;
+    let (mut gain, mut offset) = (1.0f64, 0.0f64);
+    let mut scale_c = f64::INFINITY;
+    let mut inlier_fraction = 0.0;
+    let mut iterations = 0;
+    let (w, h) = before.dimensions();
+    for it in 0..max_iterations {
+        iterations = it + 1;
+        // Residuals at the current estimate, for the robust scale.
+        let residuals: Vec<f32> = points
+            .par_iter()
+            .filter_map(|&(x, y)| {
+                let (xf, yf) = (f64::from(x), f64::from(y));
+                let z = a[(2, 0)] * xf + a[(2, 1)] * yf + a[(2, 2)];
+                let u = (a[(0, 0)] * xf + a[(0, 1)] * yf + a[(0, 2)]) / z;
+                let v = (a[(1, 0)] * xf + a[(1, 1)] * yf + a[(1, 2)]) / z;
+                let val = sample(&after_t, u as f32, v as f32)?;
+                Some(before.get_pixel(x, y)[0] - (gain as f32 * val + offset as f32))
+            })
+            .collect();
+        if residuals.len() < np * 10 {
+            break;
+        }
+        let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
+        let mad = f64::from(median(&mut abs)) * 1.4826;
+        let c = (4.685 * mad).max(0.01);
+        scale_c = if it == 0 { c.max(0.05) } else { c.min(scale_c.max(0.02)) };
+        let c = scale_c;
+        let (hsum, bsum, kept, total) = points
+            .par_iter()
+            .fold(
+                || (vec![0.0f64; np * np], vec![0.0f64; np], 0usize, 0usize),
+                |(mut hm, mut bv, mut kept, mut total), &(x, y)| {
+                    let (xf, yf) = (f64::from(x), f64::from(y));
+                    let z = a[(2, 0)] * xf + a[(2, 1)] * yf + a[(2, 2)];
+                    if z.abs() < 1e-9 {
+                        return (hm, bv, kept, total);
+                    }
+                    let u = (a[(0, 0)] * xf + a[(0, 1)] * yf + a[(0, 2)]) / z;
+                    let v = (a[(1, 0)] * xf + a[(1, 1)] * yf + a[(1, 2)]) / z;
+                    let Some(val) = sample(&after_t, u as f32, v as f32) else {
+                        return (hm, bv, kept, total);
+                    };
+                    total += 1;
+                    let r = f64::from(before.get_pixel(x, y)[0]) - (gain * f64::from(val) + offset);
+                    if r.abs() >= c {
+                        return (hm, bv, kept, total);
+                    }
+                    kept += 1;
+                    let t = 1.0 - (r / c).powi(2);
+                    let wgt = t * t;
+                    let dx = f64::from(sample(&gx, u as f32, v as f32).unwrap_or(0.0)) * gain;
+                    let dy = f64::from(sample(&gy, u as f32, v as f32).unwrap_or(0.0)) * gain;
+                    let mut j = [0.0f64; 10];
+                    for (k, e) in basis.iter().enumerate() {
+                        let ex = e[(0, 0)] * xf + e[(0, 1)] * yf + e[(0, 2)];
+                        let ey = e[(1, 0)] * xf + e[(1, 1)] * yf + e[(1, 2)];
+                        let ez = e[(2, 0)] * xf + e[(2, 1)] * yf + e[(2, 2)];
+                        let du = (ex - u * ez) / z;
+                        let dv = (ey - v * ez) / z;
+                        j[k] = dx * du + dy * dv;
+                    }
+                    j[np - 2] = f64::from(val);
+                    j[np - 1] = 1.0;
+                    for p in 0..np {
+                        bv[p] += wgt * j[p] * r;
+                        for q in p..np {
+                            hm[p * np + q] += wgt * j[p] * j[q];
+                        }
+                    }
+                    (hm, bv, kept, total)
+                },
+            )
+            .reduce(
+                || (vec![0.0f64; np * np], vec![0.0f64; np], 0, 0),
+                |(mut h1, mut b1, k1, t1), (h2, b2, k2, t2)| {
+                    for (x, y) in h1.iter_mut().zip(&h2) {
+                        *x += y;
+                    }
+                    for (x, y) in b1.iter_mut().zip(&b2) {
+                        *x += y;
+                    }
+                    (h1, b1, k1 + k2, t1 + t2)
+                },
+            );
+        inlier_fraction = kept as f64 / total.max(1) as f64;
+        let mut hmat = DMatrix::<f64>::zeros(np, np);
+        for p in 0..np {
+            for q in p..np {
+                hmat[(p, q)] = hsum[p * np + q];
+                hmat[(q, p)] = hsum[p * np + q];
+            }
+        }
+        for p in 0..np {
+            hmat[(p, p)] *= 1.0 + 1e-6;
+        }
+        let Some(delta) = hmat.cholesky().map(|ch| ch.solve(&DVector::from_vec(bsum))) else {
+            break;
+        };
+        let mut step = Matrix3::zeros();
+        for (k, e) in basis.iter().enumerate() {
+            step += e * delta[k];
+        }
+        let next = a + step;
+        gain += delta[np - 2];
+        offset += delta[np - 1];
+        let moved = Transform { matrix: next }.max_corner_distance(
+            &Transform { matrix: a },
+            f64::from(w),
+            f64::from(h),
+        );
+        a = next;
+        if moved < 0.005 {
+            break;
+        }
+    }
+    Refined {
+        after_from_before: Transform { matrix: a }.normalized(),
+        inlier_fraction,
+        iterations,
+    }
+}
+
+/// Remaining misalignment measured patch by patch.
+#[derive(Clone, Debug, Default)]
+pub struct Misalignment {
+    /// Median local displacement, in level pixels of the before image.
+    pub median_px: f64,
+    /// Fraction of textured patches whose displacement is under one level pixel.
+    pub good_fraction: f64,
+    /// Number of textured patches measured.
+    pub patches: usize,
+}
+
+/// Measures, patch by patch, how far the warped after image still sits from the before image:
+/// each textured patch gets its own translation (with gain and offset) by Gauss–Newton; the
+/// median length of those translations is the residual.
+#[must_use]
+pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> Misalignment {
+    let tone = tone_map(before, after, after_from_before);
+    let after_t = tone.apply(after);
+    let (gx, gy) = gradients(before);
+    let (w, h) = before.dimensions();
+    let radius = 10i32;
+    let step = ((w.max(h) / 40).max(16)) as usize;
+    let mut centres = Vec::new();
+    for y in (radius as u32 + 2..h.saturating_sub(radius as u32 + 2)).step_by(step) {
+        for x in (radius as u32 + 2..w.saturating_sub(radius as u32 + 2)).step_by(step) {
+            centres.push((x, y));
+        }
+    }
+    let results: Vec<Option<f64>> = centres
+        .par_iter()
+        .map(|&(cx, cy)| {
+            // Warped after values of the patch; skip patches partly without data.
+            let mut warped = Vec::with_capacity(((2 * radius + 1) * (2 * radius + 1)) as usize);
+            let (mut sxx, mut syy, mut sxy) = (0.0f64, 0.0f64, 0.0f64);
+            for dy in -radius..=radius {
+                for dx in -radius..=radius {
+                    let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
+                    let (u, v) = after_from_before.apply_lossy(f64::from(x), f64::from(y));
+                    warped.push(sample(&after_t, u as f32, v as f32)?);
+                    let (ix, iy) = (f64::from(gx.get_pixel(x, y)[0]), f64::from(gy.get_pixel(x, y)[0]));
+                    sxx += ix * ix;
+                    syy += iy * iy;
+                    sxy += ix * iy;
+                }
+            }
+            // Both directions must be textured (smallest eigenvalue of the structure tensor).
+            let n = warped.len() as f64;
+            let tr = sxx + syy;
+            let det = sxx * syy - sxy * sxy;
+            let lambda_min = tr / 2.0 - ((tr * tr / 4.0 - det).max(0.0)).sqrt();
+            if lambda_min / n < 2e-5 {
+                return None;
+            }
+            let (mut d0, mut d1, mut g, mut o) = (0.0f64, 0.0f64, 1.0f64, 0.0f64);
+            for _ in 0..8 {
+                let mut hm = nalgebra::Matrix4::<f64>::zeros();
+                let mut bv = nalgebra::Vector4::<f64>::zeros();
+                let mut i = 0;
+                for dy in -radius..=radius {
+                    for dx in -radius..=radius {
+                        let (x, y) = (
+                            f64::from(cx as i32 + dx) + d0,
+                            f64::from(cy as i32 + dy) + d1,
+                        );
+                        let jv = f64::from(warped[i]);
+                        i += 1;
+                        let Some(t) = sample(before, x as f32, y as f32) else {
+                            continue;
+                        };
+                        let tx = f64::from(sample(&gx, x as f32, y as f32).unwrap_or(0.0));
+                        let ty = f64::from(sample(&gy, x as f32, y as f32).unwrap_or(0.0));
+                        // r = T(x + d) − (g·J + o); minimise over d, g, o.
+                        let r = f64::from(t) - (g * jv + o);
+                        let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
+                        hm += j * j.transpose();
+                        bv += j * r;
+                    }
+                }
+                let delta = hm.try_inverse()? * bv;
+                d0 += delta[0];
+                d1 += delta[1];
+                g += delta[2];
+                o += delta[3];
+                if delta[0].abs() + delta[1].abs() < 1e-3 || d0.abs() + d1.abs() > 8.0 {
+                    break;
+                }
+            }
+            Some(d0.hypot(d1))
+        })
+        .collect();
+    let mut d: Vec<f32> = results.into_iter().flatten().map(|v| v as f32).collect();
+    let patches = d.len();
+    if patches == 0 {
+        return Misalignment::default();
+    }
+    let good = d.iter().filter(|&&v| v < 1.0).count();
+    Misalignment {
+        median_px: f64::from(median(&mut d)),
+        good_fraction: good as f64 / patches as f64,
+        patches,
+    }
+}

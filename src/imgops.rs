@@ -1,0 +1,300 @@
+//! Small float-image operations the pipeline needs at speed: luminance, integer box
+//! downsampling, separable Gaussian blur, gradients, bilinear sampling and robust statistics.
+//!
+//! Written here rather than taken from imageproc because imageproc's blur and resize are
+//! single-threaded and work on integer pixels; these run row-parallel with rayon on `f32`
+//! planes. No geometry or detection logic lives here.
+
+use image::{GrayImage, RgbImage};
+use rayon::prelude::*;
+
+use crate::geometry::Transform;
+use crate::pipeline::GrayF;
+
+/// Rec. 709 luminance in `0..=1` of an 8-bit RGB image.
+#[must_use]
+pub fn luma_f32(rgb: &RgbImage) -> GrayF {
+    let (w, h) = rgb.dimensions();
+    let mut out = GrayF::new(w, h);
+    let src = rgb.as_raw();
+    out.par_chunks_mut(w as usize)
+        .zip(src.par_chunks(w as usize * 3))
+        .for_each(|(o, s)| {
+            for (v, p) in o.iter_mut().zip(s.chunks_exact(3)) {
+                *v = (0.2126 * f32::from(p[0]) + 0.7152 * f32::from(p[1]) + 0.0722 * f32::from(p[2]))
+                    / 255.0;
+            }
+        });
+    out
+}
+
+/// Two opponent colour planes (red–green, yellow–blue) in roughly `-1..=1`.
+#[must_use]
+pub fn opponent_f32(rgb: &RgbImage) -> (GrayF, GrayF) {
+    let (w, h) = rgb.dimensions();
+    let mut rg = GrayF::new(w, h);
+    let mut yb = GrayF::new(w, h);
+    let src = rgb.as_raw();
+    rg.par_chunks_mut(w as usize)
+        .zip(yb.par_chunks_mut(w as usize))
+        .zip(src.par_chunks(w as usize * 3))
+        .for_each(|((a, b), s)| {
+            for ((va, vb), p) in a.iter_mut().zip(b.iter_mut()).zip(s.chunks_exact(3)) {
+                let (r, g, bl) = (
+                    f32::from(p[0]) / 255.0,
+                    f32::from(p[1]) / 255.0,
+                    f32::from(p[2]) / 255.0,
+                );
+                *va = r - g;
+                *vb = (r + g) / 2.0 - bl;
+            }
+        });
+    (rg, yb)
+}
+
+/// Averages `k × k` blocks (area downsampling; also suppresses grain and halftone). The last
+/// partial blocks are averaged over the pixels they hold.
+#[must_use]
+pub fn downsample_box(src: &GrayF, k: u32) -> GrayF {
+    if k <= 1 {
+        return src.clone();
+    }
+    let (w, h) = src.dimensions();
+    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
+    let mut out = GrayF::new(ow, oh);
+    let s = src.as_raw();
+    let (w, h, k) = (w as usize, h as usize, k as usize);
+    out.par_chunks_mut(ow as usize).enumerate().for_each(|(oy, row)| {
+        let y0 = oy * k;
+        let y1 = (y0 + k).min(h);
+        let mut acc = vec![0.0f32; ow as usize];
+        let mut cnt = vec![0u32; ow as usize];
+        for y in y0..y1 {
+            let line = &s[y * w..(y + 1) * w];
+            for (x, v) in line.iter().enumerate() {
+                acc[x / k] += v;
+                cnt[x / k] += 1;
+            }
+        }
+        for ((o, a), c) in row.iter_mut().zip(&acc).zip(&cnt) {
+            *o = a / (*c).max(1) as f32;
+        }
+    });
+    out
+}
+
+/// Same as [`downsample_box`] for an 8-bit RGB image, per channel.
+#[must_use]
+pub fn downsample_rgb(src: &RgbImage, k: u32) -> RgbImage {
+    if k <= 1 {
+        return src.clone();
+    }
+    let (w, h) = src.dimensions();
+    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
+    let mut out = RgbImage::new(ow, oh);
+    let s = src.as_raw();
+    let (w, h, k) = (w as usize, h as usize, k as usize);
+    out.par_chunks_mut(ow as usize * 3)
+        .enumerate()
+        .for_each(|(oy, row)| {
+            let y0 = oy * k;
+            let y1 = (y0 + k).min(h);
+            let mut acc = vec![0u32; ow as usize * 3];
+            let mut cnt = vec![0u32; ow as usize];
+            for y in y0..y1 {
+                let line = &s[y * w * 3..(y + 1) * w * 3];
+                for x in 0..w {
+                    let o = x / k;
+                    cnt[o] += 1;
+                    for c in 0..3 {
+                        acc[o * 3 + c] += u32::from(line[x * 3 + c]);
+                    }
+                }
+            }
+            for (i, v) in row.iter_mut().enumerate() {
+                *v = u8::try_from(acc[i] / cnt[i / 3].max(1)).unwrap_or(255);
+            }
+        });
+    out
+}
+
+/// The transform from full-resolution pixel coordinates to those of an image box-downsampled
+/// by `k` (pixel centres at integers in both).
+#[must_use]
+pub fn level_from_full(k: u32) -> Transform {
+    let k = f64::from(k.max(1));
+    let c = 0.5 / k - 0.5;
+    Transform::from_rows([[1.0 / k, 0.0, c], [0.0, 1.0 / k, c], [0.0, 0.0, 1.0]])
+}
+
+fn gaussian_kernel(sigma: f32) -> Vec<f32> {
+    let radius = (sigma * 3.0).ceil().max(1.0) as usize;
+    let mut k: Vec<f32> = (0..=2 * radius)
+        .map(|i| {
+            let d = i as f32 - radius as f32;
+            (-d * d / (2.0 * sigma * sigma)).exp()
+        })
+        .collect();
+    let sum: f32 = k.iter().sum();
+    for v in &mut k {
+        *v /= sum;
+    }
+    k
+}
+
+/// Separable Gaussian blur with edge clamping, row-parallel. `sigma <= 0` returns a copy.
+#[must_use]
+pub fn gaussian_blur(src: &GrayF, sigma: f32) -> GrayF {
+    if sigma <= 0.0 {
+        return src.clone();
+    }
+    let kernel = gaussian_kernel(sigma);
+    let r = kernel.len() / 2;
+    let (w, h) = src.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let s = src.as_raw();
+    let mut tmp = vec![0.0f32; wu * hu];
+    tmp.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        let line = &s[y * wu..(y + 1) * wu];
+        for (x, o) in row.iter_mut().enumerate() {
+            let mut acc = 0.0;
+            for (i, kv) in kernel.iter().enumerate() {
+                let xx = (x + i).saturating_sub(r).min(wu - 1);
+                acc += kv * line[xx];
+            }
+            *o = acc;
+        }
+    });
+    let mut out = GrayF::new(w, h);
+    out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (i, kv) in kernel.iter().enumerate() {
+            let yy = (y + i).saturating_sub(r).min(hu - 1);
+            let line = &tmp[yy * wu..(yy + 1) * wu];
+            for (o, v) in row.iter_mut().zip(line) {
+                *o += kv * v;
+            }
+        }
+    });
+    out
+}
+
+/// Central-difference gradients `(d/dx, d/dy)`.
+#[must_use]
+pub fn gradients(src: &GrayF) -> (GrayF, GrayF) {
+    let (w, h) = src.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let s = src.as_raw();
+    let mut gx = GrayF::new(w, h);
+    let mut gy = GrayF::new(w, h);
+    gx.par_chunks_mut(wu)
+        .zip(gy.par_chunks_mut(wu))
+        .enumerate()
+        .for_each(|(y, (rx, ry))| {
+            let up = y.saturating_sub(1);
+            let dn = (y + 1).min(hu - 1);
+            for x in 0..wu {
+                let l = x.saturating_sub(1);
+                let r = (x + 1).min(wu - 1);
+                rx[x] = (s[y * wu + r] - s[y * wu + l]) / (r - l).max(1) as f32;
+                ry[x] = (s[dn * wu + x] - s[up * wu + x]) / (dn - up).max(1) as f32;
+            }
+        });
+    (gx, gy)
+}
+
+/// Bilinear sample at `(x, y)`; `None` outside the image.
+#[inline]
+#[must_use]
+pub fn sample(img: &GrayF, x: f32, y: f32) -> Option<f32> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if !(x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32) {
+        return None;
+    }
+    let x0 = x as usize;
+    let y0 = y as usize;
+    let x1 = (x0 + 1).min(w - 1);
+    let y1 = (y0 + 1).min(h - 1);
+    let fx = x - x0 as f32;
+    let fy = y - y0 as f32;
+    let s = img.as_raw();
+    let top = s[y0 * w + x0] + (s[y0 * w + x1] - s[y0 * w + x0]) * fx;
+    let bot = s[y1 * w + x0] + (s[y1 * w + x1] - s[y1 * w + x0]) * fx;
+    Some(top + (bot - top) * fy)
+}
+
+/// Median of a slice (reorders it); `0` for an empty slice.
+#[must_use]
+pub fn median(values: &mut [f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mid = values.len() / 2;
+    let (_, m, _) = values.select_nth_unstable_by(mid, f32::total_cmp);
+    *m
+}
+
+/// The `q`-quantile (0..=1) of a slice (reorders it); `0` for an empty slice.
+#[must_use]
+pub fn quantile(values: &mut [f32], q: f32) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let i = ((values.len() - 1) as f32 * q.clamp(0.0, 1.0)).round() as usize;
+    let (_, m, _) = values.select_nth_unstable_by(i, f32::total_cmp);
+    *m
+}
+
+/// Median and median absolute deviation (unscaled) of a slice.
+#[must_use]
+pub fn median_mad(values: &[f32]) -> (f32, f32) {
+    let mut v = values.to_vec();
+    let m = median(&mut v);
+    for x in &mut v {
+        *x = (*x - m).abs();
+    }
+    (m, median(&mut v))
+}
+
+/// Converts a `0..=1` float plane to 8-bit.
+#[must_use]
+pub fn to_u8(src: &GrayF) -> GrayImage {
+    let (w, h) = src.dimensions();
+    GrayImage::from_raw(
+        w,
+        h,
+        src.as_raw()
+            .iter()
+            .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+            .collect(),
+    )
+    .unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_downsample_averages_blocks() {
+        let img = GrayF::from_fn(4, 2, |x, _| image::Luma([x as f32]));
+        let d = downsample_box(&img, 2);
+        assert_eq!(d.dimensions(), (2, 1));
+        assert!((d.get_pixel(0, 0)[0] - 0.5).abs() < 1e-6);
+        assert!((d.get_pixel(1, 0)[0] - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn level_transform_maps_block_centres() {
+        // Full-res pixels 0 and 1 average into level pixel 0: its centre is full-res 0.5.
+        let t = level_from_full(2);
+        let (x, _) = t.apply(0.5, 0.5).unwrap();
+        assert!(x.abs() < 1e-12);
+    }
+
+    #[test]
+    fn blur_preserves_constant() {
+        let img = GrayF::from_pixel(9, 7, image::Luma([0.25]));
+        let b = gaussian_blur(&img, 2.0);
+        assert!(b.pixels().all(|p| (p[0] - 0.25).abs() < 1e-5));
+    }
+}
