@@ -1,6 +1,43 @@
-//! The desktop application (eframe/egui).
+//! The desktop application (eframe/egui): open a pair, look at what changed six ways, and edit
+//! the regions.
+//!
+//! State is split four ways, as in the architecture notes: the document ([`Project`], the only
+//! thing undo/redo and saving touch), its [`History`], the [`ViewState`] (mode, linked camera,
+//! selection, tool) and the [`Runtime`] (images, textures, background jobs, messages; never
+//! saved). Panels, views and shortcuts never mutate the document themselves: they return
+//! [`Command`] values that [`PalimpsestApp::apply`] carries out after the UI pass, and only there
+//! is history pushed.
+//!
+//! Decoding, alignment and detection run on named background threads (see [`worker`]); the UI
+//! thread only converts pixels for display. This module does no image analysis itself.
 
-use std::path::PathBuf;
+pub mod command;
+pub mod dialogs;
+pub mod history;
+pub mod loupe;
+pub mod panels;
+pub mod runtime;
+pub mod settings;
+pub mod shapes;
+pub mod testing;
+pub mod textures;
+pub mod view;
+pub mod views;
+pub mod worker;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::project::{Origin, Project, RegionNote};
+use crate::regions::BBox;
+
+pub use command::Command;
+pub use dialogs::{FileDialogs, NativeDialogs};
+pub use history::History;
+pub use runtime::Runtime;
+pub use settings::Settings;
+pub use view::{Tool, ViewMode, ViewState};
 
 /// What the app opens on start.
 #[derive(Clone, Debug)]
@@ -13,10 +50,325 @@ pub enum Start {
     Project(PathBuf),
 }
 
+/// Key under which [`Settings`] are kept in eframe's storage.
+const SETTINGS_KEY: &str = "palimpsest.settings";
+
 /// Runs the app until its window closes.
 ///
 /// # Errors
 /// When the window cannot be created.
 pub fn run(start: Start) -> anyhow::Result<()> {
-    anyhow::bail!("the app is not available yet ({start:?})")
+    let launched = Instant::now();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Palimpsest")
+            .with_app_id("palimpsest")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Palimpsest",
+        options,
+        Box::new(move |cc| {
+            let settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
+            let mut app = PalimpsestApp::new(start, Box::new(NativeDialogs), settings);
+            app.runtime.launched = Some(launched);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// Finds the bundled sample pair: `sample_images/podium/before.*` and `after.*`, looked for
+/// next to the working directory, next to the executable, and in the source tree.
+#[must_use]
+pub fn sample_pair() -> Option<(PathBuf, PathBuf)> {
+    let mut roots: Vec<PathBuf> = vec![PathBuf::from(".")];
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(4) {
+            roots.push(dir.to_path_buf());
+        }
+    }
+    roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    roots.into_iter().find_map(|root| {
+        let dir = root.join("sample_images").join("podium");
+        Some((find_stem(&dir, "before")?, find_stem(&dir, "after")?))
+    })
+}
+
+fn find_stem(dir: &Path, stem: &str) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_stem().is_some_and(|s| s == stem) && p.extension().is_some())
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// The application: document, history, view state and runtime.
+pub struct PalimpsestApp {
+    /// The document.
+    project: Project,
+    /// Undo/redo of the document.
+    history: History,
+    /// How the document is being looked at.
+    view: ViewState,
+    /// Images, textures, jobs and messages.
+    runtime: Runtime,
+    /// Persisted preferences.
+    settings: Settings,
+    /// What to open on the first frame.
+    start: Option<Start>,
+    /// Per-mode view widgets.
+    views: views::Views,
+}
+
+impl PalimpsestApp {
+    /// A new app that will open `start` on its first frame, with the given file dialogs and
+    /// stored settings.
+    #[must_use]
+    pub fn new(start: Start, dialogs: Box<dyn FileDialogs>, settings: Settings) -> Self {
+        let view = ViewState::from_settings(&settings.view);
+        Self {
+            project: Project::default(),
+            history: History::default(),
+            view,
+            runtime: Runtime::new(dialogs),
+            settings,
+            start: Some(start),
+            views: views::Views::default(),
+        }
+    }
+
+    /// Shows the whole app in `ui` (the root of the window) and applies the commands it produced.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let frame_start = Instant::now();
+        if let Some(start) = self.start.take() {
+            self.first_frame(&ctx, start);
+        }
+        let mut commands = Vec::new();
+        self.poll_worker(&ctx, &mut commands);
+        commands.extend(command::shortcuts(&ctx, &self.view));
+        panels::dropped::collect(&ctx, &mut commands);
+
+        panels::menu::ui(
+            ui,
+            &self.project,
+            &self.view,
+            &self.runtime,
+            &self.settings,
+            &mut commands,
+        );
+        panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, &mut commands);
+        panels::status_bar::ui(ui, &self.project, &self.view, &self.runtime);
+        panels::regions::ui(
+            ui,
+            &self.project,
+            &mut self.view,
+            &self.runtime,
+            &mut commands,
+        );
+        panels::inspector::ui(
+            ui,
+            &self.project,
+            &mut self.view,
+            &self.runtime,
+            &mut commands,
+        );
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(ui.visuals().extreme_bg_color))
+            .show(ui, |ui| {
+                self.views.ui(
+                    ui,
+                    &self.project,
+                    &mut self.view,
+                    &self.runtime,
+                    &mut commands,
+                );
+            });
+        panels::messages::ui(&ctx, &self.runtime, &mut commands);
+        if self.view.help_open {
+            panels::help::ui(&ctx, &mut commands);
+        }
+
+        for cmd in commands {
+            self.apply(&ctx, cmd);
+        }
+        self.runtime.frame_stats.record(&ctx, frame_start.elapsed());
+    }
+
+    fn first_frame(&mut self, ctx: &egui::Context, start: Start) {
+        self.settings.theme.apply(ctx);
+        if let Some(launched) = self.runtime.launched {
+            runtime::trace(&format!(
+                "first frame {:.0} ms after launch",
+                launched.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        match start {
+            Start::Sample => match sample_pair() {
+                Some((b, a)) => self.apply(ctx, Command::OpenPair(b, a)),
+                None => self.runtime.error = Some(
+                    "The bundled sample pair (sample_images/podium) was not found. Open a pair \
+                     with File ▸ Open pair…"
+                        .to_owned(),
+                ),
+            },
+            Start::Pair(b, a) => self.apply(ctx, Command::OpenPair(b, a)),
+            Start::Project(p) => self.apply(ctx, Command::OpenProject(p)),
+        }
+    }
+
+    fn poll_worker(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        for event in self.runtime.worker.poll() {
+            match event {
+                worker::Event::Progress { stage, fraction } => {
+                    if let Some(job) = &mut self.runtime.job {
+                        job.stage = stage.label().to_owned();
+                        job.fraction = fraction;
+                    }
+                }
+                worker::Event::Loaded(pair) => {
+                    let (b, a) = (pair.before.path.clone(), pair.after.path.clone());
+                    let mut project = Project {
+                        title: pair.title.clone(),
+                        ..Project::default()
+                    };
+                    if let Some(p) = pair.project.clone() {
+                        project = *p;
+                    }
+                    project.before.path.clone_from(&b);
+                    project.after.path.clone_from(&a);
+                    self.project = project;
+                    self.history.clear();
+                    self.runtime.analysis = None;
+                    self.runtime.overlays = None;
+                    self.runtime.pair = Some(pair);
+                    self.runtime.error = None;
+                    self.view.reset_for_new_pair();
+                    self.settings.push_recent(&b, &a);
+                    ctx.request_repaint();
+                }
+                worker::Event::Analyzed {
+                    analysis,
+                    overlays,
+                    keep_regions,
+                } => {
+                    if !keep_regions {
+                        self.project.regions = analysis
+                            .detection
+                            .regions
+                            .iter()
+                            .map(RegionNote::from_region)
+                            .collect();
+                    }
+                    self.project.alignment = Some(analysis.alignment.clone());
+                    self.runtime.analysis = Some(analysis);
+                    self.runtime.overlays = Some(overlays);
+                    self.runtime.finish_job();
+                    self.maybe_redetect(commands);
+                }
+                worker::Event::Detected {
+                    detection,
+                    mask,
+                    apply_regions,
+                } => {
+                    if apply_regions {
+                        merge_detected(&mut self.project.regions, &detection.regions);
+                        self.view.selection.clear();
+                    }
+                    if let Some(o) = &mut self.runtime.overlays {
+                        o.mask = mask;
+                        o.detection_params = Some(detection_params(&self.project));
+                    }
+                    if let Some(a) = &mut self.runtime.analysis {
+                        Arc::make_mut(a).detection = detection;
+                    }
+                    self.runtime.finish_job();
+                    self.maybe_redetect(commands);
+                }
+                worker::Event::Failed { message } => {
+                    self.runtime.finish_job();
+                    self.runtime.error = Some(message);
+                }
+            }
+        }
+    }
+
+    /// After a job ends: when the parameters or ignore areas moved on meanwhile, detect again.
+    fn maybe_redetect(&self, commands: &mut Vec<Command>) {
+        let Some(o) = &self.runtime.overlays else {
+            return;
+        };
+        if self.runtime.job.is_none()
+            && o.detection_params.as_ref() != Some(&detection_params(&self.project))
+        {
+            commands.push(Command::Redetect {
+                apply_regions: true,
+            });
+        }
+    }
+
+    /// Carries out one command. The only place the document changes and history is pushed.
+    pub fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
+        let before = self.project.clone();
+        let merge_key = cmd.history_merge_key();
+        command::apply(self, ctx, cmd);
+        if self.project != before && merge_key != Some(command::NO_HISTORY) {
+            self.history.push(before, merge_key);
+        }
+    }
+}
+
+impl eframe::App for PalimpsestApp {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.runtime.last_cpu_secs = frame.info().cpu_usage;
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.view = self.view.to_settings();
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.runtime.worker.cancel();
+        self.runtime.frame_stats.report();
+    }
+}
+
+/// The parameters and ignore areas a detection depends on.
+fn detection_params(p: &Project) -> (crate::pipeline::Params, Vec<Vec<[f64; 2]>>) {
+    (p.params.clone(), p.ignore_areas.clone())
+}
+
+/// Replaces the untouched detected regions with a new detection, keeping regions the user
+/// drew, edited or annotated; then renumbers everything in reading order.
+fn merge_detected(regions: &mut Vec<RegionNote>, detected: &[crate::regions::Region]) {
+    let kept: Vec<RegionNote> = regions
+        .drain(..)
+        .filter(|r| {
+            r.origin != Origin::Detected
+                || !r.label.is_empty()
+                || !r.note.is_empty()
+                || !r.tags.is_empty()
+                || !r.links.is_empty()
+        })
+        .collect();
+    let overlaps = |b: &BBox| kept.iter().any(|k| k.bbox.intersects(b));
+    let fresh: Vec<RegionNote> = detected
+        .iter()
+        .filter(|d| !overlaps(&d.bbox))
+        .map(RegionNote::from_region)
+        .collect();
+    regions.extend(kept);
+    regions.extend(fresh);
+    shapes::renumber(regions);
 }

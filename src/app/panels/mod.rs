@@ -1,0 +1,14 @@
+//! The panels around the image: menu bar, toolbar, regions list, inspector (alignment and
+//! detection), status bar, messages, help overlay and file drops. Each reads the state and
+//! returns [`super::Command`]s; none changes the document itself.
+
+pub mod alignment;
+pub mod detection;
+pub mod dropped;
+pub mod help;
+pub mod inspector;
+pub mod menu;
+pub mod messages;
+pub mod regions;
+pub mod status_bar;
+pub mod toolbar;

@@ -1,0 +1,193 @@
+//! The regions panel: every region with a thumbnail, its score and area; selecting one
+//! highlights it (and frames it in the view); buttons to draw, edit, merge, split, hide and
+//! delete regions. Every edit goes through a command and can be undone.
+
+use egui::{Color32, Rect, Sense, Stroke, pos2, vec2};
+
+use super::super::view::{Tool, ViewState};
+use super::super::{Command, Runtime};
+use crate::project::{Origin, Project};
+
+/// Thumbnail side in points.
+const THUMB: f32 = 52.0;
+
+/// The outline colour of region `id` (Okabe–Ito palette, colour-blind safe).
+#[must_use]
+pub fn region_colour(id: u32) -> Color32 {
+    let p = crate::report::PALETTE;
+    let c = p[(id as usize).saturating_sub(1) % p.len()];
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// The accessible label of a region's row.
+#[must_use]
+pub fn row_label(id: u32) -> String {
+    format!("Region {id}")
+}
+
+/// Shows the regions panel.
+pub fn ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &mut ViewState,
+    runtime: &Runtime,
+    commands: &mut Vec<Command>,
+) {
+    egui::Panel::left("regions")
+        .resizable(true)
+        .default_size(250.0)
+        .size_range(200.0..=420.0)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                ui.heading("Regions");
+                ui.label(format!("({})", project.regions.len()));
+            });
+            let has_pair = runtime.pair.is_some();
+            let n_sel = view.selection.len();
+            ui.horizontal_wrapped(|ui| {
+                for (tool, label) in [
+                    (Tool::DrawRect, "+ Rectangle"),
+                    (Tool::DrawPolygon, "+ Polygon"),
+                    (Tool::EditVertices, "Edit vertices"),
+                ] {
+                    if ui
+                        .add_enabled(has_pair, egui::Button::selectable(view.tool == tool, label))
+                        .clicked()
+                    {
+                        commands.push(Command::SetTool(if view.tool == tool {
+                            Tool::Pan
+                        } else {
+                            tool
+                        }));
+                    }
+                }
+                if ui
+                    .add_enabled(n_sel >= 2, egui::Button::new("Merge"))
+                    .on_hover_text("Merge the selected regions (M)")
+                    .clicked()
+                {
+                    commands.push(Command::MergeSelected);
+                }
+                if ui
+                    .add_enabled(n_sel == 1, egui::Button::new("Split"))
+                    .on_hover_text("Split the selected region across its longer side (K)")
+                    .clicked()
+                {
+                    commands.push(Command::SplitSelected);
+                }
+                if ui
+                    .add_enabled(n_sel >= 1, egui::Button::new("Delete"))
+                    .on_hover_text("Delete the selected regions (Del)")
+                    .clicked()
+                {
+                    commands.push(Command::DeleteSelected);
+                }
+            });
+            ui.checkbox(&mut view.zoom_to_selection, "Zoom to selected region");
+            ui.separator();
+            if project.regions.is_empty() {
+                ui.label(if runtime.busy() {
+                    "Looking for changes…"
+                } else {
+                    "No regions. Draw one with + Rectangle or + Polygon, or raise the sensitivity."
+                });
+            }
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for r in &project.regions {
+                        let selected = view.selection.contains(&r.id);
+                        let frame = egui::Frame::new()
+                            .inner_margin(4.0)
+                            .corner_radius(4.0)
+                            .fill(if selected {
+                                ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+                            } else {
+                                Color32::TRANSPARENT
+                            });
+                        frame.show(ui, |ui| {
+                            ui.horizontal(|ui| {
+                                let (rect, thumb) =
+                                    ui.allocate_exact_size(vec2(THUMB, THUMB), Sense::click());
+                                paint_thumbnail(ui, rect, r, runtime);
+                                let thumb = thumb.on_hover_text("Select and zoom");
+                                ui.vertical(|ui| {
+                                    let title = if r.label.is_empty() {
+                                        row_label(r.id)
+                                    } else {
+                                        format!("{} — {}", row_label(r.id), r.label)
+                                    };
+                                    let text = egui::RichText::new(title).color(if r.hidden {
+                                        ui.visuals().weak_text_color()
+                                    } else {
+                                        ui.visuals().text_color()
+                                    });
+                                    let row = ui.selectable_label(selected, text);
+                                    let clicked = row.clicked() || thumb.clicked();
+                                    if clicked {
+                                        let extend =
+                                            ui.input(|i| i.modifiers.command || i.modifiers.shift);
+                                        commands.push(Command::Select { id: r.id, extend });
+                                        if view.zoom_to_selection && !extend {
+                                            commands.push(Command::ZoomToRegion(r.id));
+                                        }
+                                    }
+                                    if row.double_clicked() || thumb.double_clicked() {
+                                        commands.push(Command::ZoomToRegion(r.id));
+                                    }
+                                    let origin = match r.origin {
+                                        Origin::Detected => format!("score {:.1}", r.score),
+                                        Origin::Drawn => "drawn".to_owned(),
+                                        Origin::Edited => format!("edited · score {:.1}", r.score),
+                                    };
+                                    ui.small(format!("{origin} · {:.0} px²", r.area_px));
+                                    let eye = if r.hidden { "Show" } else { "Hide" };
+                                    if ui
+                                        .small_button(eye)
+                                        .on_hover_text(format!("{eye} region {}", r.id))
+                                        .clicked()
+                                    {
+                                        commands.push(Command::SetHidden {
+                                            id: r.id,
+                                            hidden: !r.hidden,
+                                        });
+                                    }
+                                });
+                            });
+                        });
+                    }
+                });
+        });
+}
+
+fn paint_thumbnail(ui: &egui::Ui, rect: Rect, r: &crate::project::RegionNote, runtime: &Runtime) {
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    let Some(pair) = &runtime.pair else {
+        return;
+    };
+    let b = r.bbox;
+    let side = (b.width.max(b.height) * 1.3).max(8.0) as f32;
+    let c = b.center();
+    let src = Rect::from_center_size(pos2(c[0] as f32 + 0.5, c[1] as f32 + 0.5), vec2(side, side));
+    let scale = rect.width() / side;
+    let map = |p: egui::Pos2| rect.min + (p - src.min) * scale;
+    pair.before_tex
+        .paint(&painter, &map, src, 1, Color32::WHITE);
+    let pts: Vec<egui::Pos2> = r
+        .polygon
+        .iter()
+        .map(|p| map(pos2(p[0] as f32 + 0.5, p[1] as f32 + 0.5)))
+        .collect();
+    painter.add(egui::Shape::closed_line(
+        pts,
+        Stroke::new(1.5, region_colour(r.id)),
+    ));
+    painter.rect_stroke(
+        rect,
+        3.0,
+        Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color),
+        egui::StrokeKind::Inside,
+    );
+}

@@ -1,0 +1,196 @@
+//! Everything the app holds while running that is neither document nor view: decoded images
+//! and their textures, the latest analysis, the background worker, the current job and the
+//! message shown to the user. Never saved.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::dialogs::FileDialogs;
+use super::textures::TiledImage;
+use super::worker::Worker;
+use crate::geometry::Transform;
+use crate::io::LoadedImage;
+use crate::pipeline::{Analysis, Params};
+use crate::project::Project;
+
+/// A decoded pair with its textures.
+pub struct LoadedPair {
+    /// The original.
+    pub before: Arc<LoadedImage>,
+    /// The doctored print.
+    pub after: Arc<LoadedImage>,
+    /// The original, uploaded.
+    pub before_tex: TiledImage,
+    /// The doctored print, uploaded.
+    pub after_tex: TiledImage,
+    /// A title for a fresh document.
+    pub title: String,
+    /// A saved document to restore instead of a fresh one.
+    pub project: Option<Box<Project>>,
+}
+
+/// Display textures derived from an analysis.
+pub struct Overlays {
+    /// Heat-map of the change strength (working resolution).
+    pub heat: TiledImage,
+    /// Changed pixels (working resolution), white on transparent.
+    pub mask: TiledImage,
+    /// Parameters and ignore areas the mask was made with.
+    pub detection_params: Option<(Params, Vec<Vec<[f64; 2]>>)>,
+}
+
+/// The job in progress.
+pub struct JobStatus {
+    /// What it is doing.
+    pub label: String,
+    /// Current stage.
+    pub stage: String,
+    /// Fraction of the stage done.
+    pub fraction: f32,
+    /// When it started.
+    pub started: Instant,
+}
+
+/// Frame timing, reported on exit when `PALIMPSEST_TRACE` is set.
+#[derive(Default)]
+pub struct FrameStats {
+    ui_secs: Vec<f32>,
+    intervals: Vec<f32>,
+    last_frame: Option<Instant>,
+}
+
+impl FrameStats {
+    /// Records one frame's UI time and the interval since the previous frame.
+    pub fn record(&mut self, _ctx: &egui::Context, ui_time: Duration) {
+        if !tracing_enabled() {
+            return;
+        }
+        let now = Instant::now();
+        if let Some(prev) = self.last_frame {
+            self.intervals.push(now.duration_since(prev).as_secs_f32());
+        }
+        self.last_frame = Some(now);
+        self.ui_secs.push(ui_time.as_secs_f32());
+        if self.ui_secs.len() % 120 == 0 {
+            self.report();
+        }
+    }
+
+    /// Prints percentiles of the recorded frame times to stderr.
+    pub fn report(&self) {
+        if !tracing_enabled() || self.ui_secs.is_empty() {
+            return;
+        }
+        let pct = |v: &[f32], p: f32| {
+            let mut s = v.to_vec();
+            s.sort_by(f32::total_cmp);
+            s.get(((s.len() as f32 - 1.0) * p) as usize)
+                .copied()
+                .unwrap_or(0.0)
+                * 1000.0
+        };
+        let recent = |v: &[f32]| v[v.len().saturating_sub(120)..].to_vec();
+        let (ui, iv) = (recent(&self.ui_secs), recent(&self.intervals));
+        trace(&format!(
+            "last {} frames: ui p50 {:.2} ms p95 {:.2} ms; frame interval p50 {:.1} ms p95 {:.1} ms",
+            ui.len(),
+            pct(&ui, 0.5),
+            pct(&ui, 0.95),
+            pct(&iv, 0.5),
+            pct(&iv, 0.95)
+        ));
+    }
+}
+
+fn tracing_enabled() -> bool {
+    std::env::var_os("PALIMPSEST_TRACE").is_some()
+}
+
+/// Writes a timing line to stderr when `PALIMPSEST_TRACE` is set.
+pub fn trace(line: &str) {
+    if tracing_enabled() {
+        eprintln!("palimpsest: {line}");
+    }
+}
+
+/// Runtime state.
+pub struct Runtime {
+    /// The open pair.
+    pub pair: Option<LoadedPair>,
+    /// Its latest analysis.
+    pub analysis: Option<Arc<Analysis>>,
+    /// Display textures of the analysis.
+    pub overlays: Option<Overlays>,
+    /// Background jobs.
+    pub worker: Worker,
+    /// The job in progress.
+    pub job: Option<JobStatus>,
+    /// A message for the user (load or analysis failure).
+    pub error: Option<String>,
+    /// File dialogs.
+    pub dialogs: Box<dyn FileDialogs>,
+    /// When the process started the app, for the first-frame timing.
+    pub launched: Option<Instant>,
+    /// CPU time of the previous frame as eframe measured it.
+    pub last_cpu_secs: Option<f32>,
+    /// Frame timing.
+    pub frame_stats: FrameStats,
+}
+
+impl Runtime {
+    /// An empty runtime with the given dialogs.
+    #[must_use]
+    pub fn new(dialogs: Box<dyn FileDialogs>) -> Self {
+        Self {
+            pair: None,
+            analysis: None,
+            overlays: None,
+            worker: Worker::default(),
+            job: None,
+            error: None,
+            dialogs,
+            launched: None,
+            last_cpu_secs: None,
+            frame_stats: FrameStats::default(),
+        }
+    }
+
+    /// Marks a job as started.
+    pub fn start_job(&mut self, label: &str) {
+        self.job = Some(JobStatus {
+            label: label.to_owned(),
+            stage: String::new(),
+            fraction: 0.0,
+            started: Instant::now(),
+        });
+    }
+
+    /// Marks the job as finished.
+    pub fn finish_job(&mut self) {
+        self.job = None;
+    }
+
+    /// Whether a background job is running.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The transform used to draw the after image in the before frame: the given preview, the
+    /// document's alignment, or a plain scale to the before image's width.
+    #[must_use]
+    pub fn before_from_after(&self, project: &Project, preview: Option<&Transform>) -> Transform {
+        if let Some(t) = preview {
+            return *t;
+        }
+        if let Some(a) = &project.alignment {
+            return a.before_from_after;
+        }
+        match &self.pair {
+            Some(p) if p.after.width() > 0 => {
+                Transform::scale(f64::from(p.before.width()) / f64::from(p.after.width()))
+            }
+            _ => Transform::identity(),
+        }
+    }
+}

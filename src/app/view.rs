@@ -1,0 +1,342 @@
+//! View state: how the document is being looked at. The mode, the linked camera shared by every
+//! pane, the selection, the active tool and shapes being drawn. Not part of undo; the lasting
+//! parts persist as [`ViewSettings`].
+
+use std::collections::BTreeSet;
+
+use egui::{Pos2, Rect, Vec2, pos2};
+use serde::{Deserialize, Serialize};
+
+use super::settings::ViewSettings;
+use crate::geometry::{Model, Transform};
+use crate::project::PointPair;
+use crate::regions::BBox;
+
+/// The six ways to look at a pair.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ViewMode {
+    /// Before and after next to each other, linked.
+    #[default]
+    SideBySide,
+    /// One over the other with a draggable divider.
+    Swipe,
+    /// The after image over the before image, translucent.
+    OnionSkin,
+    /// Alternating between the two.
+    Blink,
+    /// The change strength in colour.
+    Heatmap,
+    /// Changed areas tinted over an image, with outlines and numbers.
+    MaskOverlay,
+}
+
+impl ViewMode {
+    /// Every mode, in toolbar order (keys 1–6).
+    pub const ALL: [ViewMode; 6] = [
+        ViewMode::SideBySide,
+        ViewMode::Swipe,
+        ViewMode::OnionSkin,
+        ViewMode::Blink,
+        ViewMode::Heatmap,
+        ViewMode::MaskOverlay,
+    ];
+
+    /// Label shown in the toolbar and menus.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            ViewMode::SideBySide => "Side by side",
+            ViewMode::Swipe => "Swipe",
+            ViewMode::OnionSkin => "Onion skin",
+            ViewMode::Blink => "Blink",
+            ViewMode::Heatmap => "Heat-map",
+            ViewMode::MaskOverlay => "Mask overlay",
+        }
+    }
+
+    /// Its number key.
+    #[must_use]
+    pub fn key(self) -> egui::Key {
+        match self {
+            ViewMode::SideBySide => egui::Key::Num1,
+            ViewMode::Swipe => egui::Key::Num2,
+            ViewMode::OnionSkin => egui::Key::Num3,
+            ViewMode::Blink => egui::Key::Num4,
+            ViewMode::Heatmap => egui::Key::Num5,
+            ViewMode::MaskOverlay => egui::Key::Num6,
+        }
+    }
+}
+
+/// What a drag on the image does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tool {
+    /// Drag pans, click selects a region.
+    #[default]
+    Pan,
+    /// Drag a rectangle to add a region.
+    DrawRect,
+    /// Click points, double-click or Enter to close a polygon region.
+    DrawPolygon,
+    /// Drag the selected region's vertices, or drag inside it to move it.
+    EditVertices,
+    /// Drag a rectangle to ignore.
+    IgnoreBox,
+    /// Paint areas to ignore.
+    IgnorePaint,
+    /// Click corresponding points, before then after.
+    AlignPoints,
+}
+
+impl Tool {
+    /// Label shown in the toolbar.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::Pan => "Pan / select",
+            Tool::DrawRect => "Draw rectangle",
+            Tool::DrawPolygon => "Draw polygon",
+            Tool::EditVertices => "Edit vertices",
+            Tool::IgnoreBox => "Ignore box",
+            Tool::IgnorePaint => "Paint ignore",
+            Tool::AlignPoints => "Align points",
+        }
+    }
+}
+
+/// A pending change of the camera that needs the pane size, applied when the view is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CameraRequest {
+    /// Fit the whole image.
+    Fit,
+    /// Show image pixels at this many screen pixels each, keeping the centre.
+    Scale(f32),
+    /// Frame this box of the before image.
+    Frame(BBox),
+}
+
+/// The linked camera: every pane shows the before frame with the same centre and zoom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    /// Screen points per before-image pixel.
+    pub zoom: f32,
+    /// The before-image point (edge coordinates) at the centre of each pane.
+    pub center: Pos2,
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Self {
+            zoom: 1.0,
+            center: Pos2::ZERO,
+        }
+    }
+}
+
+/// Zoom limits, in screen points per image pixel.
+pub const MIN_ZOOM: f32 = 0.01;
+/// Zoom limits, in screen points per image pixel.
+pub const MAX_ZOOM: f32 = 64.0;
+
+impl Camera {
+    /// Maps a before-image point to the screen inside `pane`.
+    #[must_use]
+    pub fn screen_from_image(&self, pane: Rect, p: Pos2) -> Pos2 {
+        pane.center() + (p - self.center) * self.zoom
+    }
+
+    /// Maps a screen point inside `pane` to the before image.
+    #[must_use]
+    pub fn image_from_screen(&self, pane: Rect, s: Pos2) -> Pos2 {
+        self.center + (s - pane.center()) / self.zoom
+    }
+
+    /// The part of the before frame visible in `pane`.
+    #[must_use]
+    pub fn visible(&self, pane: Rect) -> Rect {
+        Rect::from_two_pos(
+            self.image_from_screen(pane, pane.min),
+            self.image_from_screen(pane, pane.max),
+        )
+    }
+
+    /// Zooms by `factor` keeping the image point under `anchor` (a screen point) in place.
+    pub fn zoom_about(&mut self, pane: Rect, anchor: Pos2, factor: f32) {
+        let fixed = self.image_from_screen(pane, anchor);
+        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        self.center = fixed - (anchor - pane.center()) / self.zoom;
+    }
+
+    /// Moves the picture by a screen-space drag.
+    pub fn pan(&mut self, delta: Vec2) {
+        self.center -= delta / self.zoom;
+    }
+
+    /// Frames `target` (before-image edge coordinates) in `pane` with a margin.
+    pub fn frame(&mut self, pane: Rect, target: Rect, margin: f32) {
+        let size = target.size().max(Vec2::splat(1.0));
+        let avail = (pane.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(16.0));
+        self.zoom = (avail.x / size.x)
+            .min(avail.y / size.y)
+            .clamp(MIN_ZOOM, MAX_ZOOM);
+        self.center = target.center();
+    }
+
+    /// Applies a pending request for an image of `image` size shown in `pane`.
+    pub fn apply(
+        &mut self,
+        request: CameraRequest,
+        pane: Rect,
+        image: Rect,
+        pixels_per_point: f32,
+    ) {
+        match request {
+            CameraRequest::Fit => self.frame(pane, image, 8.0),
+            CameraRequest::Scale(s) => self.zoom = (s / pixels_per_point).clamp(MIN_ZOOM, MAX_ZOOM),
+            CameraRequest::Frame(b) => {
+                let r = Rect::from_min_size(
+                    pos2(b.x as f32, b.y as f32),
+                    egui::vec2(b.width as f32 + 1.0, b.height as f32 + 1.0),
+                );
+                // Leave room around a region so its context stays visible.
+                let grown = r.expand2(r.size() * 0.35);
+                self.frame(pane, grown, 16.0);
+                self.zoom = self.zoom.min(8.0);
+            }
+        }
+    }
+}
+
+/// Swipe divider state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Swipe {
+    /// Divider position as a fraction of the pane.
+    pub position: f32,
+    /// The divider is a horizontal line (top/bottom split).
+    pub horizontal: bool,
+}
+
+/// Blink state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Blink {
+    /// Seconds each image is shown.
+    pub interval_secs: f32,
+    /// Alternate automatically (otherwise hold space to see the after image).
+    pub running: bool,
+}
+
+/// Manual alignment in progress.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManualAlign {
+    /// Finished pairs: `(before, after)` pixel centres.
+    pub pairs: Vec<PointPair>,
+    /// A before point waiting for its after point.
+    pub pending_before: Option<[f64; 2]>,
+    /// The model to fit.
+    pub model: Option<Model>,
+    /// The fitted preview, once there are enough pairs.
+    pub preview: Option<Transform>,
+}
+
+/// A shape being drawn with a tool, in before-image edge coordinates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sketch {
+    /// Points so far.
+    pub points: Vec<Pos2>,
+}
+
+/// How the document is being looked at.
+pub struct ViewState {
+    /// The mode.
+    pub mode: ViewMode,
+    /// The linked camera.
+    pub camera: Camera,
+    /// A camera change waiting for the pane size.
+    pub camera_request: Option<CameraRequest>,
+    /// The pane the camera was last applied to (screen rectangle of one image pane).
+    pub last_pane: Option<Rect>,
+    /// Selected region ids.
+    pub selection: BTreeSet<u32>,
+    /// The active tool.
+    pub tool: Tool,
+    /// A shape being drawn.
+    pub sketch: Sketch,
+    /// Brush radius for painted ignore areas, in screen points.
+    pub brush_radius: f32,
+    /// Manual alignment in progress.
+    pub manual: ManualAlign,
+    /// Swipe divider.
+    pub swipe: Swipe,
+    /// Onion-skin opacity of the after image.
+    pub onion_opacity: f32,
+    /// Blink settings.
+    pub blink: Blink,
+    /// Mask overlay over the after image instead of the before image.
+    pub overlay_on_after: bool,
+    /// Region outlines in every mode.
+    pub show_outlines: bool,
+    /// Loupe on.
+    pub loupe: bool,
+    /// The before-image point under the cursor.
+    pub hover: Option<Pos2>,
+    /// Help overlay shown.
+    pub help_open: bool,
+    /// Selecting a region in the list frames it in the view.
+    pub zoom_to_selection: bool,
+}
+
+impl ViewState {
+    /// A view state from persisted settings.
+    #[must_use]
+    pub fn from_settings(s: &ViewSettings) -> Self {
+        Self {
+            mode: s.mode,
+            camera: Camera::default(),
+            camera_request: Some(CameraRequest::Fit),
+            last_pane: None,
+            selection: BTreeSet::new(),
+            tool: Tool::Pan,
+            sketch: Sketch::default(),
+            brush_radius: 14.0,
+            manual: ManualAlign::default(),
+            swipe: Swipe {
+                position: 0.5,
+                horizontal: s.swipe_horizontal,
+            },
+            onion_opacity: s.onion_opacity.clamp(0.0, 1.0),
+            blink: Blink {
+                interval_secs: s.blink_interval_secs.clamp(0.1, 5.0),
+                running: true,
+            },
+            overlay_on_after: s.overlay_on_after,
+            show_outlines: s.show_outlines,
+            loupe: s.loupe,
+            hover: None,
+            help_open: false,
+            zoom_to_selection: true,
+        }
+    }
+
+    /// The lasting parts, for saving.
+    #[must_use]
+    pub fn to_settings(&self) -> ViewSettings {
+        ViewSettings {
+            mode: self.mode,
+            swipe_horizontal: self.swipe.horizontal,
+            onion_opacity: self.onion_opacity,
+            blink_interval_secs: self.blink.interval_secs,
+            overlay_on_after: self.overlay_on_after,
+            show_outlines: self.show_outlines,
+            loupe: self.loupe,
+        }
+    }
+
+    /// Forgets selection, sketches and camera for a newly opened pair.
+    pub fn reset_for_new_pair(&mut self) {
+        self.selection.clear();
+        self.sketch = Sketch::default();
+        self.manual = ManualAlign::default();
+        self.tool = Tool::Pan;
+        self.camera_request = Some(CameraRequest::Fit);
+    }
+}

@@ -1,0 +1,359 @@
+//! Background work: decoding a pair, analysing it, and re-running detection when a control
+//! moves. Each request runs on its own named thread and reports typed [`Event`]s on a bounded
+//! channel, asking for a repaint after each send.
+//!
+//! Every request gets a generation number; a newer request sets the older one's cancel flag,
+//! and events from older generations are dropped unread, so only the newest result is shown.
+//! The analysis itself is the core's ([`crate::pipeline`]); this module only schedules it and
+//! prepares display textures.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+
+use image::GrayImage;
+
+use super::runtime::{LoadedPair, Overlays};
+use super::textures::TiledImage;
+use crate::align::Alignment;
+use crate::io::{LoadOptions, LoadedImage, load_image};
+use crate::job::{Job, Stage};
+use crate::pipeline::{Analysis, Detection, Params, analyze, analyze_aligned, detect};
+use crate::project::Project;
+
+/// Capacity of the event channel. Progress events are dropped when it is full; results wait.
+const CHANNEL_CAPACITY: usize = 64;
+
+/// What the worker is asked to do.
+pub enum Request {
+    /// Decode two files, then analyse them.
+    Open {
+        /// The original.
+        before: PathBuf,
+        /// The doctored print.
+        after: PathBuf,
+        /// A saved document to restore instead of a fresh one.
+        project: Option<Box<Project>>,
+    },
+    /// Analyse the current pair again (new alignment or parameters).
+    Analyze {
+        /// The pair.
+        before: Arc<LoadedImage>,
+        /// The pair.
+        after: Arc<LoadedImage>,
+        /// A fixed alignment, or `None` to align automatically.
+        alignment: Option<Alignment>,
+        /// Detection parameters.
+        params: Params,
+        /// Ignore areas, before-image polygons.
+        ignore: Vec<Vec<[f64; 2]>>,
+        /// Keep the document's regions instead of taking the detected ones.
+        keep_regions: bool,
+    },
+    /// Threshold and outline again on the existing change map.
+    Detect {
+        /// The analysis whose change map is reused.
+        analysis: Arc<Analysis>,
+        /// Detection parameters.
+        params: Params,
+        /// Ignore areas, before-image polygons.
+        ignore: Vec<Vec<[f64; 2]>>,
+        /// Replace the document's detected regions with the result.
+        apply_regions: bool,
+    },
+}
+
+/// What the worker reports.
+pub enum Event {
+    /// Progress of the current stage.
+    Progress {
+        /// The stage.
+        stage: Stage,
+        /// Fraction of the stage done.
+        fraction: f32,
+    },
+    /// Both images decoded and uploaded.
+    Loaded(LoadedPair),
+    /// An analysis finished.
+    Analyzed {
+        /// The result.
+        analysis: Arc<Analysis>,
+        /// Display textures of its heat-map and mask.
+        overlays: Overlays,
+        /// Keep the document's regions.
+        keep_regions: bool,
+    },
+    /// A detection finished.
+    Detected {
+        /// The result.
+        detection: Detection,
+        /// Its mask, uploaded.
+        mask: TiledImage,
+        /// Replace the document's detected regions.
+        apply_regions: bool,
+    },
+    /// The request failed; the message is for the user.
+    Failed {
+        /// One readable sentence.
+        message: String,
+    },
+}
+
+/// Starts jobs and collects their events.
+pub struct Worker {
+    tx: SyncSender<(u64, Event)>,
+    rx: Receiver<(u64, Event)>,
+    generation: u64,
+    cancel: Option<Arc<AtomicBool>>,
+    ctx: Option<egui::Context>,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        let (tx, rx) = sync_channel(CHANNEL_CAPACITY);
+        Self {
+            tx,
+            rx,
+            generation: 0,
+            cancel: None,
+            ctx: None,
+        }
+    }
+}
+
+/// Sends events of one generation and wakes the UI.
+struct Sender {
+    tx: SyncSender<(u64, Event)>,
+    generation: u64,
+    ctx: egui::Context,
+}
+
+impl Sender {
+    fn send(&self, event: Event) {
+        // The receiver only goes away when the app closes; nothing to do then.
+        let _ = self.tx.send((self.generation, event));
+        self.ctx.request_repaint();
+    }
+
+    fn progress(&self, stage: Stage, fraction: f32) {
+        match self
+            .tx
+            .try_send((self.generation, Event::Progress { stage, fraction }))
+        {
+            Ok(()) => self.ctx.request_repaint(),
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {}
+        }
+    }
+}
+
+impl Worker {
+    /// Starts `request` on a new thread, cancelling whatever ran before. Returns its generation.
+    pub fn submit(&mut self, ctx: &egui::Context, request: Request) -> u64 {
+        self.cancel();
+        self.generation += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancel = Some(Arc::clone(&cancel));
+        self.ctx = Some(ctx.clone());
+        let sender = Sender {
+            tx: self.tx.clone(),
+            generation: self.generation,
+            ctx: ctx.clone(),
+        };
+        let name = format!("palimpsest-job-{}", self.generation);
+        let spawned = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || run(&request, &sender, &cancel));
+        if let Err(e) = spawned {
+            let _ = self.tx.try_send((
+                self.generation,
+                Event::Failed {
+                    message: format!("could not start a background thread: {e}"),
+                },
+            ));
+        }
+        self.generation
+    }
+
+    /// Cancels the running job, if any.
+    pub fn cancel(&mut self) {
+        if let Some(flag) = self.cancel.take() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The events of the newest generation received since the last call.
+    pub fn poll(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Ok((generation, event)) = self.rx.try_recv() {
+            if generation == self.generation {
+                out.push(event);
+            }
+        }
+        out
+    }
+}
+
+fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
+    let progress = |stage: Stage, fraction: f32| out.progress(stage, fraction);
+    let job = Job::new(Some(&progress), Some(cancel));
+    let max_side = out.ctx.input(|i| i.max_texture_side);
+    match request {
+        Request::Open {
+            before,
+            after,
+            project,
+        } => {
+            job.report(Stage::Loading, 0.0);
+            let opts = LoadOptions::default();
+            let (b, a) = rayon::join(|| load_image(before, &opts), || load_image(after, &opts));
+            let (b, a) = match (b, a) {
+                (Ok(b), Ok(a)) => (Arc::new(b), Arc::new(a)),
+                (Err(e), _) => return out.send(failed("Could not open the before image", &e)),
+                (_, Err(e)) => return out.send(failed("Could not open the after image", &e)),
+            };
+            if job.check().is_err() {
+                return;
+            }
+            job.report(Stage::Loading, 0.6);
+            let before_tex = TiledImage::from_rgb(&out.ctx, "before", &b.rgb, max_side);
+            let after_tex = TiledImage::from_rgb(&out.ctx, "after", &a.rgb, max_side);
+            let title = title_of(before);
+            let (alignment, params, ignore, keep) = match project.as_deref() {
+                Some(p) => (
+                    p.alignment.clone(),
+                    p.params.clone(),
+                    p.ignore_areas.clone(),
+                    true,
+                ),
+                None => (None, Params::default(), Vec::new(), false),
+            };
+            out.send(Event::Loaded(LoadedPair {
+                before: Arc::clone(&b),
+                after: Arc::clone(&a),
+                before_tex,
+                after_tex,
+                title,
+                project: project.clone(),
+            }));
+            analyse(
+                out, &job, &b, &a, alignment, &params, &ignore, keep, max_side,
+            );
+        }
+        Request::Analyze {
+            before,
+            after,
+            alignment,
+            params,
+            ignore,
+            keep_regions,
+        } => analyse(
+            out,
+            &job,
+            before,
+            after,
+            alignment.clone(),
+            params,
+            ignore,
+            *keep_regions,
+            max_side,
+        ),
+        Request::Detect {
+            analysis,
+            params,
+            ignore,
+            apply_regions,
+        } => {
+            job.report(Stage::Regions, 0.0);
+            let (w, h) = analysis.change.before_size;
+            let mask = ignore_mask(ignore, w, h);
+            match detect(&analysis.change, params, mask.as_ref()) {
+                Ok(detection) => {
+                    if job.check().is_err() {
+                        return;
+                    }
+                    let mask = TiledImage::from_mask(&out.ctx, "mask", &detection.mask, max_side);
+                    out.send(Event::Detected {
+                        detection,
+                        mask,
+                        apply_regions: *apply_regions,
+                    });
+                }
+                Err(e) => out.send(failed("Detection failed", &e)),
+            }
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one call site per request kind")]
+fn analyse(
+    out: &Sender,
+    job: &Job<'_>,
+    before: &LoadedImage,
+    after: &LoadedImage,
+    alignment: Option<Alignment>,
+    params: &Params,
+    ignore: &[Vec<[f64; 2]>],
+    keep_regions: bool,
+    max_side: usize,
+) {
+    let mask = ignore_mask(ignore, before.width(), before.height());
+    let result = match alignment {
+        Some(a) => analyze_aligned(before, after, a, params, mask.as_ref(), *job),
+        None => analyze(before, after, params, mask.as_ref(), *job),
+    };
+    match result {
+        Ok(analysis) => {
+            let heat = TiledImage::from_rgb(&out.ctx, "heat", &analysis.heatmap(), max_side);
+            let mask = TiledImage::from_mask(&out.ctx, "mask", &analysis.detection.mask, max_side);
+            let overlays = Overlays {
+                heat,
+                mask,
+                detection_params: Some((params.clone(), ignore.to_vec())),
+            };
+            out.send(Event::Analyzed {
+                analysis: Arc::new(analysis),
+                overlays,
+                keep_regions,
+            });
+        }
+        Err(crate::pipeline::PipelineError::Cancelled) => {}
+        Err(e) => out.send(failed("Analysis failed", &e)),
+    }
+}
+
+fn failed(what: &str, e: &dyn std::fmt::Display) -> Event {
+    Event::Failed {
+        message: format!("{what}: {e}"),
+    }
+}
+
+fn title_of(before: &std::path::Path) -> String {
+    before
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Rasterises the ignore polygons into a before-size mask (255 = ignore), or `None` for none.
+fn ignore_mask(polygons: &[Vec<[f64; 2]>], width: u32, height: u32) -> Option<GrayImage> {
+    if polygons.is_empty() {
+        return None;
+    }
+    let mut mask = GrayImage::new(width, height);
+    for poly in polygons {
+        let mut pts: Vec<imageproc::point::Point<i32>> = poly
+            .iter()
+            .map(|p| imageproc::point::Point::new(p[0].round() as i32, p[1].round() as i32))
+            .collect();
+        pts.dedup();
+        if pts.len() >= 2 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        if pts.len() >= 3 {
+            imageproc::drawing::draw_polygon_mut(&mut mask, &pts, image::Luma([255]));
+        }
+    }
+    Some(mask)
+}

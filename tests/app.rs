@@ -1,0 +1,298 @@
+//! UI tests of the real app state, headless (no display, no GPU): start on the bundled sample,
+//! switch modes, select, draw, delete and undo regions, and survive a corrupt file.
+//!
+//! Background jobs run on real threads; the tests step frames in a loop with a cap until the
+//! app is idle.
+
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{Key, Modifiers, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use palimpsest::app::testing::FakeDialogs;
+use palimpsest::app::{PalimpsestApp, Start, ViewMode};
+
+/// Most frames a test waits for background work (20 ms each: two minutes in all, generous for
+/// a debug build on a slow machine).
+const MAX_FRAMES: usize = 6000;
+
+fn harness(start: Start, dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
+    let app = PalimpsestApp::new_for_test(start, dialogs);
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
+}
+
+/// Steps frames until no background job runs, then a few more so the UI reflects the result.
+fn settle(h: &mut Harness<'_, PalimpsestApp>) {
+    for _ in 0..MAX_FRAMES {
+        h.step();
+        if !h.state().busy() {
+            for _ in 0..3 {
+                h.step();
+            }
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("background work did not finish within {MAX_FRAMES} frames");
+}
+
+fn sample(h: &mut Harness<'_, PalimpsestApp>) {
+    settle(h);
+    assert_eq!(
+        h.state().error(),
+        None,
+        "the sample should open without an error"
+    );
+    assert!(
+        h.state().analysed(),
+        "the sample should be analysed on start"
+    );
+}
+
+fn started() -> Harness<'static, PalimpsestApp> {
+    let mut h = harness(Start::Sample, FakeDialogs::default());
+    sample(&mut h);
+    h
+}
+
+#[test]
+fn start_on_sample_lists_regions() {
+    let h = started();
+    let n = h.state().regions().len();
+    assert!(
+        n >= 1,
+        "the sample pair has erased figures; found no region"
+    );
+    for r in h.state().regions() {
+        h.get_by_label(&format!("Region {}", r.id));
+    }
+}
+
+#[test]
+fn every_mode_by_key_and_by_toolbar() {
+    let mut h = started();
+    for mode in ViewMode::ALL {
+        h.key_press(mode.key());
+        h.step();
+        h.step();
+        assert_eq!(h.state().mode(), mode, "key {:?}", mode.key());
+    }
+    for mode in ViewMode::ALL.iter().rev() {
+        h.get_by_label(mode.label()).click();
+        h.step();
+        h.step();
+        assert_eq!(h.state().mode(), *mode, "toolbar button {}", mode.label());
+    }
+}
+
+#[test]
+fn selecting_a_region_zooms_to_it() {
+    let mut h = started();
+    let before = h.state().visible_rect().expect("view drawn");
+    let r = h.state().regions()[0].clone();
+    h.get_by_label(&format!("Region {}", r.id)).click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().selection(), vec![r.id]);
+    let after = h.state().visible_rect().expect("view drawn");
+    let (bx0, by0) = (r.bbox.x as f32, r.bbox.y as f32);
+    let (bx1, by1) = (bx0 + r.bbox.width as f32, by0 + r.bbox.height as f32);
+    assert!(
+        after[0] <= bx0 && after[1] <= by0 && after[2] >= bx1 && after[3] >= by1,
+        "region {:?} should be inside the visible part {after:?}",
+        [bx0, by0, bx1, by1]
+    );
+    let area = |v: [f32; 4]| (v[2] - v[0]) * (v[3] - v[1]);
+    assert!(
+        area(after) < area(before) * 0.9,
+        "the view should zoom in: {before:?} → {after:?}"
+    );
+}
+
+fn drag(h: &mut Harness<'_, PalimpsestApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for i in 1..=4 {
+        h.hover_at(from + (to - from) * (i as f32 / 4.0));
+        h.step();
+    }
+    h.drop_at(to);
+    h.step();
+    h.step();
+}
+
+#[test]
+fn draw_rectangle_then_delete_and_undo() {
+    let mut h = started();
+    let n = h.state().regions().len();
+    h.get_by_label("+ Rectangle").click();
+    h.step();
+    // A box in the sky, away from the detected regions.
+    let a = h.state().screen_of(10.0, 10.0).expect("view drawn");
+    let b = h.state().screen_of(60.0, 40.0).expect("view drawn");
+    drag(&mut h, Pos2::new(a[0], a[1]), Pos2::new(b[0], b[1]));
+    settle(&mut h);
+    assert_eq!(
+        h.state().regions().len(),
+        n + 1,
+        "the drawn rectangle should be a region"
+    );
+    let drawn = h
+        .state()
+        .regions()
+        .iter()
+        .find(|r| r.origin == palimpsest::project::Origin::Drawn)
+        .expect("a drawn region")
+        .clone();
+    assert!(
+        (drawn.bbox.x - 10.0).abs() < 3.0 && (drawn.bbox.width - 50.0).abs() < 4.0,
+        "{:?}",
+        drawn.bbox
+    );
+    let label = format!("Region {}", drawn.id);
+    h.get_by_label(&label);
+
+    // It is selected after drawing; delete it with the key.
+    assert_eq!(h.state().selection(), vec![drawn.id]);
+    h.key_press(Key::Delete);
+    h.step();
+    h.step();
+    assert_eq!(h.state().regions().len(), n);
+    assert!(
+        h.query_by_label(&label).is_none(),
+        "deleted region still listed"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().regions().len(),
+        n + 1,
+        "undo should bring the region back"
+    );
+    h.get_by_label(&label);
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.step();
+    h.step();
+    assert_eq!(h.state().regions().len(), n, "redo deletes it again");
+
+    // Undo twice: the region comes back, then the drawing is undone too.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.step();
+    h.step();
+    assert_eq!(h.state().regions().len(), n);
+}
+
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn corrupt_drop_shows_error_and_keeps_pair() {
+    let mut h = started();
+    let pair = h.state().pair_paths().expect("sample open");
+    let regions = h.state().regions().to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("doctored.jpg");
+    // A JPEG header followed by garbage.
+    std::fs::write(
+        &bad,
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00garbage, not a picture",
+    )
+    .unwrap();
+    let other = dir.path().join("other.png");
+    std::fs::write(&other, b"not a png either").unwrap();
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(bad.clone())));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(other)));
+    h.step();
+    settle(&mut h);
+    let error = h
+        .state()
+        .error()
+        .expect("an error message is shown")
+        .to_owned();
+    assert!(
+        error.contains("doctored.jpg"),
+        "the message names the file: {error}"
+    );
+    h.get_by_label_contains("doctored.jpg");
+    assert_eq!(
+        h.state().pair_paths(),
+        Some(pair),
+        "the previous pair stays open"
+    );
+    assert_eq!(
+        h.state().regions(),
+        regions.as_slice(),
+        "the previous regions stay"
+    );
+    h.get_by_label("Dismiss").click();
+    h.step();
+    assert_eq!(h.state().error(), None);
+}
+
+#[test]
+fn open_dialog_swaps_pair_through_fake_dialog() {
+    let (b, a) = palimpsest::app::sample_pair().expect("bundled sample");
+    let dialogs = FakeDialogs {
+        answers: [vec![a.clone(), b.clone()]].into_iter().collect(),
+    };
+    let mut h = harness(Start::Sample, dialogs);
+    sample(&mut h);
+    h.get_by_label("📂 Open…").click();
+    h.step();
+    settle(&mut h);
+    let (nb, na) = h.state().pair_paths().expect("pair open");
+    assert_eq!(
+        (nb.file_name(), na.file_name()),
+        (a.file_name(), b.file_name())
+    );
+    // A cancelled dialog changes nothing.
+    h.get_by_label("📂 Open…").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state()
+            .pair_paths()
+            .map(|p| p.0.file_name().map(ToOwned::to_owned)),
+        Some(a.file_name().map(ToOwned::to_owned))
+    );
+}
+
+#[test]
+fn help_overlay_opens_with_f1() {
+    let mut h = started();
+    h.key_press(Key::F1);
+    h.step();
+    h.step();
+    h.get_by_label("Palimpsest — keys and mouse");
+    h.get_by_label("Close").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Palimpsest — keys and mouse").is_none());
+}
