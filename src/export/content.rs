@@ -1,0 +1,194 @@
+//! The words every export shows, gathered once from the project and the essay: each visible
+//! region's number, colour, label, note, tags and linked essay passages, and the credit lines
+//! of both images. The layouts only place this text; they never look into the project.
+
+use crate::essay::Essay;
+use crate::project::{ImageMeta, Project, RegionNote};
+use crate::report::PALETTE;
+
+use super::draw::Colour;
+
+/// One essay passage a region links to, as shown in exports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedPassage {
+    /// The anchor stored in the project.
+    pub anchor: String,
+    /// The section it belongs to (e.g. *Historical Revisionism Under Stalin*), when found.
+    pub section: Option<String>,
+    /// The passage as plain text (a heading link brings the text under the heading).
+    pub text: String,
+    /// False when the essay has no passage with this anchor (the link is kept and shown).
+    pub found: bool,
+}
+
+/// A visible region with everything the exports print about it.
+#[derive(Clone, Debug)]
+pub struct RegionContent<'a> {
+    /// The region itself.
+    pub region: &'a RegionNote,
+    /// Its outline colour.
+    pub colour: Colour,
+    /// Label, or "Region N" when the user wrote none.
+    pub label: String,
+    /// The note as plain text (Markdown emphasis removed).
+    pub note: String,
+    /// Tags joined with " · ".
+    pub tags: String,
+    /// The linked passages, in link order.
+    pub passages: Vec<LinkedPassage>,
+}
+
+/// The outline colour of region number `id` (from 1), from [`PALETTE`].
+#[must_use]
+pub fn region_colour(id: u32) -> Colour {
+    PALETTE[(id as usize).saturating_sub(1) % PALETTE.len()]
+}
+
+/// The regions shown in exports: not hidden, in number order.
+#[must_use]
+pub fn visible_regions(project: &Project) -> Vec<&RegionNote> {
+    let mut v: Vec<&RegionNote> = project.regions.iter().filter(|r| !r.hidden).collect();
+    v.sort_by_key(|r| r.id);
+    v
+}
+
+/// Longest passage text quoted for a heading link, in characters.
+const MAX_SECTION_CHARS: usize = 700;
+
+/// The passage an anchor names, as exports quote it.
+#[must_use]
+pub fn linked_passage(essay: &Essay, anchor: &str) -> LinkedPassage {
+    let Some(passage) = essay.find(anchor) else {
+        return LinkedPassage {
+            anchor: anchor.to_string(),
+            section: None,
+            text: String::new(),
+            found: false,
+        };
+    };
+    let text = if passage.is_heading() {
+        // A whole section: quote what is under the heading, bullets marked, up to a limit.
+        let range = essay.subtree(anchor);
+        let mut parts: Vec<String> = Vec::new();
+        for p in essay.passages[range].iter().skip(1) {
+            let t = p.plain_text();
+            parts.push(match p.kind {
+                crate::essay::PassageKind::Bullet => format!("• {t}"),
+                _ => t,
+            });
+        }
+        let mut joined = parts.join("\n");
+        if joined.chars().count() > MAX_SECTION_CHARS {
+            joined = joined.chars().take(MAX_SECTION_CHARS).collect::<String>();
+            joined = joined.trim_end().to_string() + "…";
+        }
+        joined
+    } else {
+        passage.plain_text()
+    };
+    LinkedPassage {
+        anchor: anchor.to_string(),
+        section: essay.section_title(anchor),
+        text,
+        found: true,
+    }
+}
+
+/// The note or label text without Markdown emphasis markers and with tidy whitespace.
+#[must_use]
+pub fn plain(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| crate::essay::plain_text(l.trim()))
+        .collect();
+    let mut out = lines.join("\n");
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out.trim().to_string()
+}
+
+/// Everything printed about one region.
+#[must_use]
+pub fn region_content<'a>(essay: &Essay, region: &'a RegionNote) -> RegionContent<'a> {
+    let label = plain(&region.label);
+    RegionContent {
+        region,
+        colour: region_colour(region.id),
+        label: if label.is_empty() {
+            format!("Region {}", region.id)
+        } else {
+            label
+        },
+        note: plain(&region.note),
+        tags: region
+            .tags
+            .iter()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        passages: region
+            .links
+            .iter()
+            .map(|a| linked_passage(essay, a))
+            .collect(),
+    }
+}
+
+/// Every visible region's content.
+#[must_use]
+pub fn regions_content<'a>(project: &'a Project, essay: &Essay) -> Vec<RegionContent<'a>> {
+    visible_regions(project)
+        .into_iter()
+        .map(|r| region_content(essay, r))
+        .collect()
+}
+
+/// A one-line credit: `credit, source, date, archive, licence` (empty parts left out).
+#[must_use]
+pub fn credit_line(meta: &ImageMeta) -> String {
+    [
+        &meta.credit,
+        &meta.source,
+        &meta.date,
+        &meta.archive,
+        &meta.licence,
+    ]
+    .iter()
+    .map(|s| s.trim())
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// The name an image goes by in exports, with its date when known: "Original (1920)".
+#[must_use]
+pub fn image_title(kind: &str, meta: &ImageMeta) -> String {
+    let date = meta.date.trim();
+    if date.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} ({date})")
+    }
+}
+
+/// The project title, or a neutral one.
+#[must_use]
+pub fn title(project: &Project) -> String {
+    let t = project.title.trim();
+    if t.is_empty() {
+        "Untitled comparison".to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// "1 region" / "3 regions".
+#[must_use]
+pub fn count_regions(n: usize) -> String {
+    if n == 1 {
+        "1 region".to_string()
+    } else {
+        format!("{n} regions")
+    }
+}
