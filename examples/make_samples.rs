@@ -1,0 +1,464 @@
+//! Writes the bundled sample pairs into `sample_images/`: `before.*`, `after.*` and `truth.png`
+//! (before-image size, 255 = changed) for each pair.
+//!
+//! ```text
+//! cargo run --release --example make_samples
+//! ```
+//!
+//! The staged pairs are drawn by `palimpsest::synth`; the `astronaut` pair starts from the
+//! committed public-domain photograph `sample_images/astronaut/before.jpg` and paints the model
+//! space shuttle out of it. Everything is deterministic: running it twice writes the same files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use image::{GrayImage, Luma, Rgb, RgbImage};
+use palimpsest::synth::{self, Halftone, Palette, Rescan, ToneShift, staged_photo};
+
+const JPEG_QUALITY: u8 = 85;
+
+fn main() -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images");
+    fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+    podium(&root)?;
+    grayscale(&root)?;
+    unchanged(&root)?;
+    book(&root)?;
+    astronaut(&root)?;
+    Ok(())
+}
+
+fn dir(root: &Path, name: &str) -> Result<PathBuf> {
+    let d = root.join(name);
+    fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+    Ok(d)
+}
+
+fn write_jpeg(path: &Path, img: &RgbImage, grayscale: bool) -> Result<()> {
+    let bytes = synth::encode_jpeg(img, JPEG_QUALITY, grayscale)
+        .with_context(|| format!("encoding {}", path.display()))?;
+    fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    report(path)
+}
+
+fn write_png(path: &Path, img: &GrayImage) -> Result<()> {
+    img.save(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    report(path)
+}
+
+fn report(path: &Path) -> Result<()> {
+    let len = fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    eprintln!("{:>6} KB  {}", len.div_ceil(1024), path.display());
+    Ok(())
+}
+
+/// The items standing on the steps (not on the tribune), front-most last.
+fn on_steps(scene: &synth::Scene) -> Vec<usize> {
+    (0..scene.figure_count())
+        .filter(|&i| !scene.is_on_tribune(i))
+        .collect()
+}
+
+/// Before: the staged photograph. After: two people on the steps painted out, then a
+/// typical rescan (rotated, smaller, cropped, lighter and yellowed, grain, JPEG).
+fn podium(root: &Path) -> Result<()> {
+    let d = dir(root, "podium")?;
+    let scene = staged_photo(1920, 1440, 960).with_palette(Palette::Sepia);
+    let steps = on_steps(&scene);
+    let removed: Vec<usize> = steps.iter().take(2).copied().collect();
+    if removed.is_empty() {
+        bail!("scene has nobody on the steps");
+    }
+    let before = scene.render(&[]);
+    let doctored = scene.render(&removed);
+    let r = Rescan {
+        scale: 0.9,
+        angle_deg: 3.5,
+        shift: [0.0, 0.0],
+        crop: [0.04, 0.03, 0.06, 0.05],
+        tone: ToneShift {
+            gamma: 0.9,
+            gain: 1.02,
+            offset: 0.02,
+            fade: 0.12,
+            sepia: 0.35,
+            uneven: 0.08,
+            vignette: 0.15,
+        },
+        grain_sigma: 4.0,
+        halftone: None,
+        grayscale: false,
+        jpeg_quality: None,
+    };
+    let (after, _) = synth::rescan(&doctored, &r, 1920);
+    write_jpeg(&d.join("before.jpg"), &before, false)?;
+    write_jpeg(&d.join("after.jpg"), &after, false)?;
+    write_png(&d.join("truth.png"), &scene.truth_mask(&removed))
+}
+
+/// Before: a hand-tinted colour print. After: one person painted out, rescanned in grayscale.
+fn grayscale(root: &Path) -> Result<()> {
+    let d = dir(root, "grayscale")?;
+    let scene = staged_photo(1917, 1440, 960).with_palette(Palette::HandTinted);
+    let removed = vec![on_steps(&scene).first().copied().unwrap_or(0)];
+    let before = scene.render(&[]);
+    let r = Rescan {
+        scale: 1.1,
+        angle_deg: -2.5,
+        crop: [0.08, 0.06, 0.05, 0.07],
+        grayscale: true,
+        jpeg_quality: None,
+        ..Rescan::typical(1917)
+    };
+    let (after, _) = synth::rescan(&scene.render(&removed), &r, 1917);
+    write_jpeg(&d.join("before.jpg"), &before, false)?;
+    write_jpeg(&d.join("after.jpg"), &after, true)?;
+    write_png(&d.join("truth.png"), &scene.truth_mask(&removed))
+}
+
+/// A rescan with no edit at all: nothing should be reported.
+fn unchanged(root: &Path) -> Result<()> {
+    let d = dir(root, "unchanged")?;
+    let scene = staged_photo(1924, 1440, 960);
+    let before = scene.render(&[]);
+    let r = Rescan {
+        jpeg_quality: None,
+        ..Rescan::typical(1924)
+    };
+    let (after, _) = synth::rescan(&before, &r, 1924);
+    write_jpeg(&d.join("before.jpg"), &before, false)?;
+    write_jpeg(&d.join("after.jpg"), &after, false)?;
+    write_png(
+        &d.join("truth.png"),
+        &GrayImage::new(before.width(), before.height()),
+    )
+}
+
+/// After: the doctored print as a book reproduction, printed through a 45° dot screen and
+/// scanned in grayscale.
+fn book(root: &Path) -> Result<()> {
+    let d = dir(root, "book")?;
+    let scene = staged_photo(1937, 1280, 860).with_palette(Palette::Neutral);
+    let steps = on_steps(&scene);
+    let removed = vec![steps.last().copied().unwrap_or(0)];
+    let before = scene.render(&[]);
+    let r = Rescan {
+        scale: 1.15,
+        halftone: Some(Halftone {
+            period_px: 4.5,
+            angle_deg: 45.0,
+        }),
+        jpeg_quality: None,
+        grain_sigma: 0.0,
+        ..Rescan::book(1937)
+    };
+    let (after, _) = synth::rescan(&scene.render(&removed), &r, 1937);
+    write_jpeg(&d.join("before.jpg"), &before, false)?;
+    write_jpeg(&d.join("after.jpg"), &after, true)?;
+    write_png(&d.join("truth.png"), &scene.truth_mask(&removed))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real photograph: the model space shuttle painted out of NASA's portrait of Eileen Collins
+// ---------------------------------------------------------------------------------------------
+
+/// The model shuttle, its stand and base, traced by hand with a few pixels' margin (before
+/// pixels).
+const SHUTTLE: [[f64; 2]; 23] = [
+    [396.0, 0.0],
+    [437.0, 0.0],
+    [441.0, 28.0],
+    [450.0, 36.0],
+    [458.0, 55.0],
+    [462.0, 180.0],
+    [465.0, 205.0],
+    [465.0, 240.0],
+    [461.0, 262.0],
+    [471.0, 268.0],
+    [476.0, 283.0],
+    [432.0, 291.0],
+    [366.0, 289.0],
+    [360.0, 273.0],
+    [376.0, 262.0],
+    [373.0, 249.0],
+    [350.0, 237.0],
+    [347.0, 214.0],
+    [362.0, 189.0],
+    [374.0, 172.0],
+    [374.0, 52.0],
+    [383.0, 35.0],
+    [394.0, 28.0],
+];
+
+/// Top edge of the dark table the model stands on, and its left end (before pixels).
+const TABLE_TOP: f64 = 273.5;
+const TABLE_LEFT: f64 = 367.0;
+
+fn astronaut(root: &Path) -> Result<()> {
+    let d = dir(root, "astronaut")?;
+    let src = d.join("before.jpg");
+    let before = image::open(&src)
+        .with_context(|| format!("reading the committed photograph {}", src.display()))?
+        .to_rgb8();
+    let (w, h) = before.dimensions();
+    let mut mask = GrayImage::new(w, h);
+    for (x, y, m) in mask.enumerate_pixels_mut() {
+        if palimpsest::geometry::point_in_polygon(&SHUTTLE, f64::from(x), f64::from(y)) {
+            *m = Luma([255]);
+        }
+    }
+    let edited = paint_out(&before, &mask);
+    // The truth is the painted area where the picture visibly changed (the hand-traced margin
+    // over plain backdrop is repainted with the same backdrop and does not count).
+    let truth = visible_change(&before, &edited, &mask);
+    let r = Rescan {
+        scale: 1.6,
+        angle_deg: -4.0,
+        shift: [0.0, 0.0],
+        crop: [0.05, 0.04, 0.03, 0.06],
+        tone: ToneShift {
+            gamma: 1.1,
+            gain: 0.97,
+            offset: 0.02,
+            fade: 0.1,
+            sepia: 0.25,
+            uneven: 0.06,
+            vignette: 0.1,
+        },
+        grain_sigma: 3.0,
+        halftone: None,
+        grayscale: false,
+        jpeg_quality: None,
+    };
+    let (after, _) = synth::rescan(&edited, &r, 1995);
+    write_jpeg(&d.join("after.jpg"), &after, false)?;
+    write_png(&d.join("truth.png"), &truth)
+}
+
+/// Fills the masked pixels with plausible surroundings: the table's texture below its top
+/// edge, and elsewhere a smooth membrane between the surrounding backdrop colours with the
+/// backdrop's own mottling and grain added back.
+fn paint_out(img: &RgbImage, mask: &GrayImage) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let mut out = img.clone();
+    let inside = |x: u32, y: u32| mask.get_pixel(x, y)[0] > 0;
+    let is_table = |x: u32, y: u32| f64::from(y) >= TABLE_TOP && f64::from(x) >= TABLE_LEFT;
+    // 1. The table: copy its texture from rows just below the model's base.
+    for y in 0..h {
+        for x in 0..w {
+            if inside(x, y) && is_table(x, y) {
+                let sy = (y + 24).min(h - 1);
+                out.put_pixel(x, y, *img.get_pixel(x, sy));
+            }
+        }
+    }
+    // 2. The backdrop: start from an inverse-distance blend of the nearest known pixels in the
+    //    four directions, then relax toward a harmonic (membrane) fill.
+    let fill = |x: u32, y: u32| inside(x, y) && !is_table(x, y);
+    let known = |x: i64, y: i64| {
+        x >= 0 && y >= 0 && x < i64::from(w) && y < i64::from(h) && !inside(x as u32, y as u32)
+    };
+    let mut field: Vec<[f32; 3]> = img
+        .pixels()
+        .map(|p| [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])])
+        .collect();
+    let idx = |x: u32, y: u32| (y * w + x) as usize;
+    for y in 0..h {
+        for x in 0..w {
+            if !fill(x, y) {
+                continue;
+            }
+            let mut acc = [0.0f32; 3];
+            let mut wsum = 0.0f32;
+            for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1)] {
+                let (mut px, mut py, mut dist) = (i64::from(x), i64::from(y), 0.0f32);
+                while !known(px, py) && px >= 0 && py >= 0 && px < i64::from(w) && py < i64::from(h)
+                {
+                    px += dx;
+                    py += dy;
+                    dist += 1.0;
+                }
+                if known(px, py) && !is_table(px as u32, py as u32) {
+                    let p = img.get_pixel(px as u32, py as u32);
+                    let wt = 1.0 / (dist * dist);
+                    for k in 0..3 {
+                        acc[k] += wt * f32::from(p[k]);
+                    }
+                    wsum += wt;
+                }
+            }
+            if wsum > 0.0 {
+                field[idx(x, y)] = [acc[0] / wsum, acc[1] / wsum, acc[2] / wsum];
+            }
+        }
+    }
+    for _ in 0..400 {
+        let prev = field.clone();
+        for y in 0..h {
+            for x in 0..w {
+                if !fill(x, y) {
+                    continue;
+                }
+                let mut acc = [0.0f32; 3];
+                let mut n = 0.0f32;
+                for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1)] {
+                    let (nx, ny) = (i64::from(x) + dx, i64::from(y) + dy);
+                    if nx < 0 || ny < 0 || nx >= i64::from(w) || ny >= i64::from(h) {
+                        continue;
+                    }
+                    if is_table(nx as u32, ny as u32) {
+                        continue;
+                    }
+                    let q = prev[idx(nx as u32, ny as u32)];
+                    for k in 0..3 {
+                        acc[k] += q[k];
+                    }
+                    n += 1.0;
+                }
+                if n > 0.0 {
+                    field[idx(x, y)] = [acc[0] / n, acc[1] / n, acc[2] / n];
+                }
+            }
+        }
+    }
+    // 3. Texture: the backdrop's mottling and grain, as measured around the hole.
+    let sigma = backdrop_grain(img, mask);
+    let mut rng = synth::SplitMix64::new(1995);
+    for y in 0..h {
+        for x in 0..w {
+            if !fill(x, y) {
+                continue;
+            }
+            let f = field[idx(x, y)];
+            let mottle = 6.0
+                * ((f64::from(x) * 0.045).sin() * (f64::from(y) * 0.035 + 1.3).sin()
+                    + 0.5 * (f64::from(x + y) * 0.021).cos()) as f32;
+            let g = (rng.range(-1.0, 1.0) + rng.range(-1.0, 1.0) + rng.range(-1.0, 1.0)) as f32
+                * sigma
+                * 0.58;
+            let v = |k: usize| (f[k] + mottle + g).round().clamp(0.0, 255.0) as u8;
+            out.put_pixel(x, y, Rgb([v(0), v(1), v(2)]));
+        }
+    }
+    out
+}
+
+/// Typical deviation of backdrop pixels from their 3×3 mean in a band around the mask.
+fn backdrop_grain(img: &RgbImage, mask: &GrayImage) -> f32 {
+    let (w, h) = img.dimensions();
+    let (mut sum, mut n) = (0.0f64, 0.0f64);
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            if mask.get_pixel(x, y)[0] > 0 || f64::from(y) >= TABLE_TOP {
+                continue;
+            }
+            let near = (1..=8).any(|d| x + d < w && mask.get_pixel(x + d, y)[0] > 0)
+                || (1..=8).any(|d| d <= x && mask.get_pixel(x - d, y)[0] > 0);
+            if !near {
+                continue;
+            }
+            let l = |xx: u32, yy: u32| f64::from(img.get_pixel(xx, yy)[1]);
+            let mean = (0..3)
+                .flat_map(|j| (0..3).map(move |i| (x + i - 1, y + j - 1)))
+                .map(|(xx, yy)| l(xx, yy))
+                .sum::<f64>()
+                / 9.0;
+            sum += (l(x, y) - mean).powi(2);
+            n += 1.0;
+        }
+    }
+    if n > 0.0 {
+        (sum / n).sqrt() as f32
+    } else {
+        2.0
+    }
+}
+
+/// 255 inside `mask` where the 3×3-smoothed luminance changed by more than 12 levels, with
+/// holes filled; 0 elsewhere.
+fn visible_change(a: &RgbImage, b: &RgbImage, mask: &GrayImage) -> GrayImage {
+    let (w, h) = a.dimensions();
+    let luma = |img: &RgbImage, x: u32, y: u32| {
+        let p = img.get_pixel(x, y);
+        0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2])
+    };
+    let smooth = |img: &RgbImage, x: u32, y: u32| {
+        let mut s = 0.0;
+        let mut n = 0.0;
+        for yy in y.saturating_sub(1)..=(y + 1).min(h - 1) {
+            for xx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
+                s += luma(img, xx, yy);
+                n += 1.0;
+            }
+        }
+        s / n
+    };
+    let mut out = GrayImage::new(w, h);
+    for (x, y, m) in out.enumerate_pixels_mut() {
+        if mask.get_pixel(x, y)[0] > 0 && (smooth(a, x, y) - smooth(b, x, y)).abs() > 12.0 {
+            *m = Luma([255]);
+        }
+    }
+    // Close small gaps (3×3), then fill holes not reachable from the border.
+    let dilated = GrayImage::from_fn(w, h, |x, y| {
+        let any = (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|yy| {
+            (x.saturating_sub(1)..=(x + 1).min(w - 1)).any(|xx| out.get_pixel(xx, yy)[0] > 0)
+        });
+        Luma([if any { 255 } else { 0 }])
+    });
+    let closed = GrayImage::from_fn(w, h, |x, y| {
+        let all = (y.saturating_sub(1)..=(y + 1).min(h - 1)).all(|yy| {
+            (x.saturating_sub(1)..=(x + 1).min(w - 1)).all(|xx| dilated.get_pixel(xx, yy)[0] > 0)
+        });
+        Luma([if all && mask.get_pixel(x, y)[0] > 0 {
+            255
+        } else {
+            0
+        }])
+    });
+    fill_holes(&closed)
+}
+
+fn fill_holes(mask: &GrayImage) -> GrayImage {
+    let (w, h) = mask.dimensions();
+    let mut outside = vec![false; (w * h) as usize];
+    let mut stack = Vec::new();
+    for x in 0..w {
+        stack.push((x, 0));
+        stack.push((x, h - 1));
+    }
+    for y in 0..h {
+        stack.push((0, y));
+        stack.push((w - 1, y));
+    }
+    while let Some((x, y)) = stack.pop() {
+        let i = (y * w + x) as usize;
+        if outside[i] || mask.get_pixel(x, y)[0] > 0 {
+            continue;
+        }
+        outside[i] = true;
+        if x > 0 {
+            stack.push((x - 1, y));
+        }
+        if x + 1 < w {
+            stack.push((x + 1, y));
+        }
+        if y > 0 {
+            stack.push((x, y - 1));
+        }
+        if y + 1 < h {
+            stack.push((x, y + 1));
+        }
+    }
+    GrayImage::from_fn(w, h, |x, y| {
+        Luma([if outside[(y * w + x) as usize] {
+            0
+        } else {
+            255
+        }])
+    })
+}

@@ -1,0 +1,431 @@
+//! Accuracy of the whole analysis on generated pairs with known answers.
+//!
+//! Each case renders a staged photograph (`palimpsest::synth`), paints some items out of it,
+//! rescans the doctored version with one distortion (or all of them at once), runs
+//! `pipeline::analyze`, and compares with the ground truth: the exact `before_from_after`
+//! transform and the exact mask of what was painted out. Adding a case is one line in the
+//! `cases!` table at the bottom.
+//!
+//! Print the figures with `cargo test --test pipeline -- --nocapture`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use image::{GrayImage, RgbImage};
+use palimpsest::io::LoadedImage;
+use palimpsest::job::Job;
+use palimpsest::pipeline::{Params, analyze};
+use palimpsest::synth::{Halftone, Palette, Rescan, ToneShift, rescan, staged_photo};
+
+/// Size of the generated before images: large enough for a realistic amount of detail in
+/// faces and windows, small enough that the whole file runs in well under a minute.
+const W: u32 = 1200;
+const H: u32 = 800;
+
+// ---- Tolerances -------------------------------------------------------------------------------
+
+/// Pixel IoU of the detected mask against the truth. The issue's bar: the hand-tuned OpenCV
+/// reference outlines only the core of each erased figure (IoU ≈ 0.5); outlining the whole
+/// figure means ≥ 0.7. Not 1.0, because a resampled, blurred, grainy rescan smears a figure's
+/// edge over a pixel or two, and a 1 px band around a person ~100 px wide is already a few
+/// percent of its area; parts of a figure that happen to match the background (a dark coat
+/// over a dark crowd) cannot be seen by any method.
+const MIN_IOU: f64 = 0.7;
+
+/// Largest alignment error allowed, in before-image pixels. One pixel is the scale of the
+/// detail the diff compares: a misregistration above it makes every edge in the picture light
+/// up as change (the very failure of plain pixel-diff tools) and smears the outline of real
+/// changes; sub-pixel registration is what the refinement stage exists for.
+const MAX_ALIGN_ERR_PX: f64 = 1.0;
+
+/// Largest residual the aligner may report about itself, in pixels: the issue's "alignment
+/// residual ≤ 1 px", for the same reason as above. Checked besides the true error so that the
+/// confidence figure shown to users is honest when it is good.
+const MAX_RESIDUAL_PX: f64 = 1.0;
+
+/// A truth component counts as found when the detected mask covers at least this fraction
+/// of it and a reported region overlaps it. Half: most of the figure is outlined, not a stray
+/// speck touching it, while a figure's soft edge or a same-coloured patch may be missed.
+const MIN_FOUND_FRACTION: f64 = 0.5;
+
+/// Truth components smaller than this fraction of the image are slivers (a hat brim peeking
+/// out from behind a neighbour) and are not required to be found on their own: they are far
+/// below the smallest region a user can see at full-picture zoom. They still count in the IoU.
+const MIN_COMPONENT_FRACTION: f64 = 0.0005;
+
+// ---- Cases ------------------------------------------------------------------------------------
+
+/// What was painted out of the before picture.
+#[derive(Clone, Copy, Debug)]
+enum Erase {
+    /// Nothing: an unchanged rescan.
+    Nothing,
+    /// These people (indices modulo the scene's head count).
+    People(&'static [usize]),
+    /// A banner covering about this fraction of the picture, and these people.
+    Banner(f32, &'static [usize]),
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    seed: u64,
+    palette: Palette,
+    erase: Erase,
+    rescan: Rescan,
+}
+
+fn id() -> Rescan {
+    Rescan::identity()
+}
+
+fn tone(gamma: f64, gain: f64, offset: f64, fade: f64, sepia: f64, uneven: f64) -> ToneShift {
+    ToneShift {
+        gamma,
+        gain,
+        offset,
+        fade,
+        sepia,
+        uneven,
+        vignette: uneven,
+    }
+}
+
+fn case(seed: u64, palette: Palette, erase: Erase, rescan: Rescan) -> Case {
+    Case {
+        seed,
+        palette,
+        erase,
+        rescan,
+    }
+}
+
+// ---- Rendering (cached: several cases share a scene) ------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SceneKey {
+    seed: u64,
+    palette: u8,
+    banner_permille: u32,
+    removed: Vec<usize>,
+}
+
+struct Rendered {
+    before: RgbImage,
+    doctored: RgbImage,
+    truth: GrayImage,
+    people: usize,
+}
+
+fn render(c: &Case) -> Arc<Rendered> {
+    static CACHE: OnceLock<Mutex<HashMap<SceneKey, Arc<OnceLock<Arc<Rendered>>>>>> =
+        OnceLock::new();
+    let mut scene = staged_photo(c.seed, W, H).with_palette(c.palette);
+    let n = scene.figure_count();
+    let (banner, people): (f32, &[usize]) = match c.erase {
+        Erase::Nothing => (0.0, &[]),
+        Erase::People(p) => (0.0, p),
+        Erase::Banner(f, p) => (f, p),
+    };
+    let mut removed: Vec<usize> = people.iter().map(|&i| i % n).collect();
+    if banner > 0.0 {
+        scene = scene.with_banner_fraction(banner);
+        removed.push(scene.banner_item().expect("a banner was just added"));
+    }
+    removed.sort_unstable();
+    removed.dedup();
+    let key = SceneKey {
+        seed: c.seed,
+        palette: c.palette as u8,
+        banner_permille: (banner * 1000.0) as u32,
+        removed: removed.clone(),
+    };
+    let slot = {
+        let mut map = CACHE.get_or_init(Default::default).lock().unwrap();
+        map.entry(key).or_default().clone()
+    };
+    slot.get_or_init(|| {
+        let before = scene.render(&[]);
+        let doctored = if removed.is_empty() {
+            before.clone()
+        } else {
+            scene.render(&removed)
+        };
+        Arc::new(Rendered {
+            before,
+            doctored,
+            truth: scene.truth_mask(&removed),
+            people: n,
+        })
+    })
+    .clone()
+}
+
+fn loaded(rgb: RgbImage, name: &str) -> LoadedImage {
+    let grayscale = rgb.pixels().all(|p| p[0] == p[1] && p[1] == p[2]);
+    LoadedImage {
+        rgb,
+        grayscale,
+        path: PathBuf::from(name),
+        format: "png".into(),
+        source_bits: 8,
+    }
+}
+
+// ---- Measures ---------------------------------------------------------------------------------
+
+fn iou(a: &GrayImage, b: &GrayImage) -> f64 {
+    let (mut inter, mut union) = (0u64, 0u64);
+    for (p, q) in a.pixels().zip(b.pixels()) {
+        let (x, y) = (p[0] > 0, q[0] > 0);
+        inter += u64::from(x && y);
+        union += u64::from(x || y);
+    }
+    if union == 0 {
+        1.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// 4-connected components of a mask: pixel lists.
+fn components(mask: &GrayImage) -> Vec<Vec<(u32, u32)>> {
+    let (w, h) = mask.dimensions();
+    let mut seen = vec![false; (w * h) as usize];
+    let mut out = Vec::new();
+    for y0 in 0..h {
+        for x0 in 0..w {
+            let i0 = (y0 * w + x0) as usize;
+            if seen[i0] || mask.get_pixel(x0, y0)[0] == 0 {
+                continue;
+            }
+            seen[i0] = true;
+            let mut comp = Vec::new();
+            let mut stack = vec![(x0, y0)];
+            while let Some((x, y)) = stack.pop() {
+                comp.push((x, y));
+                let mut push = |nx: u32, ny: u32| {
+                    let i = (ny * w + nx) as usize;
+                    if !seen[i] && mask.get_pixel(nx, ny)[0] > 0 {
+                        seen[i] = true;
+                        stack.push((nx, ny));
+                    }
+                };
+                if x > 0 {
+                    push(x - 1, y);
+                }
+                if x + 1 < w {
+                    push(x + 1, y);
+                }
+                if y > 0 {
+                    push(x, y - 1);
+                }
+                if y + 1 < h {
+                    push(x, y + 1);
+                }
+            }
+            out.push(comp);
+        }
+    }
+    out
+}
+
+// ---- The check --------------------------------------------------------------------------------
+
+fn run_case(name: &str, c: &Case) {
+    let t0 = Instant::now();
+    let r = render(c);
+    let (after_rgb, true_bfa) = rescan(&r.doctored, &c.rescan, c.seed ^ 0xA5);
+    let (aw, ah) = after_rgb.dimensions();
+    let before = loaded(r.before.clone(), "before.png");
+    let after = loaded(after_rgb, "after.png");
+    let t_render = t0.elapsed().as_secs_f64();
+
+    let t1 = Instant::now();
+    let analysis = analyze(&before, &after, &Params::default(), None, Job::none())
+        .unwrap_or_else(|e| panic!("{name}: analysis failed: {e}"));
+    let t_analyze = t1.elapsed().as_secs_f64();
+
+    // Alignment error: the largest distance, over the corners and edge midpoints of the after
+    // image, between where the estimated and the true `before_from_after` send a point. For
+    // affine maps the difference of the two is itself affine, so its largest value over the
+    // (convex) after frame is reached at a corner: this bounds the misregistration of every
+    // after pixel, in the before-image pixels the masks are drawn in. A mean or a centre
+    // point would hide a small rotation or scale error that is large at the edges.
+    let est = analysis.alignment.before_from_after;
+    let align_err = est.max_corner_distance(&true_bfa, f64::from(aw), f64::from(ah));
+    let residual = analysis.alignment.residual_px;
+
+    let mask = analysis.full_mask();
+    assert_eq!(
+        mask.dimensions(),
+        r.before.dimensions(),
+        "{name}: the mask must have the before image's size"
+    );
+    let regions = &analysis.detection.regions;
+    let truth_px = r.truth.pixels().filter(|p| p[0] > 0).count();
+    let total = f64::from(W * H);
+
+    let mut found = 0;
+    let mut required = 0;
+    let mut missed = Vec::new();
+    for comp in components(&r.truth) {
+        if (comp.len() as f64) < MIN_COMPONENT_FRACTION * total {
+            continue;
+        }
+        required += 1;
+        let covered = comp
+            .iter()
+            .filter(|&&(x, y)| mask.get_pixel(x, y)[0] > 0)
+            .count();
+        let frac = covered as f64 / comp.len() as f64;
+        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+        for &(x, y) in &comp {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        let bbox = palimpsest::regions::BBox {
+            x: f64::from(x0),
+            y: f64::from(y0),
+            width: f64::from(x1 - x0 + 1),
+            height: f64::from(y1 - y0 + 1),
+        };
+        let touched = regions.iter().any(|reg| reg.bbox.intersects(&bbox));
+        if frac >= MIN_FOUND_FRACTION && touched {
+            found += 1;
+        } else {
+            missed.push(format!(
+                "component at ({x0},{y0})–({x1},{y1}), {} px, {:.0}% covered",
+                comp.len(),
+                frac * 100.0
+            ));
+        }
+    }
+    let score = if truth_px == 0 {
+        f64::NAN
+    } else {
+        iou(&mask, &r.truth)
+    };
+    let changed_px = mask.pixels().filter(|p| p[0] > 0).count();
+
+    eprintln!(
+        "{name:<24} IoU {score:>5.3}  align_err {align_err:>6.3} px  residual {residual:>5.3} px  \
+         found {found}/{required}  regions {:>2}  flagged {:>5.2}%  model {}  inliers {}  \
+         confidence {:.2}  (render {t_render:.1} s, analyze {t_analyze:.1} s)",
+        regions.len(),
+        100.0 * changed_px as f64 / total,
+        analysis.alignment.model,
+        analysis.alignment.inliers,
+        analysis.alignment.confidence,
+    );
+
+    let mut failures = Vec::new();
+    if align_err > MAX_ALIGN_ERR_PX {
+        failures.push(format!(
+            "alignment error {align_err:.3} px > {MAX_ALIGN_ERR_PX} px"
+        ));
+    }
+    if residual > MAX_RESIDUAL_PX {
+        failures.push(format!(
+            "reported residual {residual:.3} px > {MAX_RESIDUAL_PX} px"
+        ));
+    }
+    if truth_px == 0 {
+        if !regions.is_empty() {
+            failures.push(format!(
+                "unchanged pair, but {} region(s) reported ({changed_px} px flagged)",
+                regions.len()
+            ));
+        }
+    } else {
+        if found < required {
+            failures.push(format!(
+                "missed {}: {}",
+                required - found,
+                missed.join("; ")
+            ));
+        }
+        if score < MIN_IOU {
+            failures.push(format!("IoU {score:.3} < {MIN_IOU}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{name} (seed {}, {} people): {}",
+        c.seed,
+        r.people,
+        failures.join("; ")
+    );
+}
+
+/// Sanity of the generator itself: each erased person shows as a sizeable truth component,
+/// so the "every erased figure found" check means something.
+#[test]
+fn erased_people_are_visible_in_the_truth() {
+    for c in [
+        case(101, Palette::Sepia, Erase::People(&[1]), id()),
+        case(102, Palette::Neutral, Erase::People(&[0, 3]), id()),
+        case(103, Palette::HandTinted, Erase::People(&[2]), id()),
+    ] {
+        let r = render(&c);
+        let px = r.truth.pixels().filter(|p| p[0] > 0).count() as f64;
+        assert!(
+            px > 0.005 * f64::from(W * H),
+            "seed {}: only {px} truth pixels",
+            c.seed
+        );
+    }
+}
+
+macro_rules! cases {
+    ($($name:ident: $case:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                run_case(stringify!($name), &$case);
+            }
+        )*
+    };
+}
+
+use Erase::{Banner, Nothing, People};
+use Palette::{HandTinted, Neutral, Sepia};
+
+cases! {
+    // Each distortion alone.
+    translation:      case(101, Sepia, People(&[1]), Rescan { shift: [23.6, -17.3], crop: [0.03, 0.02, 0.01, 0.04], ..id() });
+    scale_0_8:        case(102, Neutral, People(&[0, 3]), Rescan { scale: 0.8, ..id() });
+    scale_1_25:       case(103, HandTinted, People(&[2]), Rescan { scale: 1.25, ..id() });
+    rotate_plus_10:   case(104, Sepia, People(&[4]), Rescan { angle_deg: 10.0, ..id() });
+    rotate_minus_10:  case(105, Neutral, People(&[1]), Rescan { angle_deg: -10.0, ..id() });
+    crop_15_left:     case(106, Sepia, People(&[2]), Rescan { crop: [0.15, 0.0, 0.0, 0.0], ..id() });
+    crop_15_top:      case(101, Sepia, People(&[1]), Rescan { crop: [0.0, 0.15, 0.0, 0.0], ..id() });
+    tone_gamma_gain:  case(107, Sepia, People(&[3]), Rescan { tone: tone(1.5, 0.85, 0.05, 0.0, 0.0, 0.0), ..id() });
+    tone_faded:       case(108, Neutral, People(&[1]), Rescan { tone: tone(1.0, 1.0, 0.0, 0.4, 0.0, 0.0), ..id() });
+    tone_uneven:      case(109, Sepia, People(&[2]), Rescan { tone: tone(1.0, 1.0, 0.0, 0.0, 0.0, 0.25), ..id() });
+    tone_sepia:       case(110, Neutral, People(&[0]), Rescan { tone: tone(0.9, 1.0, 0.02, 0.1, 0.9, 0.0), ..id() });
+    grain_jpeg:       case(111, Sepia, People(&[1]), Rescan { grain_sigma: 7.0, jpeg_quality: Some(70), ..id() });
+    grayscale:        case(112, HandTinted, People(&[2]), Rescan { grayscale: true, ..id() });
+    halftone:         case(113, Neutral, People(&[1]), Rescan { halftone: Some(Halftone { period_px: 4.5, angle_deg: 45.0 }), grayscale: true, ..id() });
+    big_erased_area:  case(114, Sepia, Banner(0.25, &[]), id());
+    // Everything at once.
+    typical_rescan:   case(115, Sepia, People(&[1, 2]), Rescan::typical(115));
+    combined_worst:   case(116, HandTinted, Banner(0.22, &[1]), Rescan {
+        scale: 0.82, angle_deg: -8.0, shift: [4.3, -2.7], crop: [0.12, 0.06, 0.03, 0.1],
+        tone: tone(1.3, 0.9, 0.03, 0.2, 0.6, 0.15), grain_sigma: 6.0, halftone: None,
+        grayscale: true, jpeg_quality: Some(75) });
+    combined_book:    case(117, Sepia, People(&[0, 2]), Rescan {
+        scale: 1.2, angle_deg: 6.0, crop: [0.05, 0.1, 0.08, 0.02], ..Rescan::book(117) });
+    // Unchanged rescans: nothing may be reported.
+    unchanged_same:     case(120, Sepia, Nothing, id());
+    unchanged_typical:  case(121, Sepia, Nothing, Rescan::typical(121));
+    unchanged_worst:    case(122, HandTinted, Nothing, Rescan {
+        scale: 0.82, angle_deg: 8.0, shift: [0.0, 0.0], crop: [0.03, 0.12, 0.1, 0.04],
+        tone: tone(0.75, 1.05, 0.0, 0.2, 0.6, 0.15), grain_sigma: 6.0, halftone: None,
+        grayscale: true, jpeg_quality: Some(75) });
+    unchanged_halftone: case(123, Neutral, Nothing, Rescan::book(123));
+    unchanged_scaled:   case(124, Neutral, Nothing, Rescan { scale: 1.25, angle_deg: -10.0, ..id() });
+}
