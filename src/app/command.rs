@@ -125,6 +125,8 @@ pub enum Command {
     UiScale(f32),
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Hide the help overlay.
+    CloseHelp,
     /// Show or hide the loupe.
     ToggleLoupe,
     /// Show or hide region outlines.
@@ -640,6 +642,7 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
             ctx.set_zoom_factor(z.clamp(0.5, 3.0));
         }
         Command::ToggleHelp => app.view.help_open = !app.view.help_open,
+        Command::CloseHelp => app.view.help_open = false,
         Command::ToggleLoupe => app.view.loupe = !app.view.loupe,
         Command::ToggleOutlines => app.view.show_outlines = !app.view.show_outlines,
         Command::DismissError => app.runtime.error = None,

@@ -85,7 +85,8 @@ pub fn run(start: Start) -> anyhow::Result<()> {
 }
 
 /// Finds the bundled sample pair: `sample_images/podium/before.*` and `after.*`, looked for
-/// next to the working directory, next to the executable, and in the source tree.
+/// next to the working directory, next to the executable, and in the source tree; or in the
+/// folder named by the `PALIMPSEST_SAMPLE_DIR` environment variable when it is set.
 #[must_use]
 pub fn sample_pair() -> Option<(PathBuf, PathBuf)> {
     let mut roots: Vec<PathBuf> = vec![PathBuf::from(".")];
@@ -95,6 +96,10 @@ pub fn sample_pair() -> Option<(PathBuf, PathBuf)> {
         }
     }
     roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    if let Some(dir) = std::env::var_os("PALIMPSEST_SAMPLE_DIR") {
+        let dir = PathBuf::from(dir);
+        return Some((find_stem(&dir, "before")?, find_stem(&dir, "after")?));
+    }
     roots.into_iter().find_map(|root| {
         let dir = root.join("sample_images").join("podium");
         Some((find_stem(&dir, "before")?, find_stem(&dir, "after")?))
@@ -217,7 +222,7 @@ impl PalimpsestApp {
                 Some((b, a)) => self.apply(ctx, Command::OpenPair(b, a)),
                 None => self.runtime.error = Some(
                     "The bundled sample pair (sample_images/podium) was not found. Open a pair \
-                     with File ▸ Open pair…"
+                     with File > Open pair…"
                         .to_owned(),
                 ),
             },

@@ -94,6 +94,12 @@ impl PalimpsestApp {
         Some([s.x, s.y])
     }
 
+    /// Whether the help overlay is open.
+    #[must_use]
+    pub fn help_open(&self) -> bool {
+        self.view.help_open
+    }
+
     /// Whether a background job is running.
     #[must_use]
     pub fn busy(&self) -> bool {

@@ -43,10 +43,10 @@ pub fn ui(ctx: &egui::Context, commands: &mut Vec<Command>) {
         });
         ui.add_space(8.0);
         if ui.button("Close").clicked() {
-            commands.push(Command::ToggleHelp);
+            commands.push(Command::CloseHelp);
         }
     });
     if modal.should_close() {
-        commands.push(Command::ToggleHelp);
+        commands.push(Command::CloseHelp);
     }
 }

@@ -10,7 +10,7 @@ pub fn ui(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runt
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             let Some(pair) = &runtime.pair else {
-                ui.label("No pair open — File ▸ Open pair…, or drop two images on the window");
+                ui.label("No pair open — File > Open pair…, or drop two images on the window");
                 return;
             };
             ui.label(format!(

@@ -24,7 +24,7 @@ pub fn ui(
                 commands.push(Command::OpenPairDialog);
             }
             if ui
-                .add_enabled(has_pair, egui::Button::new("⇄ Swap"))
+                .add_enabled(has_pair, egui::Button::new("🔀 Swap"))
                 .on_hover_text("Swap before and after (S)")
                 .clicked()
             {
@@ -87,8 +87,8 @@ pub fn ui(
                 (Tool::DrawRect, "⬜"),
                 (Tool::DrawPolygon, "⬟"),
                 (Tool::EditVertices, "✏"),
-                (Tool::IgnoreBox, "⊘"),
-                (Tool::IgnorePaint, "🖌"),
+                (Tool::IgnoreBox, "🚫"),
+                (Tool::IgnorePaint, "🖊"),
                 (Tool::AlignPoints, "📍"),
             ] {
                 let r = ui
@@ -108,14 +108,14 @@ pub fn ui(
             }
             ui.separator();
             if ui
-                .add_enabled(history.can_undo(), egui::Button::new("↶"))
+                .add_enabled(history.can_undo(), egui::Button::new("↺"))
                 .on_hover_text("Undo (Ctrl+Z)")
                 .clicked()
             {
                 commands.push(Command::Undo);
             }
             if ui
-                .add_enabled(history.can_redo(), egui::Button::new("↷"))
+                .add_enabled(history.can_redo(), egui::Button::new("↻"))
                 .on_hover_text("Redo (Ctrl+Shift+Z)")
                 .clicked()
             {

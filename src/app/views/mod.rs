@@ -207,7 +207,7 @@ impl Views {
             let text = if runtime.busy() {
                 "Opening…"
             } else {
-                "Drop two images here, or use File ▸ Open pair…"
+                "Drop two images here, or use File > Open pair…"
             };
             ui.painter().text(
                 rect.center(),
@@ -355,7 +355,7 @@ impl Views {
             }
             Tool::DrawRect | Tool::IgnoreBox => {
                 if response.drag_started()
-                    && let Some(pos) = pointer
+                    && let Some(pos) = ui.input(|i| i.pointer.press_origin()).or(pointer)
                 {
                     view.sketch.points = vec![to_image(pos)];
                 }
@@ -459,6 +459,11 @@ impl Views {
         let img = cam.image_from_screen(pane, pos);
         if response.drag_started() {
             self.edit = None;
+            let pos = response
+                .ctx
+                .input(|i| i.pointer.press_origin())
+                .unwrap_or(pos);
+            let img = cam.image_from_screen(pane, pos);
             for r in scene
                 .project
                 .regions
