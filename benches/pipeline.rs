@@ -1,1 +1,88 @@
-fn main(){}
+//! Timing of every stage on a generated 24-megapixel pair (6000×4000 JPEG), the size of a
+//! modern archive scan. Inputs are built once, outside the timed loops.
+//!
+//! `cargo bench --bench pipeline`
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use palimpsest::align::{AlignOptions, align};
+use palimpsest::imgops::luma_f32;
+use palimpsest::io::{LoadOptions, LoadedImage, load_image_from_bytes};
+use palimpsest::job::Job;
+use palimpsest::pipeline::{Params, analyze, analyze_aligned, detect};
+use palimpsest::synth::{Rescan, encode_jpeg, rescan, staged_photo};
+
+struct Pair {
+    before_jpeg: Vec<u8>,
+    after_jpeg: Vec<u8>,
+    before: LoadedImage,
+    after: LoadedImage,
+}
+
+fn pair() -> Pair {
+    let scene = staged_photo(24, 6000, 4000);
+    let before_rgb = scene.render(&[]);
+    let doctored = scene.render(&[1]);
+    let (after_rgb, _) = rescan(&doctored, &Rescan::typical(24), 24);
+    let before_jpeg = encode_jpeg(&before_rgb, 90, false).expect("encodes");
+    let after_jpeg = encode_jpeg(&after_rgb, 85, false).expect("encodes");
+    let opts = LoadOptions::default();
+    let before = load_image_from_bytes(&before_jpeg, Path::new("before.jpg"), &opts).expect("decodes");
+    let after = load_image_from_bytes(&after_jpeg, Path::new("after.jpg"), &opts).expect("decodes");
+    Pair {
+        before_jpeg,
+        after_jpeg,
+        before,
+        after,
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let p = pair();
+    let params = Params::default();
+    let mut g = c.benchmark_group("24MP");
+    g.sample_size(10);
+    g.measurement_time(std::time::Duration::from_secs(8));
+    let opts = LoadOptions::default();
+    g.bench_function("decode both (parallel)", |b| {
+        b.iter(|| {
+            rayon::join(
+                || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &opts),
+                || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &opts),
+            )
+        });
+    });
+    g.bench_function("luminance both", |b| {
+        b.iter(|| rayon::join(|| luma_f32(&p.before.rgb), || luma_f32(&p.after.rgb)));
+    });
+    let (lb, la) = (luma_f32(&p.before.rgb), luma_f32(&p.after.rgb));
+    g.bench_function("align", |b| {
+        b.iter(|| align(black_box(&lb), black_box(&la), &AlignOptions::default(), Job::none()));
+    });
+    let analysis = analyze(&p.before, &p.after, &params, None, Job::none()).expect("aligns");
+    g.bench_function("warp + tone + change map + regions", |b| {
+        b.iter(|| {
+            analyze_aligned(
+                &p.before,
+                &p.after,
+                analysis.alignment.clone(),
+                &params,
+                None,
+                Job::none(),
+            )
+        });
+    });
+    g.bench_function("threshold + cleanup + regions", |b| {
+        b.iter(|| detect(black_box(&analysis.change), &params, None));
+    });
+    g.bench_function("full-size mask", |b| b.iter(|| analysis.full_mask()));
+    g.bench_function("whole analysis (decoded pair)", |b| {
+        b.iter(|| analyze(&p.before, &p.after, &params, None, Job::none()));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -22,20 +22,22 @@ use crate::pipeline::GrayF;
 /// sensitivity: about ten grey levels. Below this, no print process or eye sees an edit.
 pub const MIN_CONTRAST: f32 = 0.04;
 
-/// Inputs of [`change_strength`] at working resolution.
+/// Inputs of [`change_strength`] at working resolution, already blurred to the noise scale and
+/// tone-normalised.
 pub struct ChangeInputs<'a> {
     /// Before luminance.
     pub before: &'a GrayF,
     /// Warped, tone-normalised after luminance (NaN = no data).
     pub after: &'a GrayF,
-    /// Opponent colour planes of both, when both images are in colour.
+    /// Opponent colour planes (before, after) of both, when both images are in colour.
     pub colour: Option<[(&'a GrayF, &'a GrayF); 2]>,
-    /// Blur scale in working pixels.
+    /// The blur scale the inputs were smoothed with, in working pixels.
     pub sigma: f32,
 }
 
 /// Fills NaN (no data) pixels of `after` with `before`'s values so blurs do not bleed.
-fn fill_nan(after: &GrayF, before: &GrayF) -> GrayF {
+#[must_use]
+pub fn fill_nan(after: &GrayF, before: &GrayF) -> GrayF {
     let mut out = after.clone();
     out.par_iter_mut()
         .zip(before.as_raw().par_iter())
@@ -104,32 +106,19 @@ fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
 #[must_use]
 pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     let sigma = inputs.sigma;
-    let after = fill_nan(inputs.after, inputs.before);
-    let (b, a) = rayon::join(
-        || gaussian_blur(inputs.before, sigma),
-        || gaussian_blur(&after, sigma),
-    );
-    let d_int = shift_tolerant_difference(&b, &a);
-    // Texture energy at a finer scale than the intensity blur, so folds and faces count.
-    let fine = (sigma * 0.5).max(0.7);
-    let (tb, ta) = rayon::join(
-        || local_std(&gaussian_blur(inputs.before, fine), 2.0 * sigma),
-        || local_std(&gaussian_blur(&after, fine), 2.0 * sigma),
-    );
+    let (b, a) = (inputs.before, &fill_nan(inputs.after, inputs.before));
+    let d_int = shift_tolerant_difference(b, a);
+    // Texture energy: local contrast around each pixel, over a window a little wider than
+    // the blur, so folds, faces and lettering count against smooth retouched background.
+    let (tb, ta) = rayon::join(|| local_std(b, 1.5 * sigma), || local_std(a, 1.5 * sigma));
     let mut d_tex = tb;
     d_tex
         .par_iter_mut()
         .zip(ta.as_raw().par_iter())
         .for_each(|(x, y)| *x = (*x - y).abs());
     let d_col = inputs.colour.map(|[(rb, ra), (yb, ya)]| {
-        let (rb, ra, yb, ya) = (
-            gaussian_blur(rb, sigma),
-            gaussian_blur(&fill_nan(ra, rb), sigma),
-            gaussian_blur(yb, sigma),
-            gaussian_blur(&fill_nan(ya, yb), sigma),
-        );
-        let mut d = shift_tolerant_difference(&rb, &ra);
-        let d2 = shift_tolerant_difference(&yb, &ya);
+        let mut d = shift_tolerant_difference(rb, &fill_nan(ra, rb));
+        let d2 = shift_tolerant_difference(yb, &fill_nan(ya, yb));
         d.par_iter_mut()
             .zip(d2.as_raw().par_iter())
             .for_each(|(x, y)| *x = x.hypot(*y));
@@ -158,6 +147,38 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
             *s = z;
         });
     out
+}
+
+/// Hysteresis with a contrast-relative floor: each connected area above `low` that holds a
+/// seed (a pixel at or above `high`) is kept down to `max(low, relative × median seed
+/// strength)`. A strongly changed figure therefore does not leak into a faintly uneven sky
+/// next to it, while a faint change is still outlined down to `low`.
+#[must_use]
+pub fn hysteresis_relative(strength: &GrayF, low: f32, high: f32, relative: f32) -> GrayImage {
+    let first = hysteresis(strength, low, high);
+    let labels = imageproc::region_labelling::connected_components(
+        &first,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    );
+    let mut seeds: std::collections::HashMap<u32, Vec<f32>> = std::collections::HashMap::new();
+    for (l, s) in labels.iter().zip(strength.iter()) {
+        if *l > 0 && *s >= high {
+            seeds.entry(*l).or_default().push(*s);
+        }
+    }
+    let floors: std::collections::HashMap<u32, f32> = seeds
+        .into_iter()
+        .map(|(l, mut v)| (l, (relative * crate::imgops::median(&mut v)).max(low)))
+        .collect();
+    let mut gated = strength.clone();
+    for ((g, l), s) in gated.iter_mut().zip(labels.iter()).zip(strength.iter()) {
+        let floor = floors.get(l).copied().unwrap_or(f32::INFINITY);
+        if *s < floor {
+            *g = 0.0;
+        }
+    }
+    hysteresis(&gated, low, high)
 }
 
 /// Hysteresis: pixels at or above `low` that are connected to a pixel at or above `high`.

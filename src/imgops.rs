@@ -222,6 +222,13 @@ pub fn sample(img: &GrayF, x: f32, y: f32) -> Option<f32> {
     Some(top + (bot - top) * fy)
 }
 
+/// Blur scale (in pixels of a level downsampled by `k`) that removes a dot screen of the given
+/// period (in full-resolution pixels): the screen frequency is attenuated below 0.3 %.
+#[must_use]
+pub fn descreen_sigma(period_px: Option<f32>, k: u32) -> f32 {
+    period_px.map_or(0.0, |p| 0.55 * p / k.max(1) as f32)
+}
+
 /// Median of a slice (reorders it); `0` for an empty slice.
 #[must_use]
 pub fn median(values: &mut [f32]) -> f32 {
@@ -297,4 +304,83 @@ mod tests {
         let b = gaussian_blur(&img, 2.0);
         assert!(b.pixels().all(|p| (p[0] - 0.25).abs() < 1e-5));
     }
+}
+
+/// Detects a printing dot screen (halftone) and returns its period in pixels.
+///
+/// A halftone shows in the amplitude spectrum as isolated peaks far above the smooth fall-off
+/// of a photograph. The central `512 × 512` crop is windowed and transformed; for each ring of
+/// frequencies with a period between 2.5 and 24 pixels the strongest coefficient is compared
+/// with the ring's median, and a ratio above 12 counts as a screen. Returns `None` for
+/// continuous-tone images.
+#[must_use]
+pub fn halftone_period(img: &GrayF) -> Option<f32> {
+    use rustfft::{FftPlanner, num_complex::Complex};
+    const N: usize = 512;
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 128 || h < 128 {
+        return None;
+    }
+    let (cw, ch) = (w.min(N), h.min(N));
+    let (x0, y0) = ((w - cw) / 2, (h - ch) / 2);
+    let s = img.as_raw();
+    let mut mean = 0.0f32;
+    for y in 0..ch {
+        for x in 0..cw {
+            mean += s[(y0 + y) * w + x0 + x];
+        }
+    }
+    mean /= (cw * ch) as f32;
+    let mut data = vec![Complex::new(0.0f32, 0.0); N * N];
+    for y in 0..ch {
+        let wy = 0.5 - 0.5 * (std::f32::consts::TAU * y as f32 / ch as f32).cos();
+        for x in 0..cw {
+            let wx = 0.5 - 0.5 * (std::f32::consts::TAU * x as f32 / cw as f32).cos();
+            data[y * N + x] = Complex::new((s[(y0 + y) * w + x0 + x] - mean) * wx * wy, 0.0);
+        }
+    }
+    let mut planner = FftPlanner::new();
+    let fft = planner.plan_fft_forward(N);
+    for row in data.chunks_mut(N) {
+        fft.process(row);
+    }
+    let mut col = vec![Complex::new(0.0f32, 0.0); N];
+    for x in 0..N {
+        for y in 0..N {
+            col[y] = data[y * N + x];
+        }
+        fft.process(&mut col);
+        for y in 0..N {
+            data[y * N + x] = col[y];
+        }
+    }
+    let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
+    let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
+    for y in 0..N {
+        let fy = if y > N / 2 { y as f32 - N as f32 } else { y as f32 };
+        for x in 0..N / 2 {
+            let r = (x as f32).hypot(fy).round() as usize;
+            // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen.
+            let on_block_grid = |v: i64| (v.rem_euclid(64) <= 1) || (v.rem_euclid(64) >= 63);
+            if on_block_grid(x as i64) && on_block_grid(fy as i64) {
+                continue;
+            }
+            if r >= r_min && r <= r_max {
+                rings[r].push(data[y * N + x].norm());
+            }
+        }
+    }
+    let mut best: Option<(f32, usize)> = None;
+    for (r, ring) in rings.iter_mut().enumerate().skip(r_min) {
+        if ring.len() < 16 {
+            continue;
+        }
+        let peak = ring.iter().copied().fold(0.0f32, f32::max);
+        let med = median(ring).max(1e-9);
+        let ratio = peak / med;
+        if ratio > 12.0 && best.is_none_or(|(b, _)| ratio > b) {
+            best = Some((ratio, r));
+        }
+    }
+    best.map(|(_, r)| N as f32 / r as f32)
 }

@@ -16,7 +16,10 @@ use rayon::prelude::*;
 use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
-use crate::imgops::{downsample_box, downsample_rgb, level_from_full, luma_f32, opponent_f32};
+use crate::imgops::{
+    descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full, luma_f32,
+    opponent_f32,
+};
 use crate::regions::ExtractOptions;
 use crate::tone;
 use crate::io::LoadedImage;
@@ -266,7 +269,29 @@ fn run_from_alignment(
         });
     }
     job.check()?;
-    let aw_toned = tone::normalise(&bw, &aw);
+    // Noise suppression: a blur that follows the image size, and is wide enough to remove a
+    // halftone dot screen when either print has one.
+    let side = f64::from(size.0.max(size.1));
+    let scale_after = linear_scale(&alignment.before_from_after);
+    let screen = [
+        crate::imgops::halftone_period(lb),
+        crate::imgops::halftone_period(la).map(|p| p * scale_after as f32),
+    ];
+    let sigma = (((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32)
+        .max(descreen_sigma(screen[0], k))
+        .max(descreen_sigma(screen[1], k));
+    let blur_valid = |img: &GrayF, reference: &GrayF| -> GrayF {
+        let mut out = gaussian_blur(&crate::diff::fill_nan(img, reference), sigma);
+        for (o, v) in out.iter_mut().zip(img.iter()) {
+            if !v.is_finite() {
+                *o = f32::NAN;
+            }
+        }
+        out
+    };
+    let bw_s = gaussian_blur(&bw, sigma);
+    let aw_s = blur_valid(&aw, &bw);
+    let aw_toned = tone::normalise(&bw_s, &aw_s);
     let colour = if before.grayscale || after.grayscale {
         None
     } else {
@@ -274,6 +299,8 @@ fn run_from_alignment(
         let (ra_full, ya_full) = opponent_f32(&after.rgb);
         let ra = warp_to_work(&ra_full, &alignment.before_from_after, k, size);
         let ya = warp_to_work(&ya_full, &alignment.before_from_after, k, size);
+        let (rb, yb) = (gaussian_blur(&rb, sigma), gaussian_blur(&yb, sigma));
+        let (ra, ya) = (blur_valid(&ra, &rb), blur_valid(&ya, &yb));
         let (ra, ya) = (tone::match_global(&rb, &ra), tone::match_global(&yb, &ya));
         Some((rb, ra, yb, ya))
     };
@@ -282,8 +309,6 @@ fn run_from_alignment(
     job.check()?;
 
     let t = Instant::now();
-    let side = f64::from(size.0.max(size.1));
-    let sigma = ((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32;
     // No-data borders: erode so interpolation at the edge of the after image does not count.
     let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
     let colour_refs = colour
@@ -291,7 +316,7 @@ fn run_from_alignment(
         .map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
     let strength = crate::diff::change_strength(
         &ChangeInputs {
-            before: &bw,
+            before: &bw_s,
             after: &aw_toned,
             colour: colour_refs,
             sigma,
@@ -361,7 +386,7 @@ pub fn detect(
     let threshold = change.auto_threshold * f;
     // Seeds must be clearly above the threshold; growth follows down to ~70% of it, so an
     // erased figure is outlined whole rather than only its most contrasted core.
-    let mask = crate::diff::hysteresis(&strength, 0.7 * threshold, 1.5 * threshold);
+    let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, 1.5 * threshold, 0.25);
     let side = f64::from(w.max(h));
     let cleanup = crate::diff::Cleanup {
         open_radius: (side / 600.0).round().max(1.0) as u32,

@@ -45,18 +45,42 @@ pub fn match_global(before: &GrayF, after: &GrayF) -> GrayF {
     ToneMap::from_samples(b, a).apply(after)
 }
 
-/// Evaluates the six quadratic terms at normalised coordinates.
-fn terms(u: f64, v: f64) -> [f64; 6] {
-    [1.0, u, v, u * u, u * v, v * v]
+/// Number of terms of the smooth surface.
+const TERMS: usize = 15;
+
+/// Evaluates the fifteen terms of a bivariate quartic at normalised coordinates.
+fn terms(u: f64, v: f64) -> [f64; TERMS] {
+    let (u2, v2) = (u * u, v * v);
+    [
+        1.0,
+        u,
+        v,
+        u2,
+        u * v,
+        v2,
+        u2 * u,
+        u2 * v,
+        u * v2,
+        v2 * v,
+        u2 * u2,
+        u2 * u * v,
+        u2 * v2,
+        u * v2 * v,
+        v2 * v2,
+    ]
 }
 
-/// Removes the smooth (low-frequency) part of `before − after` from `after`: cell medians of the
-/// difference, then a quadratic surface fitted with Tukey weights so that cells covered by an
-/// erased figure do not bend it.
+/// Offset that keeps the logarithm of dark values finite.
+const LOG_EPS: f32 = 0.03;
+
+/// Removes the smooth (low-frequency) part of the ratio `before / after` from `after`: cell
+/// medians of the log ratio, then a quartic surface fitted with Tukey weights so that cells
+/// covered by an erased figure do not bend it. Multiplicative, because vignetting and uneven
+/// fading take a fraction of the light, more on bright paper than on dark coats.
 #[must_use]
 pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
     let (w, h) = before.dimensions();
-    let cells = 12u32;
+    let cells = 20u32;
     let (cw, ch) = (w.div_ceil(cells).max(1), h.div_ceil(cells).max(1));
     let mut samples: Vec<(f64, f64, f64)> = Vec::new();
     for cy in 0..cells {
@@ -66,7 +90,9 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
                 for x in (cx * cw..((cx + 1) * cw).min(w)).step_by(2) {
                     let a = after.get_pixel(x, y)[0];
                     if a.is_finite() {
-                        diffs.push(before.get_pixel(x, y)[0] - a);
+                        diffs.push(
+                            ((before.get_pixel(x, y)[0] + LOG_EPS) / (a + LOG_EPS).max(1e-3)).ln(),
+                        );
                     }
                 }
             }
@@ -79,20 +105,20 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
             samples.push((u, v, f64::from(median(&mut diffs))));
         }
     }
-    if samples.len() < 12 {
+    if samples.len() < 3 * TERMS {
         return after.clone();
     }
     let mut weights = vec![1.0f64; samples.len()];
-    let mut coef = [0.0f64; 6];
+    let mut coef = [0.0f64; TERMS];
     for _ in 0..8 {
-        let mut ata = nalgebra::SMatrix::<f64, 6, 6>::zeros();
-        let mut atb = nalgebra::SVector::<f64, 6>::zeros();
+        let mut ata = nalgebra::SMatrix::<f64, TERMS, TERMS>::zeros();
+        let mut atb = nalgebra::SVector::<f64, TERMS>::zeros();
         for ((u, v, d), wgt) in samples.iter().zip(&weights) {
-            let t = nalgebra::SVector::<f64, 6>::from(terms(*u, *v));
+            let t = nalgebra::SVector::<f64, TERMS>::from(terms(*u, *v));
             ata += t * t.transpose() * *wgt;
             atb += t * (*d * *wgt);
         }
-        for i in 0..6 {
+        for i in 0..TERMS {
             ata[(i, i)] += 1e-6;
         }
         let Some(sol) = ata.try_inverse().map(|inv| inv * atb) else {
@@ -123,7 +149,7 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
                 let u = ((x as f64 + 0.5) / wf) * 2.0 - 1.0;
                 let t = terms(u, v);
                 let corr: f64 = t.iter().zip(&coef).map(|(a, b)| a * b).sum();
-                *p += corr as f32;
+                *p = (*p + LOG_EPS) * (corr as f32).exp() - LOG_EPS;
             }
         }
     });

@@ -39,6 +39,10 @@ pub struct AlignOptions {
     pub coarse_max_side: u32,
     /// Longest side of the finest level used for refinement.
     pub fine_max_side: u32,
+    /// Halftone screen periods of the before and after images in their own pixels, when
+    /// already measured (see [`crate::imgops::halftone_period`]); `None` measures them.
+    #[serde(skip)]
+    pub screen_periods: Option<[Option<f32>; 2]>,
 }
 
 impl Default for AlignOptions {
@@ -47,6 +51,7 @@ impl Default for AlignOptions {
             model: None,
             coarse_max_side: 1024,
             fine_max_side: 2048,
+            screen_periods: None,
         }
     }
 }
@@ -105,7 +110,7 @@ pub mod warp;
 
 pub use warp::{warp_gray, warp_rgb};
 
-use crate::imgops::{downsample_box, gaussian_blur, level_from_full};
+use crate::imgops::{descreen_sigma, downsample_box, gaussian_blur, level_from_full};
 use crate::job::{Job, Stage};
 use crate::pipeline::GrayF;
 
@@ -179,9 +184,19 @@ pub fn align(
     job: Job<'_>,
 ) -> Result<Alignment, AlignError> {
     job.report(Stage::Aligning, 0.0);
+    let [screen_b, screen_a] = options.screen_periods.unwrap_or_else(|| {
+        let (b, a) = rayon::join(
+            || crate::imgops::halftone_period(before),
+            || crate::imgops::halftone_period(after),
+        );
+        [b, a]
+    });
     let kb = factor_for(before, options.coarse_max_side);
     let ka = factor_for(after, options.coarse_max_side);
-    let (cb, ca) = rayon::join(|| downsample_box(before, kb), || downsample_box(after, ka));
+    let (cb, ca) = rayon::join(
+        || gaussian_blur(&downsample_box(before, kb), descreen_sigma(screen_b, kb)),
+        || gaussian_blur(&downsample_box(after, ka), descreen_sigma(screen_a, ka)),
+    );
     let (lb, la) = (level_from_full(kb), level_from_full(ka));
     let (lb_inv, la_inv) = (
         lb.inverse().unwrap_or_default(),
@@ -242,7 +257,11 @@ pub fn align(
         } else {
             rayon::join(|| downsample_box(before, k_b), || downsample_box(after, k_a))
         };
-        let (b_img, a_img) = rayon::join(|| gaussian_blur(&b_img, sigma), || gaussian_blur(&a_img, sigma));
+        let (sb, sa) = (
+            sigma.max(descreen_sigma(screen_b, k_b)),
+            sigma.max(descreen_sigma(screen_a, k_a)),
+        );
+        let (b_img, a_img) = rayon::join(|| gaussian_blur(&b_img, sb), || gaussian_blur(&a_img, sa));
         let (to_b, to_a) = (level_from_full(k_b), level_from_full(k_a));
         let from_b = to_b.inverse().unwrap_or_default();
         let Some(after_from_before_full) = before_from_after.inverse() else {
