@@ -142,14 +142,14 @@ fn unchanged(root: &Path) -> Result<()> {
 /// scanned in grayscale.
 fn book(root: &Path) -> Result<()> {
     let d = dir(root, "book")?;
-    let scene = staged_photo(1937, 1280, 860).with_palette(Palette::Neutral);
+    let scene = staged_photo(1937, 1080, 720).with_palette(Palette::Neutral);
     let steps = on_steps(&scene);
     let removed = vec![steps.last().copied().unwrap_or(0)];
     let before = scene.render(&[]);
     let r = Rescan {
-        scale: 1.15,
+        scale: 1.0,
         halftone: Some(Halftone {
-            period_px: 4.5,
+            period_px: 5.0,
             angle_deg: 45.0,
         }),
         jpeg_quality: None,

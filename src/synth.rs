@@ -562,8 +562,8 @@ pub fn staged_photo(seed: u64, width: u32, height: u32) -> Scene {
         sky,
         buildings,
         crowd_top: horizon - 0.035,
-        crowd_row0: rng.rangef(0.01, 0.014),
-        crowd_q: rng.rangef(1.06, 1.09),
+        crowd_row0: rng.rangef(0.011, 0.015),
+        crowd_q: rng.rangef(1.035, 1.055),
         tribune,
         banner,
         figures,
@@ -782,7 +782,7 @@ fn build_figure(
     for s in [-1.0f32, 1.0] {
         let shoulder = [xsh + s * (sw - 0.035 * h), sh_y + 0.06 * h];
         let hand = match raised_arm {
-            Some(dir) if (dir - s).abs() < 0.1 => [xsh + s * (sw + 0.2 * h), sh_y - 0.1 * h],
+            Some(dir) if (dir - s).abs() < 0.1 => [xsh + s * (sw + 0.19 * h), sh_y + 0.04 * h],
             _ => [
                 xs(fy - 0.5 * h) + s * (hw + 0.01 * h),
                 fy - 0.5 * h + rng.rangef(-0.03, 0.03) * h,
@@ -1398,9 +1398,9 @@ impl Scene {
                 let hsh = hash3(seed, cc, r);
                 let jx = unit_of(hsh) - 0.5;
                 let jy = unit_of(hsh >> 7) - 0.5;
-                let hx = (cc as f32 + 0.5 + 0.6 * jx) * cell;
+                let hx = (cc as f32 + 0.5 + 0.85 * jx) * cell;
                 let hy = ry + 0.3 * spacing * jy;
-                let hr = spacing * 0.42;
+                let hr = spacing * (0.34 + 0.16 * unit_of(hsh >> 31));
                 // Shoulders, then the head, then a cap on some.
                 let sh = Shape::Ellipse {
                     c: [hx, hy + hr * 2.2],
@@ -1417,14 +1417,14 @@ impl Scene {
                 };
                 let a = coverage(head.sdf(u, v), self.soft);
                 if a > 0.0 {
-                    let kind = (hsh >> 20) % 4;
+                    let kind = (hsh >> 20) % 6;
                     let face = [0.72, 0.6, 0.52];
                     let mut hc = face;
-                    if kind != 0 && v < hy - hr * 0.1 {
-                        let t = if kind == 3 {
-                            0.7
+                    if kind >= 2 || (kind == 1 && v < hy - hr * 0.1) {
+                        let t = if kind == 5 {
+                            0.62
                         } else {
-                            0.1 + 0.15 * unit_of(hsh >> 25)
+                            0.1 + 0.2 * unit_of(hsh >> 25)
                         };
                         hc = [t, t, t * 0.95];
                     }
