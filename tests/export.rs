@@ -3,6 +3,11 @@
 //! required fields, the CSV parses back, outputs are atomic and never overwrite an input, and
 //! `palimpsest export` writes everything from a saved project.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly on a broken fixture"
+)]
+
 mod export_fixture;
 
 use std::io::Cursor;
@@ -105,7 +110,7 @@ fn pdf_handout_has_pages_fonts_and_every_label_and_note() {
         assert!((num(&media[2]) - w).abs() < 0.5 && (num(&media[3]) - h).abs() < 0.5);
         // Embedded fonts: every font has a font file.
         let mut embedded = 0;
-        for (_, obj) in &doc.objects {
+        for obj in doc.objects.values() {
             if let Ok(d) = obj.as_dict()
                 && d.get(b"Type").ok().and_then(|t| t.as_name().ok())
                     == Some(b"FontDescriptor".as_slice())
@@ -322,8 +327,10 @@ fn saved_project(dir: &std::path::Path) -> std::path::PathBuf {
     let mut project = f.project.clone();
     // The bundled essay has the revisionism section, so the fixture's anchors resolve there.
     project.essay = None;
+    project.before.path = dir.join("before.png");
+    project.after.path = dir.join("after.png");
     let path = dir.join("case.palimpsest.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&project).unwrap()).unwrap();
+    project.save(&path).unwrap();
     path
 }
 

@@ -164,23 +164,6 @@ impl LoadedProject {
     }
 }
 
-/// Resolves a path stored in a project file against the project file's folder.
-fn resolve(project_path: &Path, stored: &Path) -> PathBuf {
-    if stored.is_absolute() {
-        stored.to_path_buf()
-    } else {
-        project_path.parent().unwrap_or(Path::new(".")).join(stored)
-    }
-}
-
-/// Reads the project file.
-fn read_project(path: &Path) -> Result<Project> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the project {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("not a valid project file: {}", path.display()))
-}
-
 /// The after image in the before image's frame: warped by the project's alignment, or, with
 /// none, stretched to the before image's size.
 #[must_use]
@@ -193,16 +176,25 @@ pub fn align_after(before: &RgbImage, after: &RgbImage, project: &Project) -> Rg
     }
 }
 
-/// Loads a project file, its essay and both images, and aligns the after image.
+/// Loads a project file ([`Project::load`]: image and essay paths resolved against its
+/// folder), its essay and both images, and aligns the after image. An image whose bytes differ
+/// from those the project was saved with is exported all the same, with a warning on stderr.
 ///
 /// # Errors
 /// An unreadable project, essay or image, each with its path.
 pub fn load_project(path: &Path) -> Result<LoadedProject> {
-    let project = read_project(path)?;
-    let before_path = resolve(path, &project.before.path);
-    let after_path = resolve(path, &project.after.path);
+    let loaded = Project::load(path)
+        .with_context(|| format!("cannot open the project {}", path.display()))?;
+    for problem in &loaded.problems {
+        if !matches!(problem.kind, crate::project::ImageProblemKind::Missing) {
+            eprintln!("warning: {problem}");
+        }
+    }
+    let project = loaded.project;
+    let before_path = project.before.path.clone();
+    let after_path = project.after.path.clone();
     let essay = match &project.essay {
-        Some(p) => Essay::load(&resolve(path, p)).context("the project's essay")?,
+        Some(p) => Essay::load(p).context("the project's essay")?,
         None => Essay::bundled(),
     };
     let opts = crate::io::LoadOptions::default();

@@ -362,12 +362,16 @@ pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Resul
 
     // The outlined overview.
     let overview = outlined_image(input, base, 1800);
-    let (ow, oh) = fit_box(
-        overview.width(),
-        overview.height(),
-        cw,
-        (flow.bottom() - MARGIN) * 0.8,
-    );
+    // On this page when it can be shown at least 240 pt tall (or whole), otherwise on the next.
+    let full_page_h = (flow.bottom() - MARGIN) * 0.8;
+    let (_, natural_h) = fit_box(overview.width(), overview.height(), cw, full_page_h);
+    let room = flow.bottom() - flow.y - 24.0;
+    let max_h = if room >= natural_h.min(240.0) {
+        room.min(full_page_h)
+    } else {
+        full_page_h
+    };
+    let (ow, oh) = fit_box(overview.width(), overview.height(), cw, max_h);
     flow.ensure(oh + 24.0);
     let shown = match base {
         Base::Before => "The original",

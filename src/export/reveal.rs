@@ -30,10 +30,10 @@ pub struct RevealOptions {
 impl Default for RevealOptions {
     fn default() -> Self {
         Self {
-            max_side: 640,
-            fade_frames: 8,
+            max_side: 600,
+            fade_frames: 6,
             hold_ms: 1800,
-            fade_ms: 90,
+            fade_ms: 110,
         }
     }
 }
@@ -53,14 +53,7 @@ pub fn reveal_frame_count(options: &RevealOptions) -> usize {
     2 + 2 * options.fade_frames as usize
 }
 
-fn still(
-    src: &RgbImage,
-    faces: &Faces,
-    regions: &[RegionContent<'_>],
-    w: u32,
-    h: u32,
-    label: &str,
-) -> RgbImage {
+fn still(src: &RgbImage, faces: &Faces, regions: &[RegionContent<'_>], w: u32, h: u32) -> RgbImage {
     let mut img = RgbImage::from_pixel(w, h, Rgb([0, 0, 0]));
     let (view, _) = draw::fit(src.width(), src.height(), w, h);
     let placement = draw::draw_view(&mut img, src, view, 0, 0, w, h);
@@ -74,12 +67,18 @@ fn still(
         (side / 320.0).max(2.0),
         (side / 48.0).max(8.0),
     );
+    img
+}
+
+/// Names what a frame shows, in its bottom-left corner.
+fn draw_label(img: &mut RgbImage, faces: &Faces, label: &str) {
+    let h = img.height();
     let px = (h as f32 * 0.05).max(13.0);
     let pad = px * 0.45;
     let tw = draw::text_width(&faces.bold, px, label);
     let by = h as f32 - px * 1.2 - 2.0 * pad;
     draw::fill_rect(
-        &mut img,
+        img,
         0.0,
         by,
         tw + 2.0 * pad + 4.0,
@@ -87,16 +86,7 @@ fn still(
         [0, 0, 0],
         0.6,
     );
-    draw::text(
-        &mut img,
-        &faces.bold,
-        px,
-        pad,
-        by + pad,
-        [255, 255, 255],
-        label,
-    );
-    img
+    draw::text(img, &faces.bold, px, pad, by + pad, [255, 255, 255], label);
 }
 
 /// The frames of the reveal: the altered print (held), a cross-fade to the original, the
@@ -110,45 +100,41 @@ pub fn reveal_frames(input: &ExportInput<'_>, options: &RevealOptions) -> Vec<Re
     let w = ((sw as f32 * s).round() as u32).max(1);
     let h = ((sh as f32 * s).round() as u32).max(1);
     let p = input.project;
-    let after = still(
-        input.after_aligned,
-        &faces,
-        &regions,
-        w,
-        h,
-        &content::image_title("Altered print", &p.after.meta),
-    );
-    let before = still(
-        input.before,
-        &faces,
-        &regions,
-        w,
-        h,
-        &content::image_title("Original", &p.before.meta),
-    );
+    let after = still(input.after_aligned, &faces, &regions, w, h);
+    let before = still(input.before, &faces, &regions, w, h);
+    let after_label = content::image_title("Altered print", &p.after.meta);
+    let before_label = content::image_title("Original", &p.before.meta);
     let n = options.fade_frames;
     let mut frames = Vec::with_capacity(reveal_frame_count(options));
-    let fade = |from: &RgbImage, to: &RgbImage, frames: &mut Vec<RevealFrame>| {
-        for i in 1..=n {
-            let t = i as f32 / (n + 1) as f32;
-            // Ease in and out so the change is gentle at both ends.
-            let t = t * t * (3.0 - 2.0 * t);
-            frames.push(RevealFrame {
-                image: draw::cross_fade(from, to, t),
-                delay_ms: options.fade_ms,
-            });
-        }
+    // Each frame is a blend of the two pictures; the label names whichever dominates, so the
+    // two names never show through each other.
+    let mut push = |from: &RgbImage, to: &RgbImage, t: f32, delay_ms: u32| {
+        let mut image = if t <= 0.0 {
+            from.clone()
+        } else {
+            draw::cross_fade(from, to, t)
+        };
+        let forward = std::ptr::eq(from, &after);
+        let label = match (forward, t < 0.5) {
+            (true, true) | (false, false) => &after_label,
+            _ => &before_label,
+        };
+        draw_label(&mut image, &faces, label);
+        frames.push(RevealFrame { image, delay_ms });
     };
-    frames.push(RevealFrame {
-        image: after.clone(),
-        delay_ms: options.hold_ms,
-    });
-    fade(&after, &before, &mut frames);
-    frames.push(RevealFrame {
-        image: before.clone(),
-        delay_ms: options.hold_ms,
-    });
-    fade(&before, &after, &mut frames);
+    // Ease in and out so the change is gentle at both ends.
+    let ease = |i: u32| {
+        let t = i as f32 / (n + 1) as f32;
+        t * t * (3.0 - 2.0 * t)
+    };
+    push(&after, &before, 0.0, options.hold_ms);
+    for i in 1..=n {
+        push(&after, &before, ease(i), options.fade_ms);
+    }
+    push(&before, &after, 0.0, options.hold_ms);
+    for i in 1..=n {
+        push(&before, &after, ease(i), options.fade_ms);
+    }
     frames
 }
 

@@ -263,8 +263,10 @@ fn title_slide(input: &ExportInput<'_>, faces: &Faces, n: usize) -> RgbImage {
 
     let p = input.project;
     let box_w = 840.0 * u;
-    let box_h = 540.0 * u;
-    let box_y = 350.0 * u;
+    let head_y = y + 8.0 * u + 36.0 * u * 1.3 + 40.0 * u;
+    let box_y = head_y + 38.0 * u * 1.3 + 12.0 * u;
+    // Leave room for up to three lines of credit under the images.
+    let box_h = (l.height - box_y - 150.0 * u).min(540.0 * u);
     for (x, src, head, meta) in [
         (
             80.0 * u,
@@ -284,7 +286,7 @@ fn title_slide(input: &ExportInput<'_>, faces: &Faces, n: usize) -> RgbImage {
             &faces.bold,
             38.0 * u,
             x + box_w / 2.0,
-            box_y - 58.0 * u,
+            head_y,
             TEXT,
             &head,
         );

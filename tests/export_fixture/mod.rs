@@ -45,14 +45,14 @@ fn scene(with_figure: bool, banner: Rgb<u8>) -> RgbImage {
     let (w, h) = (400, 300);
     let mut img = RgbImage::new(w, h);
     for (x, y, p) in img.enumerate_pixels_mut() {
-        // A sky-to-ground tone ramp with a little texture, like an old print.
-        let base = if y < 170 {
-            200 - y / 3
+        // A sky-to-ground tone ramp in bands of four rows (flat bands keep the goldens small).
+        let y4 = y / 4 * 4;
+        let base = if y4 < 170 {
+            200 - y4 / 3
         } else {
-            120 - (y - 170) / 4
+            120 - (y4 - 170) / 4
         };
-        let grain = ((x * 7 + y * 13) % 9) as u32;
-        let v = (base + grain) as u8;
+        let v = u8::try_from(base + x / 100).unwrap_or(u8::MAX);
         *p = Rgb([v, v.saturating_sub(6), v.saturating_sub(14)]);
     }
     // The podium and its steps.
