@@ -384,3 +384,52 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
     }
     best.map(|(_, r)| N as f32 / r as f32)
 }
+
+/// The picture's extent inside a scan: `[x0, y0, x1, y1]` (inclusive) after trimming uniform
+/// borders — a white paper margin, the scanner's lid, a black background — from each side.
+/// A row or column is border while it is nearly uniform (standard deviation under 0.02) and
+/// close to the outermost line's mean. At most a quarter of each side is trimmed.
+#[must_use]
+pub fn content_box(img: &GrayF) -> [u32; 4] {
+    let (w, h) = img.dimensions();
+    let s = img.as_raw();
+    let (wu, hu) = (w as usize, h as usize);
+    let stats = |vals: &mut dyn Iterator<Item = f32>| -> (f32, f32) {
+        let (mut n, mut sum, mut sq) = (0.0f32, 0.0f32, 0.0f32);
+        for v in vals {
+            n += 1.0;
+            sum += v;
+            sq += v * v;
+        }
+        let mean = sum / n.max(1.0);
+        (mean, (sq / n.max(1.0) - mean * mean).max(0.0).sqrt())
+    };
+    let row = |y: usize| stats(&mut s[y * wu..(y + 1) * wu].iter().copied());
+    let col = |x: usize| stats(&mut (0..hu).map(|y| s[y * wu + x]));
+    let trim = |n: usize, line: &dyn Fn(usize) -> (f32, f32), rev: bool| -> usize {
+        let at = |i: usize| if rev { n - 1 - i } else { i };
+        let (edge_mean, edge_std) = line(at(0));
+        if edge_std > 0.02 {
+            return 0;
+        }
+        let mut i = 0;
+        while i < n / 4 {
+            let (m, sd) = line(at(i));
+            if sd > 0.02 || (m - edge_mean).abs() > 0.05 {
+                break;
+            }
+            i += 1;
+        }
+        i
+    };
+    let top = trim(hu, &row, false);
+    let bottom = trim(hu, &row, true);
+    let left = trim(wu, &col, false);
+    let right = trim(wu, &col, true);
+    [
+        left as u32,
+        top as u32,
+        (wu - 1 - right) as u32,
+        (hu - 1 - bottom) as u32,
+    ]
+}

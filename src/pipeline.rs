@@ -17,7 +17,7 @@ use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
 use crate::imgops::{
-    descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full, luma_f32,
+    content_box, descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full, luma_f32,
     opponent_f32,
 };
 use crate::regions::ExtractOptions;
@@ -258,8 +258,23 @@ fn run_from_alignment(
     let bw = downsample_box(lb, k);
     let size = bw.dimensions();
     let aw = warp_to_work(la, &alignment.before_from_after, k, size);
+    // Valid where both pictures have data: inside the after image once warped, and inside
+    // each scan's picture area (uniform borders such as a paper margin or the scanner's lid
+    // are not picture), less a couple of pixels of interpolation margin.
+    let (box_b, box_a) = rayon::join(|| content_box(lb), || content_box(la));
+    let full_from_work = level_from_full(k).inverse().unwrap_or_default();
+    let after_from_full = alignment.before_from_after.inverse().unwrap_or_default();
+    let inside = |bx: [u32; 4], x: f64, y: f64| {
+        x >= f64::from(bx[0]) + 2.0
+            && y >= f64::from(bx[1]) + 2.0
+            && x <= f64::from(bx[2]) - 2.0
+            && y <= f64::from(bx[3]) - 2.0
+    };
     let valid_raw = GrayImage::from_fn(size.0, size.1, |x, y| {
-        Luma([if aw.get_pixel(x, y)[0].is_finite() { 255 } else { 0 }])
+        let (fx, fy) = full_from_work.apply_lossy(f64::from(x), f64::from(y));
+        let (ax, ay) = after_from_full.apply_lossy(fx, fy);
+        let ok = aw.get_pixel(x, y)[0].is_finite() && inside(box_b, fx, fy) && inside(box_a, ax, ay);
+        Luma([if ok { 255 } else { 0 }])
     });
     let overlap = valid_raw.as_raw().iter().filter(|&&v| v > 0).count() as f64
         / valid_raw.as_raw().len().max(1) as f64;
