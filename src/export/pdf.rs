@@ -311,8 +311,18 @@ pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Resul
             .to_string()
     } else {
         format!(
-            "An original photograph and an altered print of it. {} differ; each is outlined, numbered and described below.",
-            content::count_regions(regions.len())
+            "An original photograph and an altered print of it. {} {}; {} outlined, numbered and described below.",
+            content::count_regions(regions.len()),
+            if regions.len() == 1 {
+                "differs"
+            } else {
+                "differ"
+            },
+            if regions.len() == 1 {
+                "it is"
+            } else {
+                "each is"
+            }
         )
     };
     flow.paragraph(Face::Regular, 10.5, 0.0, cw, GREY, &lead, 0.0);
