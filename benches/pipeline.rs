@@ -29,7 +29,8 @@ fn pair() -> Pair {
     let before_jpeg = encode_jpeg(&before_rgb, 90, false).expect("encodes");
     let after_jpeg = encode_jpeg(&after_rgb, 85, false).expect("encodes");
     let opts = LoadOptions::default();
-    let before = load_image_from_bytes(&before_jpeg, Path::new("before.jpg"), &opts).expect("decodes");
+    let before =
+        load_image_from_bytes(&before_jpeg, Path::new("before.jpg"), &opts).expect("decodes");
     let after = load_image_from_bytes(&after_jpeg, Path::new("after.jpg"), &opts).expect("decodes");
     Pair {
         before_jpeg,
@@ -59,7 +60,14 @@ fn stages(c: &mut Criterion) {
     });
     let (lb, la) = (luma_f32(&p.before.rgb), luma_f32(&p.after.rgb));
     g.bench_function("align", |b| {
-        b.iter(|| align(black_box(&lb), black_box(&la), &AlignOptions::default(), Job::none()));
+        b.iter(|| {
+            align(
+                black_box(&lb),
+                black_box(&la),
+                &AlignOptions::default(),
+                Job::none(),
+            )
+        });
     });
     let analysis = analyze(&p.before, &p.after, &params, None, Job::none()).expect("aligns");
     g.bench_function("warp + tone + change map + regions", |b| {

@@ -29,23 +29,113 @@ fn iou(a: &GrayImage, b: &GrayImage) -> f64 {
         inter += u64::from(x && y);
         union += u64::from(x || y);
     }
-    if union == 0 { 1.0 } else { inter as f64 / union as f64 }
+    if union == 0 {
+        1.0
+    } else {
+        inter as f64 / union as f64
+    }
 }
 
 fn main() {
-    let seeds: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(3);
+    let seeds: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let cases: Vec<(&str, Rescan, usize)> = vec![
         ("identity", Rescan::identity(), 1),
-        ("shift", Rescan { shift: [17.3, -9.6], ..Rescan::identity() }, 1),
-        ("scale0.8", Rescan { scale: 0.8, ..Rescan::identity() }, 1),
-        ("scale1.25", Rescan { scale: 1.25, ..Rescan::identity() }, 1),
-        ("rot10", Rescan { angle_deg: 10.0, ..Rescan::identity() }, 1),
-        ("rot-10", Rescan { angle_deg: -10.0, ..Rescan::identity() }, 1),
-        ("crop15", Rescan { crop: [0.15, 0.0, 0.0, 0.05], ..Rescan::identity() }, 1),
-        ("tone", Rescan { tone: ToneShift { gamma: 1.4, gain: 0.85, offset: 0.05, fade: 0.2, sepia: 0.6, uneven: 0.15, vignette: 0.3 }, ..Rescan::identity() }, 1),
-        ("grain+jpeg", Rescan { grain_sigma: 8.0, jpeg_quality: Some(70), ..Rescan::identity() }, 1),
-        ("gray", Rescan { grayscale: true, ..Rescan::identity() }, 1),
-        ("halftone", Rescan { halftone: Some(Halftone { period_px: 4.0, angle_deg: 45.0 }), grayscale: true, ..Rescan::identity() }, 1),
+        (
+            "shift",
+            Rescan {
+                shift: [17.3, -9.6],
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "scale0.8",
+            Rescan {
+                scale: 0.8,
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "scale1.25",
+            Rescan {
+                scale: 1.25,
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "rot10",
+            Rescan {
+                angle_deg: 10.0,
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "rot-10",
+            Rescan {
+                angle_deg: -10.0,
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "crop15",
+            Rescan {
+                crop: [0.15, 0.0, 0.0, 0.05],
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "tone",
+            Rescan {
+                tone: ToneShift {
+                    gamma: 1.4,
+                    gain: 0.85,
+                    offset: 0.05,
+                    fade: 0.2,
+                    sepia: 0.6,
+                    uneven: 0.15,
+                    vignette: 0.3,
+                },
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "grain+jpeg",
+            Rescan {
+                grain_sigma: 8.0,
+                jpeg_quality: Some(70),
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "gray",
+            Rescan {
+                grayscale: true,
+                ..Rescan::identity()
+            },
+            1,
+        ),
+        (
+            "halftone",
+            Rescan {
+                halftone: Some(Halftone {
+                    period_px: 4.0,
+                    angle_deg: 45.0,
+                }),
+                grayscale: true,
+                ..Rescan::identity()
+            },
+            1,
+        ),
         ("typical", Rescan::typical(7), 2),
         ("book", Rescan::book(9), 1),
         ("unchanged-typical", Rescan::typical(11), 0),
@@ -60,7 +150,9 @@ fn main() {
             {
                 continue;
             }
-            let removed: Vec<usize> = (0..*n_removed).map(|i| (seed as usize + 2 * i + 1) % scene.figure_count()).collect();
+            let removed: Vec<usize> = (0..*n_removed)
+                .map(|i| (seed as usize + 2 * i + 1) % scene.figure_count())
+                .collect();
             let doctored = scene.render(&removed);
             let truth = scene.truth_mask(&removed);
             let (after, true_t) = rescan(&doctored, r, seed * 31 + 5);

@@ -295,7 +295,9 @@ mod tests {
 
     #[test]
     fn hysteresis_keeps_only_seeded_components() {
-        let s = GrayF::from_fn(10, 1, |x, _| Luma([[0.0, 0.6, 0.6, 1.2, 0.6, 0.0, 0.6, 0.6, 0.0, 0.0][x as usize]]));
+        let s = GrayF::from_fn(10, 1, |x, _| {
+            Luma([[0.0, 0.6, 0.6, 1.2, 0.6, 0.0, 0.6, 0.6, 0.0, 0.0][x as usize]])
+        });
         let m = hysteresis(&s, 0.5, 1.0);
         let on: Vec<u8> = m.as_raw().clone();
         assert_eq!(on, vec![0, 255, 255, 255, 255, 0, 0, 0, 0, 0]);

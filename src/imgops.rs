@@ -21,7 +21,9 @@ pub fn luma_f32(rgb: &RgbImage) -> GrayF {
         .zip(src.par_chunks(w as usize * 3))
         .for_each(|(o, s)| {
             for (v, p) in o.iter_mut().zip(s.chunks_exact(3)) {
-                *v = (0.2126 * f32::from(p[0]) + 0.7152 * f32::from(p[1]) + 0.0722 * f32::from(p[2]))
+                *v = (0.2126 * f32::from(p[0])
+                    + 0.7152 * f32::from(p[1])
+                    + 0.0722 * f32::from(p[2]))
                     / 255.0;
             }
         });
@@ -64,22 +66,24 @@ pub fn downsample_box(src: &GrayF, k: u32) -> GrayF {
     let mut out = GrayF::new(ow, oh);
     let s = src.as_raw();
     let (w, h, k) = (w as usize, h as usize, k as usize);
-    out.par_chunks_mut(ow as usize).enumerate().for_each(|(oy, row)| {
-        let y0 = oy * k;
-        let y1 = (y0 + k).min(h);
-        let mut acc = vec![0.0f32; ow as usize];
-        let mut cnt = vec![0u32; ow as usize];
-        for y in y0..y1 {
-            let line = &s[y * w..(y + 1) * w];
-            for (x, v) in line.iter().enumerate() {
-                acc[x / k] += v;
-                cnt[x / k] += 1;
+    out.par_chunks_mut(ow as usize)
+        .enumerate()
+        .for_each(|(oy, row)| {
+            let y0 = oy * k;
+            let y1 = (y0 + k).min(h);
+            let mut acc = vec![0.0f32; ow as usize];
+            let mut cnt = vec![0u32; ow as usize];
+            for y in y0..y1 {
+                let line = &s[y * w..(y + 1) * w];
+                for (x, v) in line.iter().enumerate() {
+                    acc[x / k] += v;
+                    cnt[x / k] += 1;
+                }
             }
-        }
-        for ((o, a), c) in row.iter_mut().zip(&acc).zip(&cnt) {
-            *o = a / (*c).max(1) as f32;
-        }
-    });
+            for ((o, a), c) in row.iter_mut().zip(&acc).zip(&cnt) {
+                *o = a / (*c).max(1) as f32;
+            }
+        });
     out
 }
 
@@ -277,35 +281,6 @@ pub fn to_u8(src: &GrayF) -> GrayImage {
     .unwrap_or_else(|| GrayImage::new(w, h))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn box_downsample_averages_blocks() {
-        let img = GrayF::from_fn(4, 2, |x, _| image::Luma([x as f32]));
-        let d = downsample_box(&img, 2);
-        assert_eq!(d.dimensions(), (2, 1));
-        assert!((d.get_pixel(0, 0)[0] - 0.5).abs() < 1e-6);
-        assert!((d.get_pixel(1, 0)[0] - 2.5).abs() < 1e-6);
-    }
-
-    #[test]
-    fn level_transform_maps_block_centres() {
-        // Full-res pixels 0 and 1 average into level pixel 0: its centre is full-res 0.5.
-        let t = level_from_full(2);
-        let (x, _) = t.apply(0.5, 0.5).unwrap();
-        assert!(x.abs() < 1e-12);
-    }
-
-    #[test]
-    fn blur_preserves_constant() {
-        let img = GrayF::from_pixel(9, 7, image::Luma([0.25]));
-        let b = gaussian_blur(&img, 2.0);
-        assert!(b.pixels().all(|p| (p[0] - 0.25).abs() < 1e-5));
-    }
-}
-
 /// Detects a printing dot screen (halftone) and returns its period in pixels.
 ///
 /// A halftone shows in the amplitude spectrum as isolated peaks far above the smooth fall-off
@@ -357,7 +332,11 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
     let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
     for y in 0..N {
-        let fy = if y > N / 2 { y as f32 - N as f32 } else { y as f32 };
+        let fy = if y > N / 2 {
+            y as f32 - N as f32
+        } else {
+            y as f32
+        };
         for x in 0..N / 2 {
             let r = (x as f32).hypot(fy).round() as usize;
             // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen.
@@ -432,4 +411,33 @@ pub fn content_box(img: &GrayF) -> [u32; 4] {
         (wu - 1 - right) as u32,
         (hu - 1 - bottom) as u32,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_downsample_averages_blocks() {
+        let img = GrayF::from_fn(4, 2, |x, _| image::Luma([x as f32]));
+        let d = downsample_box(&img, 2);
+        assert_eq!(d.dimensions(), (2, 1));
+        assert!((d.get_pixel(0, 0)[0] - 0.5).abs() < 1e-6);
+        assert!((d.get_pixel(1, 0)[0] - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn level_transform_maps_block_centres() {
+        // Full-res pixels 0 and 1 average into level pixel 0: its centre is full-res 0.5.
+        let t = level_from_full(2);
+        let (x, _) = t.apply(0.5, 0.5).unwrap();
+        assert!(x.abs() < 1e-12);
+    }
+
+    #[test]
+    fn blur_preserves_constant() {
+        let img = GrayF::from_pixel(9, 7, image::Luma([0.25]));
+        let b = gaussian_blur(&img, 2.0);
+        assert!(b.pixels().all(|p| (p[0] - 0.25).abs() < 1e-5));
+    }
 }

@@ -213,7 +213,12 @@ fn decode<R: std::io::BufRead + Seek>(
     })
 }
 
-fn check_size(width: u32, height: u32, path: &Path, options: &LoadOptions) -> Result<(), LoadError> {
+fn check_size(
+    width: u32,
+    height: u32,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<(), LoadError> {
     if width == 0 || height == 0 {
         return Err(LoadError::NoPixels {
             width,
@@ -274,7 +279,9 @@ fn flatten(image: DynamicImage) -> RgbImage {
 /// Checked on a sparse grid, so it costs little even on a 24 MP scan.
 fn looks_gray(rgb: &RgbImage) -> bool {
     let (w, h) = rgb.dimensions();
-    let step = ((u64::from(w) * u64::from(h) / 40_000).max(1) as f64).sqrt().ceil() as u32;
+    let step = ((u64::from(w) * u64::from(h) / 40_000).max(1) as f64)
+        .sqrt()
+        .ceil() as u32;
     let (mut total, mut colourful) = (0u32, 0u32);
     for y in (0..h).step_by(step as usize) {
         for x in (0..w).step_by(step as usize) {
@@ -314,8 +321,8 @@ mod tests {
     fn decodes_png_and_flags_gray() {
         let img = DynamicImage::ImageLuma8(image::GrayImage::from_pixel(4, 3, image::Luma([90])));
         let bytes = encode(&img, ImageFormat::Png);
-        let loaded = load_image_from_bytes(&bytes, Path::new("x.png"), &LoadOptions::default())
-            .unwrap();
+        let loaded =
+            load_image_from_bytes(&bytes, Path::new("x.png"), &LoadOptions::default()).unwrap();
         assert_eq!(loaded.rgb.dimensions(), (4, 3));
         assert!(loaded.grayscale);
         assert_eq!(loaded.rgb.get_pixel(0, 0), &Rgb([90, 90, 90]));
@@ -346,8 +353,12 @@ mod tests {
 
     #[test]
     fn garbage_is_unsupported() {
-        let err = load_image_from_bytes(b"hello, not an image", Path::new("t.txt"), &LoadOptions::default())
-            .unwrap_err();
+        let err = load_image_from_bytes(
+            b"hello, not an image",
+            Path::new("t.txt"),
+            &LoadOptions::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, LoadError::Unsupported(_)), "{err}");
     }
 }

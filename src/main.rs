@@ -166,9 +166,15 @@ fn diff(args: &DiffArgs) -> Result<()> {
     let load_opts = LoadOptions {
         max_megapixels: args.max_megapixels,
     };
-    for out in [&args.mask, &args.json, &args.annotated, &args.aligned, &args.heatmap]
-        .into_iter()
-        .flatten()
+    for out in [
+        &args.mask,
+        &args.json,
+        &args.annotated,
+        &args.aligned,
+        &args.heatmap,
+    ]
+    .into_iter()
+    .flatten()
     {
         for input in [&args.before, &args.after] {
             if same_file(out, input) {
@@ -210,7 +216,8 @@ fn diff(args: &DiffArgs) -> Result<()> {
         if let Some(path) = &args.annotated {
             let (analysis, before) = (&analysis, &before);
             tasks.push(Box::new(move || {
-                let img = palimpsest::report::annotate_regions(&before.rgb, &analysis.detection.regions);
+                let img =
+                    palimpsest::report::annotate_regions(&before.rgb, &analysis.detection.regions);
                 palimpsest::export::save_rgb(&img, path)
             }));
         }

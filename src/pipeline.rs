@@ -17,14 +17,14 @@ use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
 use crate::imgops::{
-    content_box, descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full, luma_f32,
-    opponent_f32,
+    content_box, descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full,
+    luma_f32, opponent_f32,
 };
-use crate::regions::ExtractOptions;
-use crate::tone;
 use crate::io::LoadedImage;
 use crate::job::{Cancelled, Job, Stage};
+use crate::regions::ExtractOptions;
 use crate::regions::Region;
+use crate::tone;
 
 /// A single-channel float image.
 pub type GrayF = ImageBuffer<Luma<f32>, Vec<f32>>;
@@ -224,12 +224,20 @@ pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
 /// Linear scale of a transform (geometric mean of its axis scales) near the origin.
 fn linear_scale(t: &Transform) -> f64 {
     let m = &t.matrix;
-    (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)]).abs().sqrt().max(1e-6)
+    (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)])
+        .abs()
+        .sqrt()
+        .max(1e-6)
 }
 
 /// Warps a full-resolution after plane into the before image's working frame, pre-averaging
 /// it so the sampling does not alias.
-fn warp_to_work(after: &GrayF, before_from_after: &Transform, k_work: u32, size: (u32, u32)) -> GrayF {
+fn warp_to_work(
+    after: &GrayF,
+    before_from_after: &Transform,
+    k_work: u32,
+    size: (u32, u32),
+) -> GrayF {
     let after_px_per_work_px = f64::from(k_work) / linear_scale(before_from_after);
     let k_after = (after_px_per_work_px.floor() as u32).max(1);
     let reduced = downsample_box(after, k_after);
@@ -239,7 +247,10 @@ fn warp_to_work(after: &GrayF, before_from_after: &Transform, k_work: u32, size:
     align::warp_gray(&reduced, &work_from_reduced, size.0, size.1)
 }
 
-#[expect(clippy::too_many_arguments, reason = "internal stage runner; callers are the two public entry points")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "internal stage runner; callers are the two public entry points"
+)]
 fn run_from_alignment(
     before: &LoadedImage,
     after: &LoadedImage,
@@ -273,7 +284,8 @@ fn run_from_alignment(
     let valid_raw = GrayImage::from_fn(size.0, size.1, |x, y| {
         let (fx, fy) = full_from_work.apply_lossy(f64::from(x), f64::from(y));
         let (ax, ay) = after_from_full.apply_lossy(fx, fy);
-        let ok = aw.get_pixel(x, y)[0].is_finite() && inside(box_b, fx, fy) && inside(box_a, ax, ay);
+        let ok =
+            aw.get_pixel(x, y)[0].is_finite() && inside(box_b, fx, fy) && inside(box_a, ax, ay);
         Luma([if ok { 255 } else { 0 }])
     });
     let overlap = valid_raw.as_raw().iter().filter(|&&v| v > 0).count() as f64
@@ -326,9 +338,7 @@ fn run_from_alignment(
     let t = Instant::now();
     // No-data borders: erode so interpolation at the edge of the after image does not count.
     let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
-    let colour_refs = colour
-        .as_ref()
-        .map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
+    let colour_refs = colour.as_ref().map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
     let strength = crate::diff::change_strength(
         &ChangeInputs {
             before: &bw_s,
@@ -506,7 +516,9 @@ impl Analysis {
             if self.change.valid.get_pixel(x, y)[0] == 0 {
                 image::Rgb([48, 48, 48])
             } else {
-                image::Rgb(heat_colour(s.get_pixel(x, y)[0] / self.detection.threshold.max(1e-6)))
+                image::Rgb(heat_colour(
+                    s.get_pixel(x, y)[0] / self.detection.threshold.max(1e-6),
+                ))
             }
         })
     }

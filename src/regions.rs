@@ -181,7 +181,10 @@ pub fn extract(
             let on = mask.get_pixel(gx, gy)[0] > 0 && labels.get_pixel(gx, gy)[0] == label;
             Luma([if on { 255 } else { 0 }])
         });
-        let closed = crate::diff::erode(&crate::diff::dilate(&crop, options.merge_radius), options.merge_radius);
+        let closed = crate::diff::erode(
+            &crate::diff::dilate(&crop, options.merge_radius),
+            options.merge_radius,
+        );
         let closed = crate::diff::fill_holes(&closed);
         let contours = imageproc::contours::find_contours::<i32>(&closed);
         let Some(outer) = contours
@@ -219,10 +222,7 @@ pub fn extract(
             score: mean,
         });
     }
-    for (m, (o, l)) in kept_mask
-        .iter_mut()
-        .zip(mask.iter().zip(labels.iter()))
-    {
+    for (m, (o, l)) in kept_mask.iter_mut().zip(mask.iter().zip(labels.iter())) {
         if *o > 0 && keep_labels.contains(l) {
             *m = 255;
         }

@@ -156,7 +156,15 @@ pub fn annotate_regions(base: &RgbImage, regions: &[Region]) -> RgbImage {
             Rect::at(x, y).of_size(tw + 2 * pad as u32, th + 2 * pad as u32),
             colour,
         );
-        draw_text_mut(&mut img, Rgb([0, 0, 0]), x + pad, y + pad, text_px, &font, &label);
+        draw_text_mut(
+            &mut img,
+            Rgb([0, 0, 0]),
+            x + pad,
+            y + pad,
+            text_px,
+            &font,
+            &label,
+        );
     }
     img
 }

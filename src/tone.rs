@@ -20,12 +20,7 @@ fn overlap_samples(before: &GrayF, after: &GrayF, max_samples: usize) -> (Vec<f3
     let step = (n / max_samples.max(1)).max(1);
     let mut b = Vec::with_capacity(n / step + 1);
     let mut a = Vec::with_capacity(n / step + 1);
-    for (vb, va) in before
-        .as_raw()
-        .iter()
-        .zip(after.as_raw())
-        .step_by(step)
-    {
+    for (vb, va) in before.as_raw().iter().zip(after.as_raw()).step_by(step) {
         if va.is_finite() {
             b.push(*vb);
             a.push(*va);
@@ -136,23 +131,29 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
         let scale = (f64::from(median(&mut abs)) * 1.4826 * 4.685).max(0.01);
         for (wgt, r) in weights.iter_mut().zip(&residuals) {
             let x = f64::from(*r) / scale;
-            *wgt = if x.abs() < 1.0 { (1.0 - x * x).powi(2) } else { 0.0 };
+            *wgt = if x.abs() < 1.0 {
+                (1.0 - x * x).powi(2)
+            } else {
+                0.0
+            };
         }
     }
     let mut out = after.clone();
     let wf = f64::from(w);
     let hf = f64::from(h);
-    out.par_chunks_mut(w as usize).enumerate().for_each(|(y, row)| {
-        let v = ((y as f64 + 0.5) / hf) * 2.0 - 1.0;
-        for (x, p) in row.iter_mut().enumerate() {
-            if p.is_finite() {
-                let u = ((x as f64 + 0.5) / wf) * 2.0 - 1.0;
-                let t = terms(u, v);
-                let corr: f64 = t.iter().zip(&coef).map(|(a, b)| a * b).sum();
-                *p = (*p + LOG_EPS) * (corr as f32).exp() - LOG_EPS;
+    out.par_chunks_mut(w as usize)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let v = ((y as f64 + 0.5) / hf) * 2.0 - 1.0;
+            for (x, p) in row.iter_mut().enumerate() {
+                if p.is_finite() {
+                    let u = ((x as f64 + 0.5) / wf) * 2.0 - 1.0;
+                    let t = terms(u, v);
+                    let corr: f64 = t.iter().zip(&coef).map(|(a, b)| a * b).sum();
+                    *p = (*p + LOG_EPS) * (corr as f32).exp() - LOG_EPS;
+                }
             }
-        }
-    });
+        });
     out
 }
 

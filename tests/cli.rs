@@ -65,12 +65,23 @@ fn diff_writes_mask_json_and_images() {
         .arg(&heat)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let m = image::open(&mask).unwrap();
     assert_eq!(m.color(), image::ColorType::L8, "mask must be 8-bit gray");
-    assert_eq!((m.width(), m.height()), (640, 480), "mask has the before image's size");
+    assert_eq!(
+        (m.width(), m.height()),
+        (640, 480),
+        "mask has the before image's size"
+    );
     assert!(m.to_luma8().iter().all(|v| *v == 0 || *v == 255));
-    assert!(m.to_luma8().iter().any(|v| *v == 255), "the erased figure is marked");
+    assert!(
+        m.to_luma8().iter().any(|v| *v == 255),
+        "the erased figure is marked"
+    );
     for p in [&ann, &warped, &heat] {
         let img = image::open(p).unwrap();
         assert_eq!((img.width(), img.height()), (640, 480));
@@ -96,7 +107,11 @@ fn diff_writes_mask_json_and_images() {
 fn missing_file_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let (b, _) = write_pair(dir.path());
-    let out = run(&["diff".as_ref(), b.as_os_str(), dir.path().join("nope.jpg").as_os_str()]);
+    let out = run(&[
+        "diff".as_ref(),
+        b.as_os_str(),
+        dir.path().join("nope.jpg").as_os_str(),
+    ]);
     assert_one_line_error(&out, "not found");
 }
 
@@ -106,16 +121,25 @@ fn empty_truncated_and_garbage_files_are_refused() {
     let (b, a) = write_pair(dir.path());
     let empty = dir.path().join("empty.png");
     std::fs::write(&empty, b"").unwrap();
-    assert_one_line_error(&run(&["diff".as_ref(), b.as_os_str(), empty.as_os_str()]), "empty");
+    assert_one_line_error(
+        &run(&["diff".as_ref(), b.as_os_str(), empty.as_os_str()]),
+        "empty",
+    );
 
     let bytes = std::fs::read(&a).unwrap();
     let cut = dir.path().join("cut.jpg");
     std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
-    assert_one_line_error(&run(&["diff".as_ref(), b.as_os_str(), cut.as_os_str()]), "corrupt");
+    assert_one_line_error(
+        &run(&["diff".as_ref(), b.as_os_str(), cut.as_os_str()]),
+        "corrupt",
+    );
 
     let text = dir.path().join("notes.jpg");
     std::fs::write(&text, "this is not an image at all").unwrap();
-    assert_one_line_error(&run(&["diff".as_ref(), b.as_os_str(), text.as_os_str()]), "unsupported");
+    assert_one_line_error(
+        &run(&["diff".as_ref(), b.as_os_str(), text.as_os_str()]),
+        "unsupported",
+    );
 }
 
 #[test]
@@ -172,7 +196,13 @@ fn outputs_never_overwrite_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let (b, a) = write_pair(dir.path());
     let before_bytes = std::fs::read(&b).unwrap();
-    let out = run(&["diff".as_ref(), b.as_os_str(), a.as_os_str(), "--mask".as_ref(), b.as_os_str()]);
+    let out = run(&[
+        "diff".as_ref(),
+        b.as_os_str(),
+        a.as_os_str(),
+        "--mask".as_ref(),
+        b.as_os_str(),
+    ]);
     assert_one_line_error(&out, "overwrite");
     assert_eq!(std::fs::read(&b).unwrap(), before_bytes);
 }
@@ -182,13 +212,29 @@ fn help_explains_every_option() {
     let out = run(&["diff".as_ref(), "--help".as_ref()]);
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for opt in ["--mask", "--json", "--annotated", "--aligned", "--heatmap", "--ignore", "--sensitivity", "--model", "--max-megapixels"] {
+    for opt in [
+        "--mask",
+        "--json",
+        "--annotated",
+        "--aligned",
+        "--heatmap",
+        "--ignore",
+        "--sensitivity",
+        "--model",
+        "--max-megapixels",
+    ] {
         assert!(help.contains(opt), "--help lacks {opt}");
     }
 }
 
 #[test]
 fn bad_sensitivity_is_refused() {
-    let out = run(&["diff".as_ref(), "a".as_ref(), "b".as_ref(), "--sensitivity".as_ref(), "7".as_ref()]);
+    let out = run(&[
+        "diff".as_ref(),
+        "a".as_ref(),
+        "b".as_ref(),
+        "--sensitivity".as_ref(),
+        "7".as_ref(),
+    ]);
     assert!(!out.status.success());
 }

@@ -86,7 +86,11 @@ fn normaliser(points: impl Iterator<Item = [f64; 2]> + Clone) -> Matrix3<f64> {
         d += ((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2)).sqrt();
         n += 1.0;
     }
-    let s = if d > 1e-12 { std::f64::consts::SQRT_2 * n / d } else { 1.0 };
+    let s = if d > 1e-12 {
+        std::f64::consts::SQRT_2 * n / d
+    } else {
+        1.0
+    };
     Matrix3::new(s, 0.0, -s * c[0], 0.0, s, -s * c[1], 0.0, 0.0, 1.0)
 }
 
@@ -205,7 +209,12 @@ pub fn plausible(t: &Transform) -> bool {
 /// RANSAC with a similarity as the minimal model, then local least-squares re-fitting of
 /// `model` on the inliers (LO-RANSAC). `threshold` is in destination units.
 #[must_use]
-pub fn ransac(pairs: &[Pair], model: Model, threshold: f64, max_iterations: usize) -> Option<RobustFit> {
+pub fn ransac(
+    pairs: &[Pair],
+    model: Model,
+    threshold: f64,
+    max_iterations: usize,
+) -> Option<RobustFit> {
     let n = pairs.len();
     let sample_model = if model == Model::Translation {
         Model::Translation

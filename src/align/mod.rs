@@ -116,14 +116,20 @@ use crate::pipeline::GrayF;
 
 /// Integer box factor that brings the longest side of `img` to at most `max_side`.
 fn factor_for(img: &GrayF, max_side: u32) -> u32 {
-    img.width().max(img.height()).div_ceil(max_side.max(16)).max(1)
+    img.width()
+        .max(img.height())
+        .div_ceil(max_side.max(16))
+        .max(1)
 }
 
 /// Keypoints on three scales (1, 1/√2, 1/2) of `img`, positions in `img`'s coordinates.
 fn pyramid_features(img: &GrayF, per_level: usize) -> Vec<features::Feature> {
     let mut all = features::detect(img, per_level);
     let (w, h) = img.dimensions();
-    for (s, count) in [(std::f32::consts::FRAC_1_SQRT_2, per_level * 3 / 4), (0.5, per_level / 2)] {
+    for (s, count) in [
+        (std::f32::consts::FRAC_1_SQRT_2, per_level * 3 / 4),
+        (0.5, per_level / 2),
+    ] {
         let (lw, lh) = ((w as f32 * s) as u32, (h as f32 * s) as u32);
         if lw < 64 || lh < 64 {
             break;
@@ -153,7 +159,12 @@ pub fn fit_points(model: Model, pairs: &[([f64; 2], [f64; 2])]) -> Option<Transf
 
 /// The simplest model that reproduces `t` within `tolerance_px` over a `width × height` frame,
 /// with its matrix.
-fn simplest_equivalent(t: &Transform, width: f64, height: f64, tolerance_px: f64) -> (Model, Transform) {
+fn simplest_equivalent(
+    t: &Transform,
+    width: f64,
+    height: f64,
+    tolerance_px: f64,
+) -> (Model, Transform) {
     let mut pairs = Vec::new();
     for i in 0..=10 {
         for j in 0..=10 {
@@ -203,7 +214,10 @@ pub fn align(
         la.inverse().unwrap_or_default(),
     );
     job.check()?;
-    let (fb, fa) = rayon::join(|| pyramid_features(&cb, 1200), || pyramid_features(&ca, 1200));
+    let (fb, fa) = rayon::join(
+        || pyramid_features(&cb, 1200),
+        || pyramid_features(&ca, 1200),
+    );
     job.report(Stage::Aligning, 0.3);
     job.check()?;
     let matches = features::match_features(&fa, &fb);
@@ -238,7 +252,11 @@ pub fn align(
                     pairs.len()
                 )));
             }
-            (lb_inv.then_after(&t).then_after(&la), 0, AlignMethod::PhaseCorrelation)
+            (
+                lb_inv.then_after(&t).then_after(&la),
+                0,
+                AlignMethod::PhaseCorrelation,
+            )
         }
     };
 
@@ -255,13 +273,17 @@ pub fn align(
         let (b_img, a_img) = if (k_b, k_a) == (kb, ka) {
             (cb.clone(), ca.clone())
         } else {
-            rayon::join(|| downsample_box(before, k_b), || downsample_box(after, k_a))
+            rayon::join(
+                || downsample_box(before, k_b),
+                || downsample_box(after, k_a),
+            )
         };
         let (sb, sa) = (
             sigma.max(descreen_sigma(screen_b, k_b)),
             sigma.max(descreen_sigma(screen_a, k_a)),
         );
-        let (b_img, a_img) = rayon::join(|| gaussian_blur(&b_img, sb), || gaussian_blur(&a_img, sa));
+        let (b_img, a_img) =
+            rayon::join(|| gaussian_blur(&b_img, sb), || gaussian_blur(&a_img, sa));
         let (to_b, to_a) = (level_from_full(k_b), level_from_full(k_a));
         let from_b = to_b.inverse().unwrap_or_default();
         let Some(after_from_before_full) = before_from_after.inverse() else {
@@ -288,7 +310,10 @@ pub fn align(
         if let Some(t) = from_a.then_after(&current).then_after(&to_b).inverse() {
             before_from_after = t;
         }
-        job.report(Stage::Aligning, 0.6 + 0.3 * (li + 1) as f32 / levels.len() as f32);
+        job.report(
+            Stage::Aligning,
+            0.6 + 0.3 * (li + 1) as f32 / levels.len() as f32,
+        );
         last_level = Some((b_img, a_img, current, k_b));
     }
 

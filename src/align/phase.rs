@@ -91,7 +91,11 @@ fn phase_correlate(a: &Grid, b: &Grid, w: usize, h: usize) -> (f64, f64, f64) {
         .map(|(x, y)| {
             let c = y * x.conj();
             let m = c.norm();
-            if m > 1e-12 { c / m } else { Complex::new(0.0, 0.0) }
+            if m > 1e-12 {
+                c / m
+            } else {
+                Complex::new(0.0, 0.0)
+            }
         })
         .collect();
     fft2(&mut r, w, h, true);
@@ -111,7 +115,11 @@ fn phase_correlate(a: &Grid, b: &Grid, w: usize, h: usize) -> (f64, f64, f64) {
     };
     let sub = |m: f64, l: f64, rr: f64| {
         let d = l - 2.0 * m + rr;
-        if d.abs() > 1e-12 { 0.5 * (l - rr) / d } else { 0.0 }
+        if d.abs() > 1e-12 {
+            0.5 * (l - rr) / d
+        } else {
+            0.0
+        }
     };
     let (xi, yi) = (px as isize, py as isize);
     let fx = sub(best, at(xi - 1, yi), at(xi + 1, yi));

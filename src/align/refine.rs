@@ -24,12 +24,7 @@ fn basis(model: Model) -> Vec<Matrix3<f64>> {
     };
     match model {
         Model::Translation => vec![e(0, 2), e(1, 2)],
-        Model::Similarity => vec![
-            e(0, 0) + e(1, 1),
-            e(1, 0) - e(0, 1),
-            e(0, 2),
-            e(1, 2),
-        ],
+        Model::Similarity => vec![e(0, 0) + e(1, 1), e(1, 0) - e(0, 1), e(0, 2), e(1, 2)],
         Model::Affine => vec![e(0, 0), e(0, 1), e(0, 2), e(1, 0), e(1, 1), e(1, 2)],
         Model::Homography => vec![
             e(0, 0),
@@ -113,7 +108,11 @@ impl ToneMap {
 }
 
 /// Pairs of (before, after) values on a grid, through `after_from_before`.
-fn paired_samples(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> (Vec<f32>, Vec<f32>) {
+fn paired_samples(
+    before: &GrayF,
+    after: &GrayF,
+    after_from_before: &Transform,
+) -> (Vec<f32>, Vec<f32>) {
     let (w, h) = before.dimensions();
     let step = ((f64::from(w) * f64::from(h) / 60_000.0).sqrt().ceil() as u32).max(1);
     let mut b = Vec::new();
@@ -145,7 +144,11 @@ fn sample_points(before: &GrayF, max_points: usize) -> Vec<(u32, u32)> {
     if w <= 2 * margin || h <= 2 * margin {
         return Vec::new();
     }
-    let mag: Vec<f32> = gx.iter().zip(gy.iter()).map(|(a, b)| a * a + b * b).collect();
+    let mag: Vec<f32> = gx
+        .iter()
+        .zip(gy.iter())
+        .map(|(a, b)| a * a + b * b)
+        .collect();
     let mut m = mag.clone();
     let cut = quantile(&mut m, 0.6);
     let mut pts: Vec<(u32, u32)> = Vec::new();
@@ -219,7 +222,11 @@ pub fn refine(
         let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
         let mad = f64::from(median(&mut abs)) * 1.4826;
         let c = (4.685 * mad).max(0.01);
-        scale_c = if it == 0 { c.max(0.05) } else { c.min(scale_c.max(0.02)) };
+        scale_c = if it == 0 {
+            c.max(0.05)
+        } else {
+            c.min(scale_c.max(0.02))
+        };
         let c = scale_c;
         let (hsum, bsum, kept, total) = points
             .par_iter()
@@ -355,7 +362,10 @@ pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform
                     let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
                     let (u, v) = after_from_before.apply_lossy(f64::from(x), f64::from(y));
                     warped.push(sample(&after_t, u as f32, v as f32)?);
-                    let (ix, iy) = (f64::from(gx.get_pixel(x, y)[0]), f64::from(gy.get_pixel(x, y)[0]));
+                    let (ix, iy) = (
+                        f64::from(gx.get_pixel(x, y)[0]),
+                        f64::from(gy.get_pixel(x, y)[0]),
+                    );
                     sxx += ix * ix;
                     syy += iy * iy;
                     sxy += ix * iy;
