@@ -316,18 +316,10 @@ impl Essay {
     /// the others in reading order: the order of the link picker.
     #[must_use]
     pub fn revisionism_first(&self) -> Vec<&Passage> {
-        let featured = self
-            .revisionism_anchor()
-            .map_or(0..0, |anchor| self.subtree(anchor));
-        let mut out: Vec<&Passage> = self.passages[featured.clone()].iter().collect();
-        out.extend(
-            self.passages
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !featured.contains(i))
-                .map(|(_, p)| p),
-        );
-        out
+        self.revisionism_order()
+            .into_iter()
+            .map(|i| &self.passages[i])
+            .collect()
     }
 
     /// Passages matching every word of `query` (case-insensitive) in their own text or their
@@ -335,19 +327,46 @@ impl Essay {
     #[must_use]
     pub fn search(&self, query: &str) -> Vec<&Passage> {
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        self.revisionism_first()
+        if words.is_empty() {
+            return self.revisionism_first();
+        }
+        // One pass: each passage's own text plus the headings above it, lower-cased.
+        let title = self.title_heading();
+        let mut open: Vec<(u8, String)> = Vec::new();
+        let mut haystacks = Vec::with_capacity(self.passages.len());
+        for p in &self.passages {
+            let own = p.plain_text().to_lowercase();
+            if let Some(level) = p.heading_level() {
+                while open.last().is_some_and(|(l, _)| *l >= level) {
+                    open.pop();
+                }
+            }
+            let mut haystack = own.clone();
+            for (_, heading) in &open {
+                haystack.push('\n');
+                haystack.push_str(heading);
+            }
+            haystacks.push(haystack);
+            if let Some(level) = p.heading_level()
+                && !title.is_some_and(|t| std::ptr::eq(t, p))
+            {
+                open.push((level, own));
+            }
+        }
+        self.revisionism_order()
             .into_iter()
-            .filter(|p| {
-                if words.is_empty() {
-                    return true;
-                }
-                let mut haystack = p.plain_text().to_lowercase();
-                for h in self.heading_path(&p.anchor) {
-                    haystack.push('\n');
-                    haystack.push_str(&h.plain_text().to_lowercase());
-                }
-                words.iter().all(|w| haystack.contains(w.as_str()))
-            })
+            .filter(|&i| words.iter().all(|w| haystacks[i].contains(w.as_str())))
+            .map(|i| &self.passages[i])
+            .collect()
+    }
+
+    fn revisionism_order(&self) -> Vec<usize> {
+        let featured = self
+            .revisionism_anchor()
+            .map_or(0..0, |anchor| self.subtree(anchor));
+        featured
+            .clone()
+            .chain((0..self.passages.len()).filter(|i| !featured.contains(i)))
             .collect()
     }
 
@@ -1035,6 +1054,16 @@ mod tests {
             e.describe("a/a1/deep/p1").as_deref(),
             Some("A › A1 › deep › paragraph 1")
         );
+        let hits: Vec<&str> = e.search("A1").iter().map(|p| p.anchor.as_str()).collect();
+        assert_eq!(hits, ["a/a1", "a/a1/1", "a/a1/deep", "a/a1/deep/p1"]);
+        let hits: Vec<&str> = e
+            .search("para deep")
+            .iter()
+            .map(|p| p.anchor.as_str())
+            .collect();
+        assert_eq!(hits, ["a/a1/deep/p1"]);
+        // The title is not a heading above anything.
+        assert!(e.search("y t").is_empty());
     }
 
     #[test]

@@ -1157,7 +1157,7 @@ impl DataDir {
             })
             .filter_map(|p| read_recovery(&p).ok())
             .collect();
-        found.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
+        found.sort_by_key(|r| std::cmp::Reverse(r.saved_at));
         found
     }
 

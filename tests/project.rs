@@ -30,13 +30,19 @@ fn point() -> impl Strategy<Value = [f64; 2]> {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[a-zA-Z ,.’ёЖ漢字🙂\n\t\"\\\\]{0,40}", Just(String::new())]
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z ,.’ёЖ漢字🙂\n\t\"\\\\]{0,40}",
+        Just(String::new())
+    ]
 }
 
 /// An absolute path that does not exist, with unicode names.
 fn image_path() -> impl Strategy<Value = PathBuf> {
     prop::collection::vec("[^/\\\\\u{0}]{1,10}", 1..4)
-        .prop_filter("no dot names", |parts| parts.iter().all(|p| p != "." && p != ".."))
+        .prop_filter("no dot names", |parts| {
+            parts.iter().all(|p| p != "." && p != "..")
+        })
         .prop_map(|parts| PathBuf::from(format!("/nonexistent-palimpsest/{}", parts.join("/"))))
 }
 
@@ -72,38 +78,55 @@ fn alignment() -> impl Strategy<Value = Alignment> {
     ]);
     (
         model(),
-        [[finite(), finite(), finite()], [finite(), finite(), finite()], [finite(), finite(), finite()]],
+        [
+            [finite(), finite(), finite()],
+            [finite(), finite(), finite()],
+            [finite(), finite(), finite()],
+        ],
         any::<usize>(),
         finite(),
         finite(),
         method,
     )
-        .prop_map(|(model, rows, inliers, residual_px, confidence, method)| Alignment {
-            model,
-            before_from_after: Transform::from_rows(rows),
-            inliers,
-            residual_px,
-            confidence,
-            method,
-        })
+        .prop_map(
+            |(model, rows, inliers, residual_px, confidence, method)| Alignment {
+                model,
+                before_from_after: Transform::from_rows(rows),
+                inliers,
+                residual_px,
+                confidence,
+                method,
+            },
+        )
 }
 
 fn params() -> impl Strategy<Value = Params> {
-    (finite(), finite(), finite(), prop::option::of(model()), any::<u32>()).prop_map(
-        |(sensitivity, noise_suppression, min_area_fraction, model, work_max_side)| Params {
-            sensitivity,
-            noise_suppression,
-            min_area_fraction,
-            model,
-            work_max_side,
-        },
+    (
+        finite(),
+        finite(),
+        finite(),
+        prop::option::of(model()),
+        any::<u32>(),
     )
+        .prop_map(
+            |(sensitivity, noise_suppression, min_area_fraction, model, work_max_side)| Params {
+                sensitivity,
+                noise_suppression,
+                min_area_fraction,
+                model,
+                work_max_side,
+            },
+        )
 }
 
 fn region() -> impl Strategy<Value = RegionNote> {
     let origin = prop::sample::select(vec![Origin::Detected, Origin::Drawn, Origin::Edited]);
-    let bbox = (finite(), finite(), finite(), finite())
-        .prop_map(|(x, y, width, height)| BBox { x, y, width, height });
+    let bbox = (finite(), finite(), finite(), finite()).prop_map(|(x, y, width, height)| BBox {
+        x,
+        y,
+        width,
+        height,
+    });
     let links = prop::collection::vec(
         prop_oneof![
             Just(format!("{REVISIONISM_ANCHOR}/1")),
@@ -155,7 +178,17 @@ fn project() -> impl Strategy<Value = Project> {
         prop::option::of(image_path()),
     )
         .prop_map(
-            |(title, before, after, alignment, manual_points, params, ignore_areas, regions, essay)| {
+            |(
+                title,
+                before,
+                after,
+                alignment,
+                manual_points,
+                params,
+                ignore_areas,
+                regions,
+                essay,
+            )| {
                 Project {
                     version: SCHEMA_VERSION,
                     title,
@@ -194,6 +227,7 @@ proptest! {
 // Helpers
 
 /// A folder with two small "image" files and a project pointing at them.
+#[expect(clippy::unwrap_used, reason = "a test helper fails the test")]
 fn project_with_images(dir: &Path) -> Project {
     let images = dir.join("images");
     std::fs::create_dir_all(&images).unwrap();
@@ -215,6 +249,7 @@ fn project_with_images(dir: &Path) -> Project {
     }
 }
 
+#[expect(clippy::unwrap_used, reason = "a test helper fails the test")]
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -225,12 +260,16 @@ fn files_in(dir: &Path) -> Vec<String> {
 }
 
 /// Loads `path`, expecting an error, and checks the file's bytes are unchanged afterwards.
+#[expect(clippy::unwrap_used, reason = "a test helper fails the test")]
 fn load_err_untouched(path: &Path) -> ProjectError {
     let bytes = std::fs::read(path).unwrap();
     let modified = std::fs::metadata(path).unwrap().modified().unwrap();
     let err = Project::load(path).unwrap_err();
     assert_eq!(std::fs::read(path).unwrap(), bytes, "the file was changed");
-    assert_eq!(std::fs::metadata(path).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(path).unwrap().modified().unwrap(),
+        modified
+    );
     let msg = err.to_string();
     assert!(!msg.contains('\n'), "not one line: {msg}");
     assert!(msg.ends_with(&path.display().to_string()), "no path: {msg}");
@@ -247,11 +286,18 @@ fn corrupt_file_gives_a_clear_error_and_stays_untouched() {
     std::fs::write(&path, "{ \"version\": 1, \"title\": oops }").unwrap();
     let err = load_err_untouched(&path);
     assert!(matches!(err, ProjectError::Corrupt { .. }), "{err}");
-    assert!(err.to_string().starts_with("project file is corrupt, not valid JSON ("), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("project file is corrupt, not valid JSON ("),
+        "{err}"
+    );
     assert!(err.to_string().contains("line 1, column"), "{err}");
 
     std::fs::write(&path, [0x89, b'P', b'N', b'G', 0, 0, 0]).unwrap();
-    assert!(matches!(load_err_untouched(&path), ProjectError::Corrupt { .. }));
+    assert!(matches!(
+        load_err_untouched(&path),
+        ProjectError::Corrupt { .. }
+    ));
 }
 
 #[test]
@@ -263,11 +309,20 @@ fn truncated_file_gives_a_clear_error_and_stays_untouched() {
     for cut in [1, full.len() / 3, full.len() / 2, full.len() - 3] {
         std::fs::write(&path, &full[..cut]).unwrap();
         let err = load_err_untouched(&path);
-        assert!(matches!(err, ProjectError::Truncated { .. }), "cut at {cut}: {err}");
-        assert!(err.to_string().starts_with("project file is truncated (it ends early, at line"));
+        assert!(
+            matches!(err, ProjectError::Truncated { .. }),
+            "cut at {cut}: {err}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("project file is truncated (it ends early, at line")
+        );
     }
     std::fs::write(&path, b"").unwrap();
-    assert!(matches!(load_err_untouched(&path), ProjectError::Truncated { .. }));
+    assert!(matches!(
+        load_err_untouched(&path),
+        ProjectError::Truncated { .. }
+    ));
 }
 
 #[test]
@@ -275,8 +330,11 @@ fn future_version_gives_a_clear_error_and_stays_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.palimpsest.json");
     let future = SCHEMA_VERSION + 1;
-    std::fs::write(&path, format!("{{ \"version\": {future}, \"title\": \"x\", \"layers\": [] }}"))
-        .unwrap();
+    std::fs::write(
+        &path,
+        format!("{{ \"version\": {future}, \"title\": \"x\", \"layers\": [] }}"),
+    )
+    .unwrap();
     let err = load_err_untouched(&path);
     assert_eq!(
         err.to_string(),
@@ -287,7 +345,10 @@ fn future_version_gives_a_clear_error_and_stays_untouched() {
     );
     assert!(matches!(
         err,
-        ProjectError::Migration { source: MigrationError::Newer { .. }, .. }
+        ProjectError::Migration {
+            source: MigrationError::Newer { .. },
+            ..
+        }
     ));
 }
 
@@ -296,12 +357,22 @@ fn wrong_layout_gives_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("odd.palimpsest.json");
     std::fs::write(&path, r#"{ "version": 1, "regions": 5 }"#).unwrap();
-    assert!(matches!(load_err_untouched(&path), ProjectError::Schema { .. }));
+    assert!(matches!(
+        load_err_untouched(&path),
+        ProjectError::Schema { .. }
+    ));
     std::fs::write(&path, r#"{ "version": "one" }"#).unwrap();
     let err = load_err_untouched(&path);
-    assert!(err.to_string().starts_with("project file has an invalid version field (\"one\")"));
+    assert!(
+        err.to_string()
+            .starts_with("project file has an invalid version field (\"one\")")
+    );
     std::fs::write(&path, "[1, 2, 3]").unwrap();
-    assert!(load_err_untouched(&path).to_string().starts_with("project file is not a JSON object"));
+    assert!(
+        load_err_untouched(&path)
+            .to_string()
+            .starts_with("project file is not a JSON object")
+    );
     let missing = dir.path().join("absent.palimpsest.json");
     let err = Project::load(&missing).unwrap_err();
     assert!(matches!(err, ProjectError::Read { .. }));
@@ -338,7 +409,11 @@ fn replaced_image_reports_a_hash_mismatch_and_can_be_accepted() {
         }
         other => panic!("expected a hash mismatch, got {other:?}"),
     }
-    assert!(problem.to_string().starts_with("after image is not the file the project was saved with"));
+    assert!(
+        problem
+            .to_string()
+            .starts_with("after image is not the file the project was saved with")
+    );
     // The annotations are all there.
     assert_eq!(loaded.project.regions, project.regions);
 
@@ -356,15 +431,26 @@ fn missing_image_is_reported_and_can_be_relocated() {
     project_with_images(dir.path()).save(&path).unwrap();
     let moved = dir.path().join("elsewhere");
     std::fs::create_dir(&moved).unwrap();
-    std::fs::rename(dir.path().join("images/before.png"), moved.join("before.png")).unwrap();
+    std::fs::rename(
+        dir.path().join("images/before.png"),
+        moved.join("before.png"),
+    )
+    .unwrap();
 
     let mut loaded = Project::load(&path).unwrap();
     assert_eq!(loaded.problems.len(), 1);
     assert_eq!(loaded.problems[0].which, Which::Before);
     assert_eq!(loaded.problems[0].kind, ImageProblemKind::Missing);
-    assert!(loaded.problems[0].to_string().starts_with("before image is missing: "));
+    assert!(
+        loaded.problems[0]
+            .to_string()
+            .starts_with("before image is missing: ")
+    );
 
-    let relocated = loaded.project.relocate(Which::Before, &moved.join("before.png")).unwrap();
+    let relocated = loaded
+        .project
+        .relocate(Which::Before, &moved.join("before.png"))
+        .unwrap();
     assert!(relocated.same_file());
     assert!(loaded.project.check_images().is_empty());
     loaded.project.save(&path).unwrap();
@@ -375,7 +461,9 @@ fn missing_image_is_reported_and_can_be_relocated() {
     // Relocating to a file that does not exist changes nothing.
     let before = loaded.project.clone();
     assert!(matches!(
-        loaded.project.relocate(Which::After, &dir.path().join("nope.png")),
+        loaded
+            .project
+            .relocate(Which::After, &dir.path().join("nope.png")),
         Err(ProjectError::Image { .. })
     ));
     assert_eq!(loaded.project, before);
@@ -390,7 +478,10 @@ fn relative_paths_survive_moving_the_project_folder() {
     project.save(&path).unwrap();
     let json = std::fs::read_to_string(&path).unwrap();
     assert!(json.contains("\"path\": \"images/before.png\""), "{json}");
-    assert!(!json.contains(&a.display().to_string()), "absolute path written: {json}");
+    assert!(
+        !json.contains(&a.display().to_string()),
+        "absolute path written: {json}"
+    );
 
     let b = parent.path().join("moved").join("lesson-b");
     std::fs::create_dir_all(b.parent().unwrap()).unwrap();
@@ -435,8 +526,18 @@ fn failed_save_leaves_the_old_file_untouched() {
     let blocked = dir.path().join("blocked.palimpsest.json");
     std::fs::create_dir(&blocked).unwrap();
     project.regions[0].area_px = 1.0;
-    assert!(matches!(project.save(&blocked), Err(ProjectError::Write { .. })));
-    assert_eq!(files_in(dir.path()), ["blocked.palimpsest.json", "images", "lesson.palimpsest.json"]);
+    assert!(matches!(
+        project.save(&blocked),
+        Err(ProjectError::Write { .. })
+    ));
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "blocked.palimpsest.json",
+            "images",
+            "lesson.palimpsest.json"
+        ]
+    );
     assert_eq!(std::fs::read(&path).unwrap(), old);
 }
 
@@ -459,7 +560,11 @@ fn version_0_file_migrates_to_version_1() {
     let path = dir.path().join("old.palimpsest.json");
     std::fs::write(&path, VERSION_0).unwrap();
     let loaded = Project::load(&path).unwrap();
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), VERSION_0, "load rewrote the file");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        VERSION_0,
+        "load rewrote the file"
+    );
     assert_eq!(loaded.migrated_from, Some(0));
     let p = &loaded.project;
     assert_eq!(p.version, SCHEMA_VERSION);
@@ -468,9 +573,23 @@ fn version_0_file_migrates_to_version_1() {
     assert_eq!(p.after.path, dir.path().join("prints/after.jpg"));
     assert_eq!(p.regions.len(), 2);
     let r = &p.regions[0];
-    assert_eq!((r.id, r.label.as_str(), r.origin), (1, "Leon Trotsky", Origin::Drawn));
-    assert_eq!(r.bbox, BBox { x: 10.0, y: 20.0, width: 30.0, height: 40.0 });
-    assert_eq!(r.polygon, [[10.0, 20.0], [40.0, 20.0], [40.0, 60.0], [10.0, 60.0]]);
+    assert_eq!(
+        (r.id, r.label.as_str(), r.origin),
+        (1, "Leon Trotsky", Origin::Drawn)
+    );
+    assert_eq!(
+        r.bbox,
+        BBox {
+            x: 10.0,
+            y: 20.0,
+            width: 30.0,
+            height: 40.0
+        }
+    );
+    assert_eq!(
+        r.polygon,
+        [[10.0, 20.0], [40.0, 20.0], [40.0, 60.0], [10.0, 60.0]]
+    );
     assert!((r.area_px - 1200.0).abs() < 1e-9);
     assert!(r.tags.is_empty() && r.links.is_empty());
     assert_eq!(p.regions[1].id, 2);
@@ -499,7 +618,11 @@ fn migrate_is_a_chain_that_leaves_current_documents_alone() {
 
     let bad = serde_json::json!({ "regions": [ { "x": 1, "label": "no size" } ] });
     let err = migrate(bad).unwrap_err();
-    assert!(err.to_string().starts_with("cannot upgrade project file from version 0: region 1 has no number"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cannot upgrade project file from version 0: region 1 has no number"),
+        "{err}"
+    );
     let future = serde_json::json!({ "version": 7 });
     assert_eq!(
         migrate(future).unwrap_err().to_string(),
@@ -551,21 +674,29 @@ fn recovery_round_trip_and_clear() {
 
 #[test]
 fn data_dir_follows_the_environment() {
-    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+    fn vars<'a>(
+        pairs: &'a [(&'a str, &'a str)],
+    ) -> impl Fn(&str) -> Option<std::ffi::OsString> + 'a {
         move |key: &str| {
             pairs
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map(|(_, v)| std::ffi::OsString::from(v))
         }
-    };
+    }
     let all = [
         ("PALIMPSEST_DATA_DIR", "/override"),
         ("XDG_DATA_HOME", "/xdg"),
         ("HOME", "/home/u"),
     ];
-    assert_eq!(DataDir::from_lookup(vars(&all[..])).root, PathBuf::from("/override"));
-    assert_eq!(DataDir::from_lookup(vars(&all[1..])).root, PathBuf::from("/xdg/palimpsest"));
+    assert_eq!(
+        DataDir::from_lookup(vars(&all[..])).root,
+        PathBuf::from("/override")
+    );
+    assert_eq!(
+        DataDir::from_lookup(vars(&all[1..])).root,
+        PathBuf::from("/xdg/palimpsest")
+    );
     assert_eq!(
         DataDir::from_lookup(vars(&all[2..])).root,
         PathBuf::from("/home/u/.local/share/palimpsest")
@@ -583,14 +714,24 @@ fn recent_projects_are_deduplicated_and_capped() {
     let dd = DataDir::at(data.path().join("sub"));
     assert!(dd.recent_projects().is_empty());
     for i in 0..12 {
-        dd.add_recent_project(Path::new(&format!("/lessons/{i}.palimpsest.json"))).unwrap();
+        dd.add_recent_project(Path::new(&format!("/lessons/{i}.palimpsest.json")))
+            .unwrap();
     }
-    let list = dd.add_recent_project(Path::new("/lessons/5.palimpsest.json")).unwrap();
+    let list = dd
+        .add_recent_project(Path::new("/lessons/5.palimpsest.json"))
+        .unwrap();
     assert_eq!(list.len(), palimpsest::project::MAX_RECENT);
     assert_eq!(list[0], PathBuf::from("/lessons/5.palimpsest.json"));
     assert_eq!(list[1], PathBuf::from("/lessons/11.palimpsest.json"));
-    assert_eq!(list.iter().filter(|p| p.ends_with("5.palimpsest.json")).count(), 1);
+    assert_eq!(
+        list.iter()
+            .filter(|p| p.ends_with("5.palimpsest.json"))
+            .count(),
+        1
+    );
     assert_eq!(dd.recent_projects(), list);
-    let list = dd.remove_recent_project(Path::new("/lessons/5.palimpsest.json")).unwrap();
+    let list = dd
+        .remove_recent_project(Path::new("/lessons/5.palimpsest.json"))
+        .unwrap();
     assert_eq!(list.len(), palimpsest::project::MAX_RECENT - 1);
 }
