@@ -136,6 +136,17 @@ pub fn tone_map(before: &GrayF, after: &GrayF, after_from_before: &Transform) ->
     ToneMap::from_samples(b, a)
 }
 
+/// The image less its smooth component (a Gaussian of scale 1/40 of the longest side).
+fn high_pass(img: &GrayF) -> GrayF {
+    let sigma = (img.width().max(img.height()) as f32 / 40.0).max(4.0);
+    let smooth = crate::imgops::gaussian_blur(img, sigma);
+    let mut out = img.clone();
+    out.par_iter_mut()
+        .zip(smooth.as_raw().par_iter())
+        .for_each(|(v, s)| *v -= s);
+    out
+}
+
 /// Pixels of `before` with the strongest gradients, at most `max_points`, away from the border.
 fn sample_points(before: &GrayF, max_points: usize) -> Vec<(u32, u32)> {
     let (gx, gy) = gradients(before);
@@ -190,6 +201,9 @@ pub fn refine(
     model: Model,
     max_iterations: usize,
 ) -> Refined {
+    // Compare detail, not illumination: removing each image's smooth component makes the fit
+    // blind to vignetting and uneven fading, which would otherwise tilt the geometry.
+    let (before, after) = &rayon::join(|| high_pass(before), || high_pass(after));
     let tone = tone_map(before, after, init);
     let after_t = tone.apply(after);
     let (gx, gy) = gradients(&after_t);
@@ -339,6 +353,7 @@ pub struct Misalignment {
 /// median length of those translations is the residual.
 #[must_use]
 pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> Misalignment {
+    let (before, after) = &rayon::join(|| high_pass(before), || high_pass(after));
     let tone = tone_map(before, after, after_from_before);
     let after_t = tone.apply(after);
     let (gx, gy) = gradients(before);
