@@ -9,7 +9,10 @@
 //! differences between machines. `UPDATE_GOLDEN=1 cargo test --test export_golden` rewrites
 //! the goldens; a failure writes `NAME.new.png` (git-ignored) beside the golden to look at.
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on a broken fixture")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly on a broken fixture"
+)]
 
 mod export_fixture;
 
