@@ -4,6 +4,11 @@
 //! Background jobs run on real threads; the tests step frames in a loop with a cap until the
 //! app is idle.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::type_complexity,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 #![cfg(feature = "gui")]
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,11 @@
 //! The bundled essay's structure and anchors, loading other essays, and dangling links.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::type_complexity,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use palimpsest::essay::{Essay, EssayError, PassageKind, REVISIONISM_ANCHOR};
 use palimpsest::project::{Project, RegionNote};
 

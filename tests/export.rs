@@ -3,6 +3,11 @@
 //! required fields, the CSV parses back, outputs are atomic and never overwrite an input, and
 //! `palimpsest export` writes everything from a saved project.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::type_complexity,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers fail loudly on a broken fixture"

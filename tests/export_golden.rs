@@ -9,6 +9,11 @@
 //! differences between machines. `UPDATE_GOLDEN=1 cargo test --test export_golden` rewrites
 //! the goldens; a failure writes `NAME.new.png` (git-ignored) beside the golden to look at.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::type_complexity,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers fail loudly on a broken fixture"

@@ -1,6 +1,12 @@
 //! Saving and loading project files: round trips, bad files, image checks, migration, atomic
 //! writes, moved folders, recovery and recent projects.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::type_complexity,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use std::path::{Path, PathBuf};
 
 use palimpsest::align::{AlignMethod, Alignment};

@@ -71,7 +71,7 @@ impl FrameStats {
         }
         self.last_frame = Some(now);
         self.ui_secs.push(ui_time.as_secs_f32());
-        if self.ui_secs.len() % 120 == 0 {
+        if self.ui_secs.len().is_multiple_of(120) {
             self.report();
         }
     }
