@@ -340,10 +340,6 @@ pub fn shortcuts(ctx: &egui::Context, view: &ViewState) -> Vec<Command> {
 }
 
 /// Carries out `cmd` on the app. History is pushed by the caller.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one arm per command reads best in one place"
-)]
 pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
     match cmd {
         Command::OpenPairDialog => {
@@ -446,6 +442,7 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::ZoomBy(f) => {
             let c = &mut app.view.camera;
             c.zoom = (c.zoom * f).clamp(super::view::MIN_ZOOM, super::view::MAX_ZOOM);
+            c.fitted = false;
         }
         Command::Select { id, extend } => {
             if extend {

@@ -43,7 +43,11 @@ pub fn ui(ui: &egui::Ui, scene: &Scene<'_>, view: &ViewState, panes: &[(Rect, Pa
         );
         let p = painter.with_clip_rect(rect);
         p.rect_filled(rect, 0.0, Color32::from_gray(20));
-        let cam = super::view::Camera { zoom, center: h };
+        let cam = super::view::Camera {
+            zoom,
+            center: h,
+            fitted: false,
+        };
         if i == 0 {
             scene.paint_before(&p, &cam, rect, Color32::WHITE);
         } else {

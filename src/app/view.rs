@@ -122,6 +122,8 @@ pub struct Camera {
     pub zoom: f32,
     /// The before-image point (edge coordinates) at the centre of each pane.
     pub center: Pos2,
+    /// The camera shows the whole image and should keep doing so when the pane changes size.
+    pub fitted: bool,
 }
 
 impl Default for Camera {
@@ -129,6 +131,7 @@ impl Default for Camera {
         Self {
             zoom: 1.0,
             center: Pos2::ZERO,
+            fitted: false,
         }
     }
 }
@@ -162,6 +165,7 @@ impl Camera {
 
     /// Zooms by `factor` keeping the image point under `anchor` (a screen point) in place.
     pub fn zoom_about(&mut self, pane: Rect, anchor: Pos2, factor: f32) {
+        self.fitted = false;
         let fixed = self.image_from_screen(pane, anchor);
         self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
         self.center = fixed - (anchor - pane.center()) / self.zoom;
@@ -169,6 +173,9 @@ impl Camera {
 
     /// Moves the picture by a screen-space drag.
     pub fn pan(&mut self, delta: Vec2) {
+        if delta != Vec2::ZERO {
+            self.fitted = false;
+        }
         self.center -= delta / self.zoom;
     }
 
@@ -190,6 +197,7 @@ impl Camera {
         image: Rect,
         pixels_per_point: f32,
     ) {
+        self.fitted = request == CameraRequest::Fit;
         match request {
             CameraRequest::Fit => self.frame(pane, image, 8.0),
             CameraRequest::Scale(s) => self.zoom = (s / pixels_per_point).clamp(MIN_ZOOM, MAX_ZOOM),

@@ -72,7 +72,7 @@ pub fn ui(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runt
                         .request_repaint_after(std::time::Duration::from_millis(250));
                 } else if let Some(a) = &runtime.analysis {
                     ui.label(format!(
-                        "{} regions · analysed in {:.2} s",
+                        "{} region(s) · analysed in {:.2} s",
                         project.regions.iter().filter(|r| !r.hidden).count(),
                         a.timings.total_secs
                     ));

@@ -236,6 +236,7 @@ impl Views {
         let panes = layout(view.mode, area);
         // Camera requests need the pane size; apply them to the first pane.
         let first = panes[0].0;
+        let resized = view.last_pane.is_some_and(|p| p.size() != first.size());
         if let Some(req) = view.camera_request.take() {
             view.camera.apply(
                 req,
@@ -243,8 +244,14 @@ impl Views {
                 pair.before_tex.rect(),
                 ui.ctx().pixels_per_point(),
             );
-        } else if view.last_pane.is_some_and(|p| p.size() != first.size()) {
-            // Keep the same picture centred when the window or a panel is resized.
+        } else if resized && view.camera.fitted {
+            // Keep showing the whole image when the mode, the window or a panel changes size.
+            view.camera.apply(
+                super::view::CameraRequest::Fit,
+                first,
+                pair.before_tex.rect(),
+                ui.ctx().pixels_per_point(),
+            );
         }
         view.last_pane = Some(first);
 
@@ -294,7 +301,6 @@ impl Views {
     }
 
     #[expect(clippy::too_many_arguments, reason = "the pane's whole context")]
-    #[expect(clippy::too_many_lines, reason = "one arm per tool")]
     fn interact(
         &mut self,
         ui: &mut egui::Ui,
