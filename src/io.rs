@@ -134,10 +134,15 @@ pub fn load_image(path: &Path, options: &LoadOptions) -> Result<LoadedImage, Loa
     if meta.len() == 0 {
         return Err(LoadError::Empty(path.to_path_buf()));
     }
-    let file = File::open(path).map_err(|e| LoadError::Io {
+    let mut file = File::open(path).map_err(|e| LoadError::Io {
         source: e,
         path: path.to_path_buf(),
     })?;
+    let tail = read_tail(&mut file, 64).map_err(|e| LoadError::Io {
+        source: e,
+        path: path.to_path_buf(),
+    })?;
+    check_jpeg_end(&read_prefix(path, 3).unwrap_or_default(), &tail, path)?;
     decode(BufReader::new(file), path, options)
 }
 
@@ -153,6 +158,7 @@ pub fn load_image_from_bytes(
     if bytes.is_empty() {
         return Err(LoadError::Empty(name.to_path_buf()));
     }
+    check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], name)?;
     decode(std::io::Cursor::new(bytes), name, options)
 }
 
@@ -211,6 +217,39 @@ fn decode<R: std::io::BufRead + Seek>(
         format: format_name,
         source_bits,
     })
+}
+
+/// Reads the last `n` bytes of a file and rewinds it.
+fn read_tail(file: &mut File, n: u64) -> std::io::Result<Vec<u8>> {
+    let len = file.metadata()?.len();
+    file.seek(std::io::SeekFrom::Start(len.saturating_sub(n)))?;
+    let mut tail = Vec::new();
+    file.by_ref().take(n).read_to_end(&mut tail)?;
+    file.seek(std::io::SeekFrom::Start(0))?;
+    Ok(tail)
+}
+
+/// A JPEG must end with its end-of-image marker (possibly followed by padding); decoders
+/// silently fill a cut-off file with grey, which would then be "changed" everywhere.
+fn check_jpeg_end(head: &[u8], tail: &[u8], path: &Path) -> Result<(), LoadError> {
+    if !head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(());
+    }
+    let trimmed: &[u8] = {
+        let mut end = tail.len();
+        while end > 0 && (tail[end - 1] == 0 || tail[end - 1].is_ascii_whitespace()) {
+            end -= 1;
+        }
+        &tail[..end]
+    };
+    if trimmed.ends_with(&[0xFF, 0xD9]) {
+        Ok(())
+    } else {
+        Err(LoadError::Corrupt {
+            reason: "truncated JPEG: no end-of-image marker".into(),
+            path: path.to_path_buf(),
+        })
+    }
 }
 
 fn check_size(
