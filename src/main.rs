@@ -128,7 +128,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Diff(args)) => diff(&args),
         Some(Command::Export(args)) => palimpsest::export::run_cli(&args),
-        Some(Command::Open { project }) => open_app(palimpsest_start_project(project)),
+        Some(Command::Open { project }) => open_app(Some(StartWith::Project(project))),
         None => match cli.images.as_slice() {
             [] => open_app(None),
             [before, after] => open_app(Some(StartWith::Pair(before.clone(), after.clone()))),
@@ -140,10 +140,6 @@ fn run(cli: Cli) -> Result<()> {
 enum StartWith {
     Pair(PathBuf, PathBuf),
     Project(PathBuf),
-}
-
-fn palimpsest_start_project(path: PathBuf) -> Option<StartWith> {
-    Some(StartWith::Project(path))
 }
 
 #[cfg(feature = "gui")]

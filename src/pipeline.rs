@@ -169,13 +169,17 @@ pub fn analyze(
     job.report(Stage::Aligning, 0.0);
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
     job.check()?;
+    let screens = screen_periods(&lb, &la);
     let options = AlignOptions {
         model: params.model,
+        screen_periods: Some(screens),
         ..AlignOptions::default()
     };
     let alignment = align::align(&lb, &la, &options, job)?;
     let align_secs = start.elapsed().as_secs_f64();
-    let mut analysis = run_from_alignment(before, after, &lb, &la, alignment, params, ignore, job)?;
+    let mut analysis = run_from_alignment(
+        before, after, &lb, &la, screens, alignment, params, ignore, job,
+    )?;
     analysis.timings.align_secs = align_secs;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
@@ -196,9 +200,21 @@ pub fn analyze_aligned(
     check_ignore(before, ignore)?;
     let start = Instant::now();
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
-    let mut analysis = run_from_alignment(before, after, &lb, &la, alignment, params, ignore, job)?;
+    let screens = screen_periods(&lb, &la);
+    let mut analysis = run_from_alignment(
+        before, after, &lb, &la, screens, alignment, params, ignore, job,
+    )?;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
+}
+
+/// Halftone screen periods of both images, each in its own pixels (measured once per pair).
+fn screen_periods(lb: &GrayF, la: &GrayF) -> [Option<f32>; 2] {
+    let (b, a) = rayon::join(
+        || crate::imgops::halftone_period(lb),
+        || crate::imgops::halftone_period(la),
+    );
+    [b, a]
 }
 
 fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), PipelineError> {
@@ -256,6 +272,7 @@ fn run_from_alignment(
     after: &LoadedImage,
     lb: &GrayF,
     la: &GrayF,
+    screens: [Option<f32>; 2],
     alignment: Alignment,
     params: &Params,
     ignore: Option<&GrayImage>,
@@ -300,10 +317,7 @@ fn run_from_alignment(
     // halftone dot screen when either print has one.
     let side = f64::from(size.0.max(size.1));
     let scale_after = linear_scale(&alignment.before_from_after);
-    let screen = [
-        crate::imgops::halftone_period(lb),
-        crate::imgops::halftone_period(la).map(|p| p * scale_after as f32),
-    ];
+    let screen = [screens[0], screens[1].map(|p| p * scale_after as f32)];
     let sigma = (((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32)
         .max(descreen_sigma(screen[0], k))
         .max(descreen_sigma(screen[1], k));

@@ -75,14 +75,15 @@ pub struct Region {
     pub score: f64,
 }
 
+/// The documented reading order of two regions' boxes: by left edge, then by top edge.
+#[must_use]
+pub fn reading_order(a: &BBox, b: &BBox) -> std::cmp::Ordering {
+    a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y))
+}
+
 /// Sorts regions into the documented reading order and renumbers them from 1.
 pub fn sort_reading_order(regions: &mut [Region]) {
-    regions.sort_by(|a, b| {
-        a.bbox
-            .x
-            .total_cmp(&b.bbox.x)
-            .then(a.bbox.y.total_cmp(&b.bbox.y))
-    });
+    regions.sort_by(|a, b| reading_order(&a.bbox, &b.bbox));
     for (i, r) in regions.iter_mut().enumerate() {
         r.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
     }

@@ -33,12 +33,7 @@ pub fn next_id(regions: &[RegionNote]) -> u32 {
 
 /// Renumbers regions from 1 in reading order (left edge, then top edge), as detection does.
 pub fn renumber(regions: &mut [RegionNote]) {
-    regions.sort_by(|a, b| {
-        a.bbox
-            .x
-            .total_cmp(&b.bbox.x)
-            .then(a.bbox.y.total_cmp(&b.bbox.y))
-    });
+    regions.sort_by(|a, b| crate::regions::reading_order(&a.bbox, &b.bbox));
     for (i, r) in regions.iter_mut().enumerate() {
         r.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
     }
