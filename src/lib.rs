@@ -15,6 +15,7 @@ pub mod geometry;
 pub mod imgops;
 pub mod io;
 pub mod job;
+pub mod outline;
 pub mod pipeline;
 pub mod project;
 pub mod regions;
