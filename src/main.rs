@@ -186,6 +186,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
     let before = before.context("before image")?;
     let after = after.context("after image")?;
     let load_secs = t0.elapsed().as_secs_f64();
+    palimpsest::pipeline::trace("decode both", t0);
     let ignore = match &args.ignore {
         Some(p) => Some(load_mask(p, before.width(), before.height())?),
         None => None,
@@ -248,6 +249,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
         r?;
     }
     let write_secs = write_start.elapsed().as_secs_f64();
+    palimpsest::pipeline::trace("write outputs", write_start);
     if let Some(path) = &args.json {
         let report = Report::new(&before, &after, &analysis, write_secs);
         let text = serde_json::to_string_pretty(&report).context("serialising the report")?;

@@ -17,8 +17,8 @@ use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
 use crate::imgops::{
-    content_box, descreen_sigma, downsample_box, downsample_rgb, gaussian_blur, level_from_full,
-    luma_f32, opponent_f32,
+    content_box, descreen_sigma, downsample_box, downsample_opponent, gaussian_blur,
+    level_from_full, luma_f32,
 };
 use crate::io::LoadedImage;
 use crate::job::{Cancelled, Job, Stage};
@@ -167,15 +167,20 @@ pub fn analyze(
     check_ignore(before, ignore)?;
     let start = Instant::now();
     job.report(Stage::Aligning, 0.0);
+    let tt = Instant::now();
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
     job.check()?;
+    let tt = trace("luminance", tt);
     let screens = screen_periods(&lb, &la);
+    trace("halftone screens", tt);
     let options = AlignOptions {
         model: params.model,
         screen_periods: Some(screens),
         ..AlignOptions::default()
     };
+    let tt = Instant::now();
     let alignment = align::align(&lb, &la, &options, job)?;
+    trace("align (all)", tt);
     let align_secs = start.elapsed().as_secs_f64();
     let mut analysis = run_from_alignment(
         before, after, &lb, &la, screens, alignment, params, ignore, job,
@@ -208,6 +213,24 @@ pub fn analyze_aligned(
     Ok(analysis)
 }
 
+/// Whether `PALIMPSEST_TRACE` asks for the time of every sub-stage on standard error.
+fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("PALIMPSEST_TRACE").is_some_and(|v| !v.is_empty()))
+}
+
+/// Reports the time since `since` under `label` when `PALIMPSEST_TRACE` is set, and returns a
+/// fresh start for the next sub-stage.
+pub fn trace(label: &str, since: Instant) -> Instant {
+    if tracing() {
+        eprintln!(
+            "palimpsest: {label:<28} {:7.3} s",
+            since.elapsed().as_secs_f64()
+        );
+    }
+    Instant::now()
+}
+
 /// Halftone screen periods of both images, each in its own pixels (measured once per pair).
 fn screen_periods(lb: &GrayF, la: &GrayF) -> [Option<f32>; 2] {
     let (b, a) = rayon::join(
@@ -231,10 +254,15 @@ fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), 
     Ok(())
 }
 
-/// Working-resolution factor: the before image is box-downsampled by this integer.
+/// Working-resolution factor: the before image is box-downsampled by this integer, the
+/// smallest that brings its longest side to at most `work_max_side`.
 #[must_use]
 pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
-    (before_size.0.max(before_size.1) / work_max_side.max(64)).max(1)
+    before_size
+        .0
+        .max(before_size.1)
+        .div_ceil(work_max_side.max(64))
+        .max(1)
 }
 
 /// Linear scale of a transform (geometric mean of its axis scales) near the origin.
@@ -254,13 +282,35 @@ fn warp_to_work(
     k_work: u32,
     size: (u32, u32),
 ) -> GrayF {
+    let k_after = after_factor(before_from_after, k_work);
+    warp_reduced(
+        &downsample_box(after, k_after),
+        k_after,
+        before_from_after,
+        k_work,
+        size,
+    )
+}
+
+/// The box factor that brings the after image near the working resolution without going
+/// below it, so the warp never has to interpolate across more than one reduced pixel.
+fn after_factor(before_from_after: &Transform, k_work: u32) -> u32 {
     let after_px_per_work_px = f64::from(k_work) / linear_scale(before_from_after);
-    let k_after = (after_px_per_work_px.floor() as u32).max(1);
-    let reduced = downsample_box(after, k_after);
+    (after_px_per_work_px.floor() as u32).max(1)
+}
+
+/// Warps an after plane already box-reduced by `k_after` into the working frame.
+fn warp_reduced(
+    reduced: &GrayF,
+    k_after: u32,
+    before_from_after: &Transform,
+    k_work: u32,
+    size: (u32, u32),
+) -> GrayF {
     let work_from_reduced = level_from_full(k_work)
         .then_after(before_from_after)
         .then_after(&level_from_full(k_after).inverse().unwrap_or_default());
-    align::warp_gray(&reduced, &work_from_reduced, size.0, size.1)
+    align::warp_gray(reduced, &work_from_reduced, size.0, size.1)
 }
 
 #[expect(
@@ -285,7 +335,9 @@ fn run_from_alignment(
     let k = work_factor(before_size, params.work_max_side);
     let bw = downsample_box(lb, k);
     let size = bw.dimensions();
+    let tt = trace("work: before reduced", t);
     let aw = warp_to_work(la, &alignment.before_from_after, k, size);
+    let tt = trace("work: after warped", tt);
     // Valid where both pictures have data: inside the after image once warped, and inside
     // each scan's picture area (uniform borders such as a paper margin or the scanner's lid
     // are not picture), less a couple of pixels of interpolation margin.
@@ -307,6 +359,7 @@ fn run_from_alignment(
     });
     let overlap = valid_raw.as_raw().iter().filter(|&&v| v > 0).count() as f64
         / valid_raw.as_raw().len().max(1) as f64;
+    let tt = trace("work: valid area", tt);
     if overlap < 0.2 {
         return Err(PipelineError::NoOverlap {
             percent: overlap * 100.0,
@@ -330,21 +383,33 @@ fn run_from_alignment(
         }
         out
     };
-    let bw_s = gaussian_blur(&bw, sigma);
-    let aw_s = blur_valid(&aw, &bw);
+    let (bw_s, aw_s) = rayon::join(|| gaussian_blur(&bw, sigma), || blur_valid(&aw, &bw));
+    let tt = trace("work: noise blur", tt);
     let aw_toned = tone::normalise(&bw_s, &aw_s);
+    let tt = trace("tone: normalise", tt);
     let colour = if before.grayscale || after.grayscale {
         None
     } else {
-        let (rb, yb) = opponent_f32(&downsample_rgb(&before.rgb, k));
-        let (ra_full, ya_full) = opponent_f32(&after.rgb);
-        let ra = warp_to_work(&ra_full, &alignment.before_from_after, k, size);
-        let ya = warp_to_work(&ya_full, &alignment.before_from_after, k, size);
-        let (rb, yb) = (gaussian_blur(&rb, sigma), gaussian_blur(&yb, sigma));
-        let (ra, ya) = (blur_valid(&ra, &rb), blur_valid(&ya, &yb));
-        let (ra, ya) = (tone::match_global(&rb, &ra), tone::match_global(&yb, &ya));
+        // Opponent planes straight from blocks of the 8-bit images: no full-size float copy.
+        let k_after = after_factor(&alignment.before_from_after, k);
+        let ((rb, yb), (ra, ya)) = rayon::join(
+            || downsample_opponent(&before.rgb, k),
+            || downsample_opponent(&after.rgb, k_after),
+        );
+        let b_from_a = &alignment.before_from_after;
+        let (ra, ya) = rayon::join(
+            || warp_reduced(&ra, k_after, b_from_a, k, size),
+            || warp_reduced(&ya, k_after, b_from_a, k, size),
+        );
+        let (rb, yb) = rayon::join(|| gaussian_blur(&rb, sigma), || gaussian_blur(&yb, sigma));
+        let (ra, ya) = rayon::join(|| blur_valid(&ra, &rb), || blur_valid(&ya, &yb));
+        let (ra, ya) = rayon::join(
+            || tone::match_global(&rb, &ra),
+            || tone::match_global(&yb, &ya),
+        );
         Some((rb, ra, yb, ya))
     };
+    trace("colour planes", tt);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
@@ -363,6 +428,7 @@ fn run_from_alignment(
         &valid,
     );
     timings.diff_secs = t.elapsed().as_secs_f64();
+    trace("change map", t);
     job.check()?;
 
     let change = ChangeMap {
@@ -425,13 +491,16 @@ pub fn detect(
     let threshold = change.auto_threshold * f;
     // Seeds must be clearly above the threshold; growth follows down to ~70% of it, so an
     // erased figure is outlined whole rather than only its most contrasted core.
+    let tt = Instant::now();
     let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, 1.5 * threshold, 0.25);
+    let tt = trace("regions: hysteresis", tt);
     let side = f64::from(w.max(h));
     let cleanup = crate::diff::Cleanup {
         open_radius: (side / 600.0).round().max(1.0) as u32,
         close_radius: (side / 150.0).round().max(2.0) as u32,
     };
     let cleaned = crate::diff::clean_mask(&mask, cleanup);
+    let tt = trace("regions: cleanup", tt);
     let min_area_px = params.min_area_fraction * f64::from(w) * f64::from(h);
     let full_from_work = level_from_full(k).inverse().unwrap_or_default();
     let (regions, kept) = crate::regions::extract(
@@ -446,6 +515,7 @@ pub fn detect(
             simplify_px: (side / 1000.0).max(0.75),
         },
     );
+    trace("regions: extract", tt);
     Ok(Detection {
         mask: kept,
         regions,

@@ -134,14 +134,15 @@ pub fn extract(
     let (w, h) = mask.dimensions();
     let grouped = crate::diff::dilate(mask, options.merge_radius);
     let labels = connected_components(&grouped, Connectivity::Eight, Luma([0u8]));
-    let mut accs: std::collections::HashMap<u32, Acc> = std::collections::HashMap::new();
-    for (x, y, p) in mask.enumerate_pixels() {
-        if p[0] == 0 {
-            continue;
-        }
-        let l = labels.get_pixel(x, y)[0];
-        let s = f64::from(strength.get_pixel(x, y)[0]);
-        let a = accs.entry(l).or_insert(Acc {
+    // Labels run from 1 to the number of components: one accumulator per label.
+    let n_labels = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
+    let mut accs: Vec<Option<Acc>> = (0..=n_labels).map(|_| None).collect();
+    let (mraw, lraw, sraw) = (mask.as_raw(), labels.as_raw(), strength.as_raw());
+    for (i, _) in mraw.iter().enumerate().filter(|(_, m)| **m != 0) {
+        let (x, y) = ((i % w as usize) as u32, (i / w as usize) as u32);
+        let l = lraw[i] as usize;
+        let s = f64::from(sraw[i]);
+        let a = accs[l].get_or_insert(Acc {
             count: 0,
             sx: 0.0,
             sy: 0.0,
@@ -162,13 +163,17 @@ pub fn extract(
     }
     let mut kept_mask = GrayImage::new(w, h);
     let mut regions = Vec::new();
-    let mut keep_labels = std::collections::HashSet::new();
-    for (&label, a) in &accs {
+    let mut keep_labels = vec![false; n_labels + 1];
+    for (label, a) in accs
+        .iter()
+        .enumerate()
+        .filter_map(|(l, a)| Some((u32::try_from(l).ok()?, a.as_ref()?)))
+    {
         let mean = a.strength / a.count as f64;
         if (a.count as f64) < options.min_area_px || mean < f64::from(options.min_mean_strength) {
             continue;
         }
-        keep_labels.insert(label);
+        keep_labels[label as usize] = true;
         // Outline: the region's pixels in a padded crop, closed by the merge radius so its
         // fragments join, holes filled, outer contour simplified.
         let pad = options.merge_radius + 2;
@@ -224,7 +229,7 @@ pub fn extract(
         });
     }
     for (m, (o, l)) in kept_mask.iter_mut().zip(mask.iter().zip(labels.iter())) {
-        if *o > 0 && keep_labels.contains(l) {
+        if *o > 0 && keep_labels[*l as usize] {
             *m = 255;
         }
     }

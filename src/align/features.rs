@@ -80,10 +80,9 @@ pub fn detect(img: &GrayF, max_features: usize) -> Vec<Feature> {
     if w <= 2 * margin + 4 || h <= 2 * margin + 4 || max_features == 0 {
         return Vec::new();
     }
-    let smooth = gaussian_blur(img, 1.0);
+    let (smooth, desc_img) = rayon::join(|| gaussian_blur(img, 1.0), || gaussian_blur(img, 2.0));
     let response = harris(&smooth);
     let corners = pick_corners(&response, margin, max_features);
-    let desc_img = gaussian_blur(img, 2.0);
     let pattern = pattern();
     corners
         .par_iter()
@@ -103,28 +102,31 @@ pub fn detect(img: &GrayF, max_features: usize) -> Vec<Feature> {
 fn harris(img: &GrayF) -> GrayF {
     let (gx, gy) = gradients(img);
     let (w, h) = img.dimensions();
-    let mut xx = GrayF::new(w, h);
-    let mut yy = GrayF::new(w, h);
-    let mut xy = GrayF::new(w, h);
-    for (((a, b), c), (dx, dy)) in xx
-        .iter_mut()
-        .zip(yy.iter_mut())
-        .zip(xy.iter_mut())
-        .zip(gx.iter().zip(gy.iter()))
-    {
-        *a = dx * dx;
-        *b = dy * dy;
-        *c = dx * dy;
-    }
-    let (xx, yy, xy) = (
-        gaussian_blur(&xx, 1.5),
-        gaussian_blur(&yy, 1.5),
-        gaussian_blur(&xy, 1.5),
+    let product = |f: fn(f32, f32) -> f32| {
+        let mut p = GrayF::new(w, h);
+        p.par_chunks_mut(w as usize)
+            .zip(gx.par_chunks(w as usize).zip(gy.par_chunks(w as usize)))
+            .for_each(|(o, (rx, ry))| {
+                for ((o, &dx), &dy) in o.iter_mut().zip(rx).zip(ry) {
+                    *o = f(dx, dy);
+                }
+            });
+        gaussian_blur(&p, 1.5)
+    };
+    let ((xx, yy), xy) = rayon::join(
+        || rayon::join(|| product(|dx, _| dx * dx), || product(|_, dy| dy * dy)),
+        || product(|dx, dy| dx * dy),
     );
     let mut out = GrayF::new(w, h);
-    for (o, ((a, b), c)) in out.iter_mut().zip(xx.iter().zip(yy.iter()).zip(xy.iter())) {
-        *o = a * b - c * c - 0.04 * (a + b) * (a + b);
-    }
+    let wu = w as usize;
+    out.par_chunks_mut(wu)
+        .zip(xx.par_chunks(wu).zip(yy.par_chunks(wu)))
+        .zip(xy.par_chunks(wu))
+        .for_each(|((o, (ra, rb)), rc)| {
+            for (((o, a), b), c) in o.iter_mut().zip(ra).zip(rb).zip(rc) {
+                *o = a * b - c * c - 0.04 * (a + b) * (a + b);
+            }
+        });
     out
 }
 

@@ -8,6 +8,7 @@
 //! the images have too little texture for keypoints. Erased areas are outliers to every step.
 //! This module does not normalise tone or decide what changed.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -112,7 +113,7 @@ pub use warp::{warp_gray, warp_rgb};
 
 use crate::imgops::{descreen_sigma, downsample_box, gaussian_blur, level_from_full};
 use crate::job::{Job, Stage};
-use crate::pipeline::GrayF;
+use crate::pipeline::{GrayF, trace};
 
 /// Integer box factor that brings the longest side of `img` to at most `max_side`.
 fn factor_for(img: &GrayF, max_side: u32) -> u32 {
@@ -122,30 +123,46 @@ fn factor_for(img: &GrayF, max_side: u32) -> u32 {
         .max(1)
 }
 
-/// Keypoints on three scales (1, 1/√2, 1/2) of `img`, positions in `img`'s coordinates.
+/// Keypoints on three scales (1, 1/√2, 1/2) of `img`, positions in `img`'s coordinates. The
+/// scales are detected in parallel.
 fn pyramid_features(img: &GrayF, per_level: usize) -> Vec<features::Feature> {
-    let mut all = features::detect(img, per_level);
     let (w, h) = img.dimensions();
-    for (s, count) in [
+    let scales = [
+        (1.0f32, per_level),
         (std::f32::consts::FRAC_1_SQRT_2, per_level * 3 / 4),
         (0.5, per_level / 2),
-    ] {
-        let (lw, lh) = ((w as f32 * s) as u32, (h as f32 * s) as u32);
-        if lw < 64 || lh < 64 {
-            break;
-        }
-        let smooth = gaussian_blur(img, 0.5 / s);
-        let level = GrayF::from_fn(lw, lh, |x, y| {
-            let (u, v) = ((x as f32 + 0.5) / s - 0.5, (y as f32 + 0.5) / s - 0.5);
-            image::Luma([crate::imgops::sample(&smooth, u, v).unwrap_or(0.0)])
-        });
-        for mut f in features::detect(&level, count) {
-            f.x = (f.x + 0.5) / s - 0.5;
-            f.y = (f.y + 0.5) / s - 0.5;
-            all.push(f);
-        }
-    }
-    all
+    ];
+    let per_scale: Vec<Vec<features::Feature>> = scales
+        .par_iter()
+        .map(|&(s, count)| {
+            if s == 1.0 {
+                return features::detect(img, count);
+            }
+            let (lw, lh) = ((w as f32 * s) as u32, (h as f32 * s) as u32);
+            if lw < 64 || lh < 64 {
+                return Vec::new();
+            }
+            let smooth = gaussian_blur(img, 0.5 / s);
+            let mut level = GrayF::new(lw, lh);
+            level
+                .par_chunks_mut(lw as usize)
+                .enumerate()
+                .for_each(|(y, row)| {
+                    let v = (y as f32 + 0.5) / s - 0.5;
+                    for (x, o) in row.iter_mut().enumerate() {
+                        let u = (x as f32 + 0.5) / s - 0.5;
+                        *o = crate::imgops::sample(&smooth, u, v).unwrap_or(0.0);
+                    }
+                });
+            let mut found = features::detect(&level, count);
+            for f in &mut found {
+                f.x = (f.x + 0.5) / s - 0.5;
+                f.y = (f.y + 0.5) / s - 0.5;
+            }
+            found
+        })
+        .collect();
+    per_scale.into_iter().flatten().collect()
 }
 
 /// Fits a point correspondence set given by the user: `(before, after)` pixel pairs, returning
@@ -195,6 +212,7 @@ pub fn align(
     job: Job<'_>,
 ) -> Result<Alignment, AlignError> {
     job.report(Stage::Aligning, 0.0);
+    let tt = std::time::Instant::now();
     let [screen_b, screen_a] = options.screen_periods.unwrap_or_else(|| {
         let (b, a) = rayon::join(
             || crate::imgops::halftone_period(before),
@@ -214,13 +232,16 @@ pub fn align(
         la.inverse().unwrap_or_default(),
     );
     job.check()?;
+    let tt = trace("align: coarse levels", tt);
     let (fb, fa) = rayon::join(
         || pyramid_features(&cb, 1200),
         || pyramid_features(&ca, 1200),
     );
     job.report(Stage::Aligning, 0.3);
     job.check()?;
+    let tt = trace("align: keypoints", tt);
     let matches = features::match_features(&fa, &fb);
+    let tt = trace("align: matching", tt);
     let pairs: Vec<fit::Pair> = matches
         .iter()
         .map(|&(i, j)| {
@@ -240,26 +261,113 @@ pub fn align(
         .filter(|r| r.inliers.len() >= 8.max(fit::min_points(ransac_model) + 4));
     job.report(Stage::Aligning, 0.45);
     job.check()?;
+    let tt = trace("align: ransac", tt);
 
-    let (mut before_from_after, inliers, method) = match robust {
-        Some(r) => (r.transform, r.inliers.len(), AlignMethod::Features),
-        None => {
-            let (t, peak) = phase::fourier_mellin(&cb, &ca)
-                .ok_or_else(|| AlignError::NoFit("the images are too small".into()))?;
-            if peak < 0.02 {
-                return Err(AlignError::NoFit(format!(
-                    "too few matching features ({} consistent) and no phase-correlation peak",
-                    pairs.len()
-                )));
-            }
-            (
-                lb_inv.then_after(&t).then_after(&la),
+    // Fourier–Mellin on the coarse copies, for pictures with too little texture for keypoints.
+    // Both copies are taken at the same reduction, so the scale it must find stays near the
+    // scanning scale rather than also absorbing the ratio of the two image sizes.
+    let phase_estimate = || -> Option<Transform> {
+        let ca_same;
+        let ca_phase = if ka == kb {
+            &ca
+        } else {
+            ca_same = gaussian_blur(&downsample_box(after, kb), descreen_sigma(screen_a, kb));
+            &ca_same
+        };
+        let (t, peak) = phase::fourier_mellin(&cb, ca_phase)?;
+        (peak >= 0.02).then(|| lb_inv.then_after(&t).then_after(&lb))
+    };
+    let coarse = Coarse {
+        cb: &cb,
+        ca: &ca,
+        kb,
+        ka,
+        screens: [screen_b, screen_a],
+        matches: pairs.len(),
+    };
+    let from_phase = |tt| match phase_estimate() {
+        Some(init) => {
+            let tt = trace("align: fourier-mellin", tt);
+            refine_levels(
+                before,
+                after,
+                options,
+                &coarse,
+                init,
                 0,
                 AlignMethod::PhaseCorrelation,
+                job,
+                tt,
             )
         }
+        None => Err(AlignError::NoFit(format!(
+            "too few matching features ({} consistent) and no phase-correlation peak",
+            pairs.len()
+        ))),
     };
+    match robust {
+        Some(r) => {
+            let fitted = refine_levels(
+                before,
+                after,
+                options,
+                &coarse,
+                r.transform,
+                r.inliers.len(),
+                AlignMethod::Features,
+                job,
+                tt,
+            );
+            match fitted {
+                // Keypoints agreed on a transform under which the pictures do not line up
+                // (repetitive or low texture): the spectrum may still know better.
+                Err(AlignError::NoFit(reason)) => {
+                    from_phase(std::time::Instant::now()).map_err(|_| AlignError::NoFit(reason))
+                }
+                other => other,
+            }
+        }
+        None => from_phase(tt),
+    }
+}
 
+/// The coarse copies and what keypoint matching found, shared by both starting points.
+struct Coarse<'a> {
+    cb: &'a GrayF,
+    ca: &'a GrayF,
+    kb: u32,
+    ka: u32,
+    screens: [Option<f32>; 2],
+    matches: usize,
+}
+
+/// Refines a starting `before_from_after` coarse then fine, measures the misalignment that
+/// remains and decides whether the result can be trusted.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one internal stage of `align`, called from two starting points"
+)]
+fn refine_levels(
+    before: &GrayF,
+    after: &GrayF,
+    options: &AlignOptions,
+    coarse_level: &Coarse<'_>,
+    init: Transform,
+    inliers: usize,
+    method: AlignMethod,
+    job: Job<'_>,
+    tt: std::time::Instant,
+) -> Result<Alignment, AlignError> {
+    let Coarse {
+        cb,
+        ca,
+        kb,
+        ka,
+        screens: [screen_b, screen_a],
+        matches,
+    } = *coarse_level;
+    let mut before_from_after = init;
+    let mut tt = tt;
     // Refinement, coarse then fine. Each level works in its own pixel coordinates.
     let kb_fine = factor_for(before, options.fine_max_side);
     let ka_fine = factor_for(after, options.fine_max_side);
@@ -270,20 +378,26 @@ pub fn align(
     let final_model = options.model.unwrap_or(Model::Homography);
     let mut last_level = None;
     for (li, &(k_b, k_a, sigma)) in levels.iter().enumerate() {
-        let (b_img, a_img) = if (k_b, k_a) == (kb, ka) {
-            (cb.clone(), ca.clone())
-        } else {
-            rayon::join(
-                || downsample_box(before, k_b),
-                || downsample_box(after, k_a),
-            )
-        };
         let (sb, sa) = (
             sigma.max(descreen_sigma(screen_b, k_b)),
             sigma.max(descreen_sigma(screen_a, k_a)),
         );
-        let (b_img, a_img) =
-            rayon::join(|| gaussian_blur(&b_img, sb), || gaussian_blur(&a_img, sa));
+        // Each level is blurred against grain and halftone, then reduced to its detail (see
+        // `refine::high_pass`) once for both the fit and the residual measurement.
+        let coarse = (k_b, k_a) == (kb, ka);
+        let detail = |full: &GrayF, reduced: &GrayF, k: u32, s: f32| {
+            let level = if coarse {
+                None
+            } else {
+                Some(downsample_box(full, k))
+            };
+            refine::high_pass(&gaussian_blur(level.as_ref().unwrap_or(reduced), s))
+        };
+        let (b_img, a_img) = rayon::join(
+            || detail(before, cb, k_b, sb),
+            || detail(after, ca, k_a, sa),
+        );
+        tt = trace("align: level detail", tt);
         let (to_b, to_a) = (level_from_full(k_b), level_from_full(k_a));
         let from_b = to_b.inverse().unwrap_or_default();
         let Some(after_from_before_full) = before_from_after.inverse() else {
@@ -300,7 +414,7 @@ pub fn align(
             vec![final_model]
         };
         for model in models {
-            let refined = refine::refine(&b_img, &a_img, &current, model, 40);
+            let refined = refine::refine_detail(&b_img, &a_img, &current, model, 40);
             if fit::plausible(&refined.after_from_before) {
                 current = refined.after_from_before;
             }
@@ -315,12 +429,14 @@ pub fn align(
             0.6 + 0.3 * (li + 1) as f32 / levels.len() as f32,
         );
         last_level = Some((b_img, a_img, current, k_b));
+        tt = trace("align: level fit", tt);
     }
 
     let (b_img, a_img, current, k_b) =
         last_level.ok_or_else(|| AlignError::NoFit("no refinement level".into()))?;
-    let mis = refine::misalignment(&b_img, &a_img, &current);
+    let mis = refine::misalignment_detail(&b_img, &a_img, &current);
     job.check()?;
+    trace("align: residual patches", tt);
     let residual_px = mis.median_px * f64::from(k_b);
     let texture_known = mis.patches >= 8;
     let mut confidence = if texture_known {
@@ -335,7 +451,7 @@ pub fn align(
         return Err(AlignError::NoFit(format!(
             "only {:.0}% of textured patches line up after fitting ({} keypoint matches, {} consistent)",
             100.0 * mis.good_fraction,
-            pairs.len(),
+            matches,
             inliers
         )));
     }

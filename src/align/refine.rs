@@ -107,6 +107,32 @@ impl ToneMap {
     }
 }
 
+impl ToneMap {
+    /// [`ToneMap::apply`] through a 4096-entry lookup table between the first and last knots:
+    /// the map is piecewise linear, so interpolating the table departs from it by a small
+    /// fraction of one knot's step, and each pixel costs a multiply instead of a search.
+    fn apply_lut(&self, img: &GrayF) -> GrayF {
+        const SIZE: usize = 4096;
+        let ka = &self.knots_after;
+        if ka.len() < 2 {
+            return self.apply(img);
+        }
+        let (lo, hi) = (ka[0], ka[ka.len() - 1]);
+        let step = (hi - lo) / (SIZE - 1) as f32;
+        let table: Vec<f32> = (0..SIZE).map(|i| self.map(lo + step * i as f32)).collect();
+        let mut out = img.clone();
+        out.par_iter_mut().for_each(|v| {
+            if v.is_finite() {
+                let t = ((*v - lo) / step).clamp(0.0, (SIZE - 1) as f32);
+                let i = (t as usize).min(SIZE - 2);
+                let f = t - i as f32;
+                *v = table[i] + (table[i + 1] - table[i]) * f;
+            }
+        });
+        out
+    }
+}
+
 /// Pairs of (before, after) values on a grid, through `after_from_before`.
 fn paired_samples(
     before: &GrayF,
@@ -137,9 +163,15 @@ pub fn tone_map(before: &GrayF, after: &GrayF, after_from_before: &Transform) ->
 }
 
 /// The image less its smooth component (a Gaussian of scale 1/40 of the longest side).
-fn high_pass(img: &GrayF) -> GrayF {
+///
+/// [`refine`] and [`misalignment`] compare detail, not illumination: removing each image's
+/// smooth component makes them blind to vignetting and uneven fading, which would otherwise
+/// tilt the geometry. Callers that run both on the same level compute this once and use
+/// [`refine_detail`] and [`misalignment_detail`].
+#[must_use]
+pub fn high_pass(img: &GrayF) -> GrayF {
     let sigma = (img.width().max(img.height()) as f32 / 40.0).max(4.0);
-    let smooth = crate::imgops::gaussian_blur(img, sigma);
+    let smooth = crate::imgops::gaussian_blur_smooth(img, sigma);
     let mut out = img.clone();
     out.par_iter_mut()
         .zip(smooth.as_raw().par_iter())
@@ -201,11 +233,21 @@ pub fn refine(
     model: Model,
     max_iterations: usize,
 ) -> Refined {
-    // Compare detail, not illumination: removing each image's smooth component makes the fit
-    // blind to vignetting and uneven fading, which would otherwise tilt the geometry.
-    let (before, after) = &rayon::join(|| high_pass(before), || high_pass(after));
+    let (before, after) = rayon::join(|| high_pass(before), || high_pass(after));
+    refine_detail(&before, &after, init, model, max_iterations)
+}
+
+/// [`refine`] on images already passed through [`high_pass`].
+#[must_use]
+pub fn refine_detail(
+    before: &GrayF,
+    after: &GrayF,
+    init: &Transform,
+    model: Model,
+    max_iterations: usize,
+) -> Refined {
     let tone = tone_map(before, after, init);
-    let after_t = tone.apply(after);
+    let after_t = tone.apply_lut(after);
     let (gx, gy) = gradients(&after_t);
     let points = sample_points(before, 40_000);
     let basis = basis(model);
@@ -353,9 +395,19 @@ pub struct Misalignment {
 /// median length of those translations is the residual.
 #[must_use]
 pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> Misalignment {
-    let (before, after) = &rayon::join(|| high_pass(before), || high_pass(after));
+    let (before, after) = rayon::join(|| high_pass(before), || high_pass(after));
+    misalignment_detail(&before, &after, after_from_before)
+}
+
+/// [`misalignment`] on images already passed through [`high_pass`].
+#[must_use]
+pub fn misalignment_detail(
+    before: &GrayF,
+    after: &GrayF,
+    after_from_before: &Transform,
+) -> Misalignment {
     let tone = tone_map(before, after, after_from_before);
-    let after_t = tone.apply(after);
+    let after_t = tone.apply_lut(after);
     let (gx, gy) = gradients(before);
     let (w, h) = before.dimensions();
     let radius = 10i32;
