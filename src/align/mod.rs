@@ -331,6 +331,41 @@ pub fn align(
     }
 }
 
+/// Pearson correlation of `before` with `after` sampled through `after_from_before`, on a
+/// grid over the overlap; 0 when they overlap on less than a fifth of `before`.
+fn overlap_correlation(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> f64 {
+    let (w, h) = before.dimensions();
+    let step = ((f64::from(w) * f64::from(h) / 20_000.0).sqrt().ceil() as usize).max(1);
+    let (mut n, mut total) = (0.0f64, 0.0f64);
+    let (mut sb, mut sa, mut sbb, mut saa, mut sab) = (0.0f64, 0.0, 0.0, 0.0, 0.0);
+    for y in (0..h).step_by(step) {
+        for x in (0..w).step_by(step) {
+            total += 1.0;
+            let (u, v) = after_from_before.apply_lossy(f64::from(x), f64::from(y));
+            let Some(a) = crate::imgops::sample(after, u as f32, v as f32) else {
+                continue;
+            };
+            let (b, a) = (f64::from(before.get_pixel(x, y)[0]), f64::from(a));
+            n += 1.0;
+            sb += b;
+            sa += a;
+            sbb += b * b;
+            saa += a * a;
+            sab += a * b;
+        }
+    }
+    if n < 0.2 * total || n < 16.0 {
+        return 0.0;
+    }
+    let cov = sab / n - sb / n * sa / n;
+    let vb = sbb / n - (sb / n).powi(2);
+    let va = saa / n - (sa / n).powi(2);
+    if vb <= 1e-12 || va <= 1e-12 {
+        return 0.0;
+    }
+    cov / (vb * va).sqrt()
+}
+
 /// The coarse copies and what keypoint matching found, shared by both starting points.
 struct Coarse<'a> {
     cb: &'a GrayF,
@@ -446,6 +481,19 @@ fn refine_levels(
     };
     if method == AlignMethod::Features {
         confidence *= (inliers as f64 / 12.0).min(1.0);
+    }
+    // Too little texture to measure patch by patch: the pictures must at least agree as a
+    // whole (correlation of the coarse copies over their overlap).
+    if !texture_known && let Some(after_from_before) = before_from_after.inverse() {
+        let coarse_t = level_from_full(ka)
+            .then_after(&after_from_before)
+            .then_after(&level_from_full(kb).inverse().unwrap_or_default());
+        let agreement = overlap_correlation(cb, ca, &coarse_t);
+        if agreement < 0.5 {
+            return Err(AlignError::NoFit(format!(
+                "the pictures do not line up (correlation {agreement:.2} over their overlap; {matches} keypoint matches, {inliers} consistent)"
+            )));
+        }
     }
     if texture_known && mis.good_fraction < 0.25 {
         return Err(AlignError::NoFit(format!(
