@@ -5,6 +5,11 @@
 //! cargo run --release --example make_samples
 //! ```
 //!
+//! It ends by writing the annotated sample project `podium/podium.palimpsest.json`: the regions
+//! the pipeline detects on the podium pair, with labels, notes, tags and links into the essay's
+//! section on historical revisionism. `cargo run --release --example make_samples -- project`
+//! writes only that file, from the images already on disk.
+//!
 //! The staged pairs are drawn by `palimpsest::synth`; the `astronaut` pair starts from the
 //! committed public-domain photograph `sample_images/astronaut/before.jpg` and paints the model
 //! space shuttle out of it. Everything is deterministic: running it twice writes the same files.
@@ -21,12 +26,15 @@ const JPEG_QUALITY: u8 = 85;
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images");
     fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+    if std::env::args().nth(1).as_deref() == Some("project") {
+        return podium_project(&root);
+    }
     podium(&root)?;
     grayscale(&root)?;
     unchanged(&root)?;
     book(&root)?;
     astronaut(&root)?;
-    Ok(())
+    podium_project(&root)
 }
 
 fn dir(root: &Path, name: &str) -> Result<PathBuf> {
@@ -461,4 +469,177 @@ fn fill_holes(mask: &GrayImage) -> GrayImage {
             255
         }])
     })
+}
+
+/// The scene of the `podium` pair and the items painted out of it, as [`podium`] draws them.
+fn podium_scene() -> Result<(synth::Scene, Vec<usize>)> {
+    let scene = staged_photo(1920, 1440, 960).with_palette(Palette::Sepia);
+    let removed: Vec<usize> = on_steps(&scene).into_iter().take(2).collect();
+    if removed.len() < 2 {
+        bail!("scene has fewer than two people on the steps");
+    }
+    Ok((scene, removed))
+}
+
+/// What the note says about each removed figure, front-most (the lower steps) first.
+const FIGURES: [&str; 2] = [
+    "a man in a light coat and peaked cap on the lower steps",
+    "a man in a dark coat and cap at the top of the stairs",
+];
+
+/// The annotated sample project of the `podium` pair: the regions the pipeline detects, each
+/// annotated with the removed figures it covers, and the provenance of both (generated) images.
+fn podium_project(root: &Path) -> Result<()> {
+    use palimpsest::essay::{Essay, REVISIONISM_ANCHOR};
+    use palimpsest::project::{ImageEntry, ImageMeta, Project, RegionNote, sha256_file};
+
+    let d = root.join("podium");
+    let (before_path, after_path) = (d.join("before.jpg"), d.join("after.jpg"));
+    let opts = palimpsest::io::LoadOptions::default();
+    let before = palimpsest::io::load_image(&before_path, &opts)
+        .with_context(|| format!("loading {}", before_path.display()))?;
+    let after = palimpsest::io::load_image(&after_path, &opts)
+        .with_context(|| format!("loading {}", after_path.display()))?;
+    let params = palimpsest::pipeline::Params::default();
+    let analysis =
+        palimpsest::pipeline::analyze(&before, &after, &params, None, palimpsest::job::Job::none())
+            .context("analysing the podium pair")?;
+
+    let essay = Essay::bundled();
+    let photographs = format!("{REVISIONISM_ANCHOR}/1");
+    let aftermath = format!("{REVISIONISM_ANCHOR}/p1");
+    for anchor in [&photographs, &aftermath] {
+        if essay.find(anchor).is_none() {
+            bail!("the bundled essay has no passage {anchor}");
+        }
+    }
+
+    let (scene, removed) = podium_scene()?;
+    let boxes: Vec<[f64; 4]> = removed
+        .iter()
+        .map(|&i| scene.item_bbox(i).context("removed item has no box"))
+        .collect::<Result<_>>()?;
+    let mut regions = Vec::new();
+    for region in &analysis.detection.regions {
+        let mut note = RegionNote::from_region(region);
+        let b = region.bbox;
+        let covered: Vec<usize> = boxes
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| overlap_fraction(f, [b.x, b.y, b.x + b.width, b.y + b.height]) > 0.3)
+            .map(|(k, _)| k)
+            .collect();
+        annotate(&mut note, &covered, &photographs, &aftermath);
+        regions.push(note);
+    }
+    if regions.iter().all(|r| r.label.is_empty()) {
+        bail!("no detected region covers a removed figure");
+    }
+
+    let generated = "None: a generated image, styled after a press photograph of the 1920s";
+    let archive = "Palimpsest sample images (sample_images/podium)";
+    let licence = "MIT OR Apache-2.0, like the rest of the Palimpsest repository";
+    let entry = |path: &Path, meta: ImageMeta| -> Result<ImageEntry> {
+        Ok(ImageEntry {
+            path: path.to_path_buf(),
+            sha256: Some(sha256_file(path).with_context(|| format!("hashing {}", path.display()))?),
+            meta,
+        })
+    };
+    let project = Project {
+        title: "Painted out of the podium (staged sample)".to_owned(),
+        before: entry(
+            &before_path,
+            ImageMeta {
+                source: "Drawn by palimpsest::synth::staged_photo (seed 1920, 1440×960, sepia) \
+                         in examples/make_samples.rs"
+                    .to_owned(),
+                date: generated.to_owned(),
+                archive: archive.to_owned(),
+                credit: "Generated by the Palimpsest sample generator; no photographer".to_owned(),
+                licence: licence.to_owned(),
+                note: "An illustrative reconstruction, not a historical document: a staged \
+                       rally with speakers on a tribune and two men on its steps. No real \
+                       person is shown."
+                    .to_owned(),
+            },
+        )?,
+        after: entry(
+            &after_path,
+            ImageMeta {
+                source: "The same scene with the two men on the steps painted out, then \
+                         rescanned by palimpsest::synth::rescan in examples/make_samples.rs"
+                    .to_owned(),
+                date: generated.to_owned(),
+                archive: archive.to_owned(),
+                credit: "Generated by the Palimpsest sample generator; no photographer".to_owned(),
+                licence: licence.to_owned(),
+                note: "Imitates a doctored print known only from a second scan: 0.9× scale, \
+                       3.5° rotation, 3–6 % cropped per side, lighter, faded and yellowed, \
+                       uneven fading, grain, JPEG."
+                    .to_owned(),
+            },
+        )?,
+        alignment: Some(analysis.alignment.clone()),
+        params,
+        regions,
+        ..Project::default()
+    };
+    let path = d.join("podium.palimpsest.json");
+    project
+        .save(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    report(&path)
+}
+
+/// The fraction of box `a` (`x0, y0, x1, y1`) that box `b` covers.
+fn overlap_fraction(a: &[f64; 4], b: [f64; 4]) -> f64 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    let area = (a[2] - a[0]) * (a[3] - a[1]);
+    if area > 0.0 { w * h / area } else { 0.0 }
+}
+
+/// Writes the label, note, tags and links of a region covering the removed figures `covered`
+/// (indices into [`FIGURES`]).
+fn annotate(
+    note: &mut palimpsest::project::RegionNote,
+    covered: &[usize],
+    photographs: &str,
+    aftermath: &str,
+) {
+    use palimpsest::project::Tag;
+    let who: Vec<&str> = covered
+        .iter()
+        .filter_map(|&k| FIGURES.get(k).copied())
+        .collect();
+    let (label, what, gone) = match who.as_slice() {
+        [] => return,
+        [one] => (
+            if covered[0] == 0 {
+                "The man on the lower steps"
+            } else {
+                "The man at the top of the stairs"
+            },
+            format!("In the original print {one} stands on the tribune's steps."),
+            "he is",
+        ),
+        [a, b, ..] => (
+            "Two men on the tribune steps",
+            format!("In the original print two men stand on the tribune's steps: {a}, and {b}."),
+            "they are",
+        ),
+    };
+    note.label = label.to_owned();
+    note.note = format!(
+        "{what} In the doctored print {gone} **gone**: the stairs, the side of the tribune \
+         and the crowd behind were painted in.\n\n\
+         The same was done to the photograph of Lenin addressing troops in Sverdlov Square \
+         (5 May 1920), where *Trotsky and Kamenev* stood on the steps of the tribune and were \
+         later painted out.\n\n\
+         - A staged sample: no real person is shown.\n\
+         - Compare the pair in Swipe or Blink to see the stairs redrawn."
+    );
+    note.tags = vec![Tag::FigureRemoved, Tag::BackgroundRetouched];
+    note.links = vec![photographs.to_owned(), aftermath.to_owned()];
 }

@@ -316,6 +316,16 @@ fn run_case(name: &str, c: &Case) {
         iou(&mask, &r.truth)
     };
     let changed_px = mask.pixels().filter(|p| p[0] > 0).count();
+    // `PIPELINE_DUMP=DIR` writes each case's images there, to look at a failure.
+    if let Some(dir) = std::env::var_os("PIPELINE_DUMP") {
+        let dir = PathBuf::from(dir).join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        r.before.save(dir.join("before.png")).unwrap();
+        after.rgb.save(dir.join("after.png")).unwrap();
+        r.truth.save(dir.join("truth.png")).unwrap();
+        mask.save(dir.join("mask.png")).unwrap();
+        analysis.heatmap().save(dir.join("heatmap.png")).unwrap();
+    }
 
     eprintln!(
         "{name:<24} IoU {score:>5.3}  align_err {align_err:>6.3} px  residual {residual:>5.3} px  \
@@ -453,4 +463,79 @@ cases! {
         grayscale: true, jpeg_quality: Some(75) });
     unchanged_halftone: unchanged(B, Rescan::book(123));
     unchanged_scaled:   unchanged(B, Rescan { scale: 1.25, angle_deg: -10.0, ..id() });
+}
+
+// ---- Low texture: the Fourier–Mellin fallback ----------------------------------------------
+
+/// A picture with no corners to speak of: a sky gradient, a soft horizon and wide blurred
+/// shapes (fog, water, a soft-focus print). Keypoint descriptors of such patches all look
+/// alike, so matching finds no consistent set and the aligner must fall back on Fourier–Mellin.
+fn low_texture_scene(w: u32, h: u32) -> RgbImage {
+    let blobs = [
+        (0.25f64, 0.4f64, 0.1f64, 60.0f64),
+        (0.6, 0.55, 0.15, -50.0),
+        (0.82, 0.3, 0.07, 70.0),
+        (0.45, 0.78, 0.12, 40.0),
+        (0.1, 0.8, 0.08, -40.0),
+    ];
+    let (wf, hf) = (f64::from(w), f64::from(h));
+    RgbImage::from_fn(w, h, |x, y| {
+        let (xf, yf) = (f64::from(x), f64::from(y));
+        let (u, v) = (xf / wf, yf / hf);
+        // A horizon and a smooth-edged pond: edges, but nothing a corner detector can hold.
+        let edge = |d: f64| 1.0 / (1.0 + (-d / 1.5).exp());
+        let horizon = 30.0 * edge(yf - hf * (0.6 + 0.1 * u));
+        let pond = ((xf - 0.3 * wf) / (0.12 * wf)).powi(2) + ((yf - 0.82 * hf) / (0.06 * hf)).powi(2);
+        let mut val = 90.0 + 50.0 * v + horizon - 25.0 * edge((1.0 - pond.sqrt()) * 0.1 * hf);
+        for (bx, by, r, amp) in blobs {
+            let d2 = ((u - bx) * wf).powi(2) + ((v - by) * hf).powi(2);
+            val += amp * (-d2 / (2.0 * (r * wf).powi(2))).exp();
+        }
+        let g = val.clamp(0.0, 255.0);
+        image::Rgb([g as u8, (g * 0.97) as u8, (g * 0.9) as u8])
+    })
+}
+
+#[test]
+fn low_texture_pair_aligns_by_fourier_mellin() {
+    let before = low_texture_scene(W, H);
+    let r = Rescan {
+        scale: 0.9,
+        angle_deg: 6.0,
+        shift: [5.0, -3.0],
+        grain_sigma: 1.0,
+        ..Rescan::identity()
+    };
+    let (after, truth) = rescan(&before, &r, 131);
+    let (ow, oh) = r.output_size(W, H);
+    let analysis = analyze(
+        &loaded(before, "before"),
+        &loaded(after, "after"),
+        &Params::default(),
+        None,
+        Job::none(),
+    )
+    .expect("a low-texture pair still aligns");
+    let a = &analysis.alignment;
+    let err = a
+        .before_from_after
+        .max_corner_distance(&truth, f64::from(ow), f64::from(oh));
+    eprintln!(
+        "low_texture   method {:?}  align_err {err:.3} px  residual {:.3} px  confidence {:.2}  regions {}",
+        a.method,
+        a.residual_px,
+        a.confidence,
+        analysis.detection.regions.len()
+    );
+    assert_eq!(
+        a.method,
+        palimpsest::align::AlignMethod::PhaseCorrelation,
+        "keypoints are not expected to match on this picture"
+    );
+    // Same bar as every other case: sub-pixel registration (see MAX_ALIGN_ERR_PX).
+    assert!(err <= MAX_ALIGN_ERR_PX, "alignment error {err:.3} px");
+    assert!(
+        analysis.detection.regions.is_empty(),
+        "nothing changed, nothing may be reported"
+    );
 }

@@ -81,8 +81,17 @@ pub enum Command {
     DeleteSelected,
     /// Merge the selected regions.
     MergeSelected,
-    /// Split the selected region in two.
+    /// Split the selected region in two across its middle.
     SplitSelected,
+    /// Split a region in two along a drawn cut line (before-image pixels).
+    SplitAlong {
+        /// Region number.
+        id: u32,
+        /// One end of the cut.
+        from: [f64; 2],
+        /// The other end.
+        to: [f64; 2],
+    },
     /// Hide or show a region.
     SetHidden {
         /// Region number.
@@ -131,8 +140,75 @@ pub enum Command {
     ToggleLoupe,
     /// Show or hide region outlines.
     ToggleOutlines,
+    /// Show a message in the error bar (for mistakes made with a tool).
+    ShowError(String),
     /// Dismiss the error message.
     DismissError,
+    /// Save, Save As, restore an autosave, or answer a question about unsaved changes or a
+    /// project's images.
+    Persist(super::persist::Action),
+    /// Enter presentation mode (full screen, from the title view).
+    StartPresentation,
+    /// Step, reveal, blank or leave in presentation mode.
+    Present(super::present::Action),
+    /// Ask where to export, then export in the background.
+    ExportDialog(super::panels::export::ExportKind),
+    /// Export to this file (or folder, for slides) in the background.
+    Export(super::panels::export::ExportKind, PathBuf),
+    /// Select every region linked to an essay passage (a click on a marked passage).
+    SelectLinked(String),
+    /// Set a region's label (typing merges into one undo step).
+    SetLabel {
+        /// Region number.
+        id: u32,
+        /// Who or what.
+        label: String,
+    },
+    /// Set a region's note (typing merges into one undo step).
+    SetNote {
+        /// Region number.
+        id: u32,
+        /// Light Markdown.
+        note: String,
+    },
+    /// Set a region's tags.
+    SetTags {
+        /// Region number.
+        id: u32,
+        /// The tags, in [`crate::project::Tag::ALL`] order.
+        tags: Vec<crate::project::Tag>,
+    },
+    /// Link a region to an essay passage.
+    AddLink {
+        /// Region number.
+        id: u32,
+        /// The passage's anchor.
+        anchor: String,
+    },
+    /// Remove a region's link to an essay passage.
+    RemoveLink {
+        /// Region number.
+        id: u32,
+        /// The passage's anchor.
+        anchor: String,
+    },
+    /// Set the project's title (typing merges into one undo step).
+    SetTitle(String),
+    /// Set one image's provenance (typing merges into one undo step).
+    SetImageMeta {
+        /// Which image.
+        which: crate::project::Which,
+        /// Its provenance.
+        meta: crate::project::ImageMeta,
+    },
+    /// Ask for an essay (Markdown) with a file dialog.
+    LoadEssayDialog,
+    /// Use the essay at this path, or the bundled essay (`None`).
+    SetEssay(Option<PathBuf>),
+    /// Show or hide the essay panel.
+    ToggleEssay,
+    /// Show or hide the project info window.
+    ToggleProjectInfo,
     /// Close the window.
     Quit,
 }
@@ -152,9 +228,14 @@ impl Command {
             | Command::OpenProject(_)
             | Command::Dropped(..)
             | Command::OpenRecent(_)
+            | Command::Persist(_)
             | Command::SwapPair => Some(NO_HISTORY),
             Command::SetPolygon { .. } => Some("polygon"),
             Command::SetParams(_) => Some("params"),
+            Command::SetLabel { .. } => Some("label"),
+            Command::SetNote { .. } => Some("note"),
+            Command::SetTitle(_) => Some("title"),
+            Command::SetImageMeta { .. } => Some("metadata"),
             _ => None,
         }
     }
@@ -176,6 +257,21 @@ const fn ks(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 
 /// Every shortcut. Mode keys 1–6 are added from [`ViewMode::ALL`].
 pub const SHORTCUTS: &[Shortcut] = &[
+    Shortcut {
+        keys: ks(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S),
+        command: || Command::Persist(super::persist::Action::SaveAs),
+        help: "Save the project as…",
+    },
+    Shortcut {
+        keys: ks(Modifiers::COMMAND, Key::S),
+        command: || Command::Persist(super::persist::Action::Save),
+        help: "Save the project",
+    },
+    Shortcut {
+        keys: ks(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::O),
+        command: || Command::OpenProjectDialog,
+        help: "Open a project",
+    },
     Shortcut {
         keys: ks(Modifiers::COMMAND, Key::O),
         command: || Command::OpenPairDialog,
@@ -262,6 +358,11 @@ pub const SHORTCUTS: &[Shortcut] = &[
         help: "Split the selected region",
     },
     Shortcut {
+        keys: ks(Modifiers::NONE, Key::X),
+        command: || Command::SetTool(Tool::Cut),
+        help: "Cut the selected region along a dragged line",
+    },
+    Shortcut {
         keys: ks(Modifiers::NONE, Key::V),
         command: || Command::SetTool(Tool::Pan),
         help: "Pan / select tool",
@@ -285,6 +386,21 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: ks(Modifiers::NONE, Key::Escape),
         command: || Command::ClearSelection,
         help: "Cancel drawing, clear the selection",
+    },
+    Shortcut {
+        keys: ks(Modifiers::NONE, Key::F5),
+        command: || Command::StartPresentation,
+        help: "Present full screen (presentation keys: see below)",
+    },
+    Shortcut {
+        keys: ks(Modifiers::COMMAND, Key::E),
+        command: || Command::ToggleEssay,
+        help: "Essay panel on/off",
+    },
+    Shortcut {
+        keys: ks(Modifiers::COMMAND, Key::I),
+        command: || Command::ToggleProjectInfo,
+        help: "Project info (title, sources, credits)",
     },
     Shortcut {
         keys: ks(Modifiers::NONE, Key::F1),
@@ -316,7 +432,7 @@ pub fn shortcut_text(ctx: &egui::Context, command: &Command) -> Option<String> {
 #[must_use]
 pub fn shortcuts(ctx: &egui::Context, view: &ViewState) -> Vec<Command> {
     let mut out = Vec::new();
-    if ctx.text_edit_focused() {
+    if ctx.text_edit_focused() || typed_last_frame(ctx) {
         return out;
     }
     ctx.input_mut(|i| {
@@ -339,8 +455,28 @@ pub fn shortcuts(ctx: &egui::Context, view: &ViewState) -> Vec<Command> {
     out
 }
 
+fn typing_id() -> egui::Id {
+    egui::Id::unique("palimpsest-text-field-focused")
+}
+
+/// Records, at the end of a frame, whether a text field has the focus. Escape takes the focus
+/// away before the next frame's widgets run, so without this the Escape that leaves a field
+/// would also clear the selection.
+pub fn note_typing(ctx: &egui::Context) {
+    let typing = ctx.text_edit_focused();
+    ctx.data_mut(|d| d.insert_temp(typing_id(), typing));
+}
+
+fn typed_last_frame(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(typing_id()))
+        .unwrap_or(false)
+}
+
 /// Carries out `cmd` on the app. History is pushed by the caller.
 pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
+    if super::persist::intercept(app, &cmd) {
+        return;
+    }
     match cmd {
         Command::OpenPairDialog => {
             if let Some(files) = app
@@ -367,26 +503,7 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
                 apply(app, ctx, Command::OpenProject(p));
             }
         }
-        Command::OpenProject(path) => match read_project(&path) {
-            Ok(project) => {
-                let dir = path
-                    .parent()
-                    .map(std::path::Path::to_path_buf)
-                    .unwrap_or_default();
-                let before = dir.join(&project.before.path);
-                let after = dir.join(&project.after.path);
-                app.runtime.start_job("Opening project");
-                app.runtime.worker.submit(
-                    ctx,
-                    Request::Open {
-                        before,
-                        after,
-                        project: Some(Box::new(project)),
-                    },
-                );
-            }
-            Err(e) => app.runtime.error = Some(format!("Could not open the project: {e:#}")),
-        },
+        Command::OpenProject(path) => super::persist::open_project(app, ctx, &path),
         Command::ReplaceImageDialog(side) => {
             let title = match side {
                 Side::Before => "Choose the before image (the original)",
@@ -506,19 +623,11 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
             }
         }
         Command::SplitSelected => {
-            let Some(&id) = app.view.selection.iter().next() else {
-                return;
-            };
-            let Some(pos) = app.project.regions.iter().position(|r| r.id == id) else {
-                return;
-            };
-            if let Some((a, mut b)) = shapes::split(&app.project.regions[pos]) {
-                b.id = shapes::next_id(&app.project.regions);
-                app.view.selection.insert(b.id);
-                app.project.regions[pos] = a;
-                app.project.regions.push(b);
+            if let Some(&id) = app.view.selection.iter().next() {
+                split_region(app, id, None);
             }
         }
+        Command::SplitAlong { id, from, to } => split_region(app, id, Some((from, to))),
         Command::SetHidden { id, hidden } => {
             if let Some(r) = app.project.regions.iter_mut().find(|r| r.id == id) {
                 r.hidden = hidden;
@@ -643,17 +752,26 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::ToggleLoupe => app.view.loupe = !app.view.loupe,
         Command::ToggleOutlines => app.view.show_outlines = !app.view.show_outlines,
         Command::DismissError => app.runtime.error = None,
+        Command::Persist(action) => super::persist::apply(app, ctx, action),
+        Command::ShowError(message) => app.runtime.error = Some(message),
+        Command::StartPresentation => super::present::start(app, ctx),
+        Command::Present(action) => super::present::act(app, ctx, action),
+        Command::ExportDialog(kind) => super::panels::export::ask(app, ctx, kind),
+        Command::Export(kind, path) => super::panels::export::start(app, ctx, kind, path),
+        Command::SelectLinked(_)
+        | Command::SetLabel { .. }
+        | Command::SetNote { .. }
+        | Command::SetTags { .. }
+        | Command::AddLink { .. }
+        | Command::RemoveLink { .. }
+        | Command::SetTitle(_)
+        | Command::SetImageMeta { .. }
+        | Command::LoadEssayDialog
+        | Command::SetEssay(_)
+        | Command::ToggleEssay
+        | Command::ToggleProjectInfo => super::panels::annotation::apply(app, ctx, cmd),
         Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
     }
-}
-
-/// Reads a project file (the document only; its images are loaded by the worker).
-fn read_project(path: &std::path::Path) -> anyhow::Result<crate::project::Project> {
-    use anyhow::Context as _;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("not a Palimpsest project: {}", path.display()))
 }
 
 /// The model for manual points: the chosen one, or the most general the points allow.
@@ -712,4 +830,27 @@ fn redetect(app: &mut PalimpsestApp, ctx: &egui::Context, apply_regions: bool) {
     };
     app.runtime.start_job("Detecting");
     app.runtime.worker.submit(ctx, request);
+}
+
+/// Splits region `id` along `line` (or across its middle) and selects both parts; tells the
+/// user when the cut leaves one side empty.
+fn split_region(app: &mut PalimpsestApp, id: u32, line: Option<([f64; 2], [f64; 2])>) {
+    let Some(pos) = app.project.regions.iter().position(|r| r.id == id) else {
+        return;
+    };
+    match shapes::split(&app.project.regions[pos], line) {
+        Some((a, mut b)) => {
+            b.id = shapes::next_id(&app.project.regions);
+            app.view.selection.clear();
+            app.view.selection.insert(a.id);
+            app.view.selection.insert(b.id);
+            app.project.regions[pos] = a;
+            app.project.regions.push(b);
+        }
+        None => {
+            app.runtime.error = Some(format!(
+                "The cut does not cross region {id}: draw the line right across it."
+            ));
+        }
+    }
 }

@@ -16,6 +16,8 @@ pub mod dialogs;
 pub mod history;
 pub mod loupe;
 pub mod panels;
+pub mod persist;
+pub mod present;
 pub mod runtime;
 pub mod settings;
 pub mod shapes;
@@ -106,6 +108,17 @@ pub fn sample_pair() -> Option<(PathBuf, PathBuf)> {
     })
 }
 
+/// Finds the bundled sample project: `<folder>.palimpsest.json` in the folder of the sample
+/// pair ([`sample_pair`]), e.g. `sample_images/podium/podium.palimpsest.json`.
+#[must_use]
+pub fn sample_project() -> Option<PathBuf> {
+    let (before, _) = sample_pair()?;
+    let dir = before.parent()?;
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    let path = dir.join(format!("{name}{}", crate::project::PROJECT_EXTENSION));
+    path.is_file().then_some(path)
+}
+
 fn find_stem(dir: &Path, stem: &str) -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
@@ -132,6 +145,8 @@ pub struct PalimpsestApp {
     start: Option<Start>,
     /// Per-mode view widgets.
     views: views::Views,
+    /// Presentation mode (full screen, one region at a time).
+    presentation: present::Presentation,
 }
 
 impl PalimpsestApp {
@@ -148,6 +163,7 @@ impl PalimpsestApp {
             settings,
             start: Some(start),
             views: views::Views::default(),
+            presentation: present::Presentation::default(),
         }
     }
 
@@ -160,6 +176,18 @@ impl PalimpsestApp {
         }
         let mut commands = Vec::new();
         self.poll_worker(&ctx, &mut commands);
+        persist::frame(self, &ctx);
+        panels::export::poll(&mut self.runtime);
+        self.runtime.essay.sync(self.project.essay.as_deref());
+        if self.presentation.active() {
+            // Presentation mode replaces every panel and reads its own keys.
+            self.presentation
+                .ui(ui, &self.project, &self.runtime, &mut commands);
+            for cmd in commands {
+                self.apply(&ctx, cmd);
+            }
+            return;
+        }
         commands.extend(command::shortcuts(&ctx, &self.view));
         panels::dropped::collect(&ctx, &mut commands);
 
@@ -174,6 +202,13 @@ impl PalimpsestApp {
         panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, &mut commands);
         panels::status_bar::ui(ui, &self.project, &self.view, &self.runtime);
         panels::regions::ui(
+            ui,
+            &self.project,
+            &mut self.view,
+            &self.runtime,
+            &mut commands,
+        );
+        panels::essay::ui(
             ui,
             &self.project,
             &mut self.view,
@@ -199,6 +234,15 @@ impl PalimpsestApp {
                 );
             });
         panels::messages::ui(&ctx, &self.runtime, &mut commands);
+        panels::info::ui(
+            &ctx,
+            &self.project,
+            &mut self.view,
+            &self.runtime,
+            &mut commands,
+        );
+        panels::export::message_ui(&ctx, &self.runtime);
+        panels::project_dialogs::ui(&ctx, &self.project, &self.runtime, &mut commands);
         if self.view.help_open {
             panels::help::ui(&ctx, &mut commands);
         }
@@ -206,6 +250,7 @@ impl PalimpsestApp {
         for cmd in commands {
             self.apply(&ctx, cmd);
         }
+        command::note_typing(&ctx);
         self.runtime.frame_stats.record(&ctx, frame_start.elapsed());
     }
 
@@ -217,10 +262,14 @@ impl PalimpsestApp {
                 launched.elapsed().as_secs_f64() * 1000.0
             ));
         }
+        let Some(start) = persist::offer_recovery(self, start) else {
+            return;
+        };
         match start {
-            Start::Sample => match sample_pair() {
-                Some((b, a)) => self.apply(ctx, Command::OpenPair(b, a)),
-                None => self.runtime.error = Some(
+            Start::Sample => match (sample_project(), sample_pair()) {
+                (Some(p), _) => self.apply(ctx, Command::OpenProject(p)),
+                (None, Some((b, a))) => self.apply(ctx, Command::OpenPair(b, a)),
+                (None, None) => self.runtime.error = Some(
                     "The bundled sample pair (sample_images/podium) was not found. Open a pair \
                      with File > Open pair…"
                         .to_owned(),
@@ -344,6 +393,7 @@ impl eframe::App for PalimpsestApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        persist::on_exit(self);
         self.runtime.worker.cancel();
         self.runtime.frame_stats.report();
     }

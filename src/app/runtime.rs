@@ -135,6 +135,12 @@ pub struct Runtime {
     pub last_cpu_secs: Option<f32>,
     /// Frame timing.
     pub frame_stats: FrameStats,
+    /// The essay shown, parsed once per file.
+    pub essay: super::panels::essay::EssayCache,
+    /// Project file, unsaved changes, autosave and recovery.
+    pub persist: super::persist::Persist,
+    /// The export running in the background and its latest result.
+    pub exports: super::panels::export::Exports,
 }
 
 impl Runtime {
@@ -152,6 +158,9 @@ impl Runtime {
             launched: None,
             last_cpu_secs: None,
             frame_stats: FrameStats::default(),
+            essay: super::panels::essay::EssayCache::default(),
+            persist: super::persist::Persist::default(),
+            exports: super::panels::export::Exports::default(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Small polygon edits behind the region commands: building a region from a drawn outline,
-//! merging, splitting along the longer side, moving, and renumbering. Vector geometry only;
+//! merging, splitting, moving, and renumbering. Vector geometry only;
 //! no pixels are read here.
 
 use crate::geometry::polygon_area;
@@ -39,50 +39,15 @@ pub fn renumber(regions: &mut [RegionNote]) {
     }
 }
 
-/// Convex hull (monotone chain) of a point set, counter-clockwise in y-up terms.
-#[must_use]
-pub fn convex_hull(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
-    let mut pts = points.to_vec();
-    pts.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
-    pts.dedup();
-    if pts.len() < 3 {
-        return pts;
-    }
-    let cross = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| {
-        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    };
-    let mut hull: Vec<[f64; 2]> = Vec::with_capacity(pts.len() * 2);
-    for pass in 0..2 {
-        let start = hull.len();
-        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 {
-            Box::new(pts.iter())
-        } else {
-            Box::new(pts.iter().rev())
-        };
-        for &p in iter {
-            while hull.len() >= start + 2
-                && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0
-            {
-                hull.pop();
-            }
-            hull.push(p);
-        }
-        hull.pop();
-    }
-    hull
-}
-
-/// Merges regions into one whose outline is the convex hull of theirs. Keeps the first one's
-/// number and annotation, joins the others' notes, tags and links.
+/// Merges regions into one whose outline is the union of theirs (parts that do not touch are
+/// bridged; see [`crate::outline::union`]). Keeps the first one's number and annotation, joins
+/// the others' notes, tags and links.
 #[must_use]
 pub fn merge(parts: &[RegionNote]) -> Option<RegionNote> {
     let first = parts.first()?;
     let mut merged = first.clone();
-    let all: Vec<[f64; 2]> = parts
-        .iter()
-        .flat_map(|r| r.polygon.iter().copied())
-        .collect();
-    merged.polygon = convex_hull(&all);
+    let outlines: Vec<Vec<[f64; 2]>> = parts.iter().map(|r| r.polygon.clone()).collect();
+    merged.polygon = crate::outline::union(&outlines)?;
     merged.origin = Origin::Edited;
     merged.score = parts.iter().map(|r| r.score).fold(0.0, f64::max);
     for r in &parts[1..] {
@@ -110,21 +75,18 @@ pub fn merge(parts: &[RegionNote]) -> Option<RegionNote> {
     Some(merged)
 }
 
-/// Splits a region in two across the middle of its longer side (Sutherland–Hodgman clipping).
-/// Returns `None` when either half would be empty.
+/// Splits a region in two along the line through `a` and `b` (before-image pixels), or across
+/// the middle of its longer side when no line is given. The first part keeps the annotation.
+/// Returns `None` when the line leaves one side empty.
 #[must_use]
-pub fn split(r: &RegionNote) -> Option<(RegionNote, RegionNote)> {
-    let vertical_cut = r.bbox.width >= r.bbox.height;
-    let (axis, mid) = if vertical_cut {
-        (0, r.bbox.x + r.bbox.width / 2.0)
-    } else {
-        (1, r.bbox.y + r.bbox.height / 2.0)
+pub fn split(
+    r: &RegionNote,
+    line: Option<([f64; 2], [f64; 2])>,
+) -> Option<(RegionNote, RegionNote)> {
+    let (a, b) = match line {
+        Some((p, q)) => crate::outline::split_along(&r.polygon, p, q)?,
+        None => crate::outline::split_middle(&r.polygon)?,
     };
-    let a = clip(&r.polygon, axis, mid, true);
-    let b = clip(&r.polygon, axis, mid, false);
-    if a.len() < 3 || b.len() < 3 {
-        return None;
-    }
     let mut first = r.clone();
     first.polygon = a;
     first.origin = Origin::Edited;
@@ -136,37 +98,6 @@ pub fn split(r: &RegionNote) -> Option<(RegionNote, RegionNote)> {
     second.note.clear();
     refresh(&mut second);
     Some((first, second))
-}
-
-/// Keeps the part of a polygon with coordinate `axis` below `mid` (or above, when `below` is
-/// false).
-fn clip(poly: &[[f64; 2]], axis: usize, mid: f64, below: bool) -> Vec<[f64; 2]> {
-    let inside = |p: &[f64; 2]| {
-        if below {
-            p[axis] <= mid
-        } else {
-            p[axis] >= mid
-        }
-    };
-    let mut out = Vec::new();
-    for i in 0..poly.len() {
-        let cur = poly[i];
-        let prev = poly[(i + poly.len() - 1) % poly.len()];
-        let cross = |a: [f64; 2], b: [f64; 2]| {
-            let t = (mid - a[axis]) / (b[axis] - a[axis]);
-            [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
-        };
-        match (inside(&prev), inside(&cur)) {
-            (true, true) => out.push(cur),
-            (true, false) => out.push(cross(prev, cur)),
-            (false, true) => {
-                out.push(cross(prev, cur));
-                out.push(cur);
-            }
-            (false, false) => {}
-        }
-    }
-    out
 }
 
 /// The polygon of a rectangle between two corners.
@@ -212,17 +143,17 @@ mod tests {
     #[test]
     fn split_square_in_halves() {
         let r = drawn_region(1, rectangle([0.0, 0.0], [10.0, 4.0]));
-        let (a, b) = split(&r).unwrap();
+        let (a, b) = split(&r, None).unwrap();
         assert!((a.area_px - 20.0).abs() < 1e-9);
         assert!((b.area_px - 20.0).abs() < 1e-9);
     }
 
     #[test]
-    fn merge_is_hull() {
-        let a = drawn_region(1, rectangle([0.0, 0.0], [1.0, 1.0]));
-        let b = drawn_region(2, rectangle([2.0, 0.0], [3.0, 1.0]));
+    fn merge_bridges_the_gap() {
+        let a = drawn_region(1, rectangle([0.0, 0.0], [100.0, 100.0]));
+        let b = drawn_region(2, rectangle([120.0, 0.0], [220.0, 100.0]));
         let m = merge(&[a, b]).unwrap();
-        assert!((m.area_px - 3.0).abs() < 1e-9);
+        assert!((m.area_px - 22_000.0).abs() < 300.0, "{}", m.area_px);
         assert_eq!(m.id, 1);
     }
 }

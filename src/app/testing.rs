@@ -28,13 +28,50 @@ impl FileDialogs for FakeDialogs {
     fn pick_project(&mut self) -> Option<PathBuf> {
         self.answers.pop_front().and_then(|v| v.into_iter().next())
     }
+
+    fn pick_essay(&mut self) -> Option<PathBuf> {
+        self.answers.pop_front().and_then(|v| v.into_iter().next())
+    }
+
+    fn pick_save_project(&mut self, _suggested: &std::path::Path) -> Option<PathBuf> {
+        self.answers.pop_front().and_then(|v| v.into_iter().next())
+    }
+
+    fn pick_export_path(
+        &mut self,
+        _kind: super::panels::export::ExportKind,
+        _suggested: &std::path::Path,
+    ) -> Option<PathBuf> {
+        self.answers.pop_front().and_then(|v| v.into_iter().next())
+    }
+
+    fn pick_folder(&mut self, _title: &str, _suggested: &std::path::Path) -> Option<PathBuf> {
+        self.answers.pop_front().and_then(|v| v.into_iter().next())
+    }
 }
 
 impl PalimpsestApp {
-    /// An app for tests: default settings and dialogs that answer from `dialogs`.
+    /// An app for tests: default settings, dialogs that answer from `dialogs`, and a private
+    /// data folder (recovery file, recent projects) unless `PALIMPSEST_DATA_DIR` names one.
     #[must_use]
     pub fn new_for_test(start: Start, dialogs: FakeDialogs) -> Self {
-        Self::new(start, Box::new(dialogs), Settings::default())
+        let mut app = Self::new(start, Box::new(dialogs), Settings::default());
+        app.runtime.persist = super::persist::Persist::for_test();
+        app
+    }
+
+    /// The same app with its recovery file and recent projects in `data` (builder style).
+    #[must_use]
+    pub fn with_data_dir(mut self, data: crate::project::DataDir) -> Self {
+        self.runtime.persist.set_data_dir(data);
+        self
+    }
+
+    /// The same app autosaving every `interval` (builder style).
+    #[must_use]
+    pub fn with_autosave_interval(mut self, interval: std::time::Duration) -> Self {
+        self.runtime.persist.set_autosave_interval(interval);
+        self
     }
 
     /// The document.
@@ -86,7 +123,14 @@ impl PalimpsestApp {
     /// The screen position of a before-image pixel in the first pane.
     #[must_use]
     pub fn screen_of(&self, x: f64, y: f64) -> Option<[f32; 2]> {
-        let pane = self.view.last_pane?;
+        self.screen_of_in(0, x, y)
+    }
+
+    /// The screen position of a before-image pixel in pane `pane` (0 = left; in side by side,
+    /// 1 is the after image, shown in the before image's frame).
+    #[must_use]
+    pub fn screen_of_in(&self, pane: usize, x: f64, y: f64) -> Option<[f32; 2]> {
+        let pane = *self.view.last_panes.get(pane)?;
         let s = self
             .view
             .camera
@@ -94,10 +138,48 @@ impl PalimpsestApp {
         Some([s.x, s.y])
     }
 
+    /// Point pairs clicked for manual alignment and not yet applied.
+    #[must_use]
+    pub fn manual_pairs(&self) -> Vec<crate::project::PointPair> {
+        self.view.manual.pairs.clone()
+    }
+
+    /// The active tool.
+    #[must_use]
+    pub fn tool(&self) -> super::view::Tool {
+        self.view.tool
+    }
+
     /// Whether the help overlay is open.
     #[must_use]
     pub fn help_open(&self) -> bool {
         self.view.help_open
+    }
+
+    /// Whether the essay panel is shown.
+    #[must_use]
+    pub fn essay_open(&self) -> bool {
+        self.view.notes.essay_open
+    }
+
+    /// Whether the project info window is shown.
+    #[must_use]
+    pub fn project_info_open(&self) -> bool {
+        self.view.notes.info_open
+    }
+
+    /// The file of the essay shown, or `None` for the bundled essay.
+    #[must_use]
+    pub fn essay_shown_path(&self) -> Option<PathBuf> {
+        self.runtime.essay.path().map(std::path::Path::to_path_buf)
+    }
+
+    /// Number of links whose passage the essay shown does not have.
+    #[must_use]
+    pub fn dangling_link_count(&self) -> usize {
+        self.project
+            .dangling_links(self.runtime.essay.essay())
+            .len()
     }
 
     /// Whether a background job is running.
@@ -139,5 +221,66 @@ impl PalimpsestApp {
     /// Queues a command as if a menu had sent it, applied at once.
     pub fn send(&mut self, ctx: &egui::Context, cmd: Command) {
         self.apply(ctx, cmd);
+    }
+}
+
+/// Presentation mode and exports, as the tests see them.
+impl PalimpsestApp {
+    /// Whether presentation mode is on.
+    #[must_use]
+    pub fn presenting(&self) -> bool {
+        self.presentation.active()
+    }
+
+    /// The presentation's step: 0 for the title view, then 1, 2, … for the visible regions.
+    #[must_use]
+    pub fn presentation_step(&self) -> usize {
+        self.presentation.step()
+    }
+
+    /// Whether the presentation screen is blanked.
+    #[must_use]
+    pub fn presentation_blank(&self) -> bool {
+        self.presentation.blank()
+    }
+
+    /// Whether the original is (being) revealed in the presentation.
+    #[must_use]
+    pub fn presentation_revealed(&self) -> bool {
+        self.presentation.revealed()
+    }
+
+    /// How far the presentation's cross-fade had got on the last frame (0 the doctored print,
+    /// 1 the original).
+    #[must_use]
+    pub fn presentation_reveal_amount(&self) -> f32 {
+        self.presentation.reveal_amount()
+    }
+
+    /// The part of the before image the presentation showed on the last frame, as
+    /// `[x0, y0, x1, y1]`.
+    #[must_use]
+    pub fn presentation_view(&self) -> Option<[f32; 4]> {
+        self.presentation
+            .shown_view()
+            .map(|r| [r.min.x, r.min.y, r.max.x, r.max.y])
+    }
+
+    /// Number of regions the presentation steps through (the visible ones).
+    #[must_use]
+    pub fn presentation_region_count(&self) -> usize {
+        crate::export::content::visible_regions(&self.project).len()
+    }
+
+    /// Whether an export runs in the background.
+    #[must_use]
+    pub fn exporting(&self) -> bool {
+        self.runtime.exports.busy()
+    }
+
+    /// The latest export's success message, while it is shown.
+    #[must_use]
+    pub fn export_message(&self) -> Option<&str> {
+        self.runtime.exports.message()
     }
 }

@@ -86,6 +86,8 @@ pub enum Tool {
     IgnorePaint,
     /// Click corresponding points, before then after.
     AlignPoints,
+    /// Drag a line across the selected region to cut it in two.
+    Cut,
 }
 
 impl Tool {
@@ -100,6 +102,7 @@ impl Tool {
             Tool::IgnoreBox => "Ignore box",
             Tool::IgnorePaint => "Paint ignore",
             Tool::AlignPoints => "Align points",
+            Tool::Cut => "Cut region along a line",
         }
     }
 }
@@ -263,6 +266,8 @@ pub struct ViewState {
     pub camera_request: Option<CameraRequest>,
     /// The pane the camera was last applied to (screen rectangle of one image pane).
     pub last_pane: Option<Rect>,
+    /// Every image pane last drawn, left to right (two in side by side, one otherwise).
+    pub last_panes: Vec<Rect>,
     /// Selected region ids.
     pub selection: BTreeSet<u32>,
     /// The active tool.
@@ -291,6 +296,8 @@ pub struct ViewState {
     pub help_open: bool,
     /// Selecting a region in the list frames it in the view.
     pub zoom_to_selection: bool,
+    /// The essay panel, annotation editor and project info window.
+    pub notes: super::panels::essay::NotesView,
 }
 
 impl ViewState {
@@ -302,6 +309,7 @@ impl ViewState {
             camera: Camera::default(),
             camera_request: Some(CameraRequest::Fit),
             last_pane: None,
+            last_panes: Vec::new(),
             selection: BTreeSet::new(),
             tool: Tool::Pan,
             sketch: Sketch::default(),
@@ -322,6 +330,7 @@ impl ViewState {
             hover: None,
             help_open: false,
             zoom_to_selection: true,
+            notes: super::panels::essay::NotesView::default(),
         }
     }
 

@@ -338,22 +338,5 @@ fn title_of(before: &std::path::Path) -> String {
 
 /// Rasterises the ignore polygons into a before-size mask (255 = ignore), or `None` for none.
 fn ignore_mask(polygons: &[Vec<[f64; 2]>], width: u32, height: u32) -> Option<GrayImage> {
-    if polygons.is_empty() {
-        return None;
-    }
-    let mut mask = GrayImage::new(width, height);
-    for poly in polygons {
-        let mut pts: Vec<imageproc::point::Point<i32>> = poly
-            .iter()
-            .map(|p| imageproc::point::Point::new(p[0].round() as i32, p[1].round() as i32))
-            .collect();
-        pts.dedup();
-        if pts.len() >= 2 && pts.first() == pts.last() {
-            pts.pop();
-        }
-        if pts.len() >= 3 {
-            imageproc::drawing::draw_polygon_mut(&mut mask, &pts, image::Luma([255]));
-        }
-    }
-    Some(mask)
+    (!polygons.is_empty()).then(|| crate::outline::fill(polygons, width, height))
 }

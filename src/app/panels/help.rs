@@ -34,6 +34,12 @@ pub fn ui(ctx: &egui::Context, commands: &mut Vec<Command>) {
                     ("Click", "Select the region under the cursor; Ctrl-click adds to the selection"),
                     ("Space (held)", "Blink view: show the after image"),
                     ("Double-click / Enter", "Close a polygon being drawn"),
+                    ("Presenting: → Space Enter PgDn", "Next region (or click the right half)"),
+                    ("Presenting: ← Backspace PgUp", "Previous region (or click the left half)"),
+                    ("Presenting: Home / End", "Title view / last region"),
+                    ("Presenting: R", "Cross-fade to the original and back"),
+                    ("Presenting: B", "Blank the screen; any key brings it back"),
+                    ("Presenting: Esc", "Leave presentation mode"),
                 ] {
                     ui.monospace(keys);
                     ui.label(what);

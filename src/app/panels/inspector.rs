@@ -1,5 +1,5 @@
-//! The right-hand panel: a tab strip hosting the alignment and detection sections now, with room
-//! for more tabs (annotation, essay) later.
+//! The right-hand panel: the annotation of the selected region, then the alignment, detection
+//! and view sections.
 
 use super::super::view::ViewState;
 use super::super::{Command, Runtime};
@@ -19,6 +19,11 @@ pub fn ui(
         .size_range(240.0..=480.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::CollapsingHeader::new(egui::RichText::new("Annotation").strong())
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        super::annotation::ui(ui, project, view, runtime, commands);
+                    });
                 egui::CollapsingHeader::new(egui::RichText::new("Alignment").strong())
                     .default_open(true)
                     .show(ui, |ui| {

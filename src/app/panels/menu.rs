@@ -1,6 +1,7 @@
 //! The menu bar: every action has an entry here, with its shortcut shown.
 
 use super::super::command::{Side, shortcut_text};
+use super::super::persist::Action;
 use super::super::settings::{Settings, Theme};
 use super::super::view::{Tool, ViewMode, ViewState};
 use super::super::{Command, Runtime};
@@ -15,6 +16,30 @@ fn item(ui: &mut egui::Ui, label: &str, cmd: Command, enabled: bool, commands: &
         commands.push(cmd);
         ui.close();
     }
+}
+
+/// The "Open recent project" submenu: project files from the data folder's list.
+fn recent_projects(ui: &mut egui::Ui, runtime: &Runtime, commands: &mut Vec<Command>) {
+    ui.menu_button("Open recent project", |ui| {
+        let recent = runtime.persist.recent();
+        if recent.is_empty() {
+            ui.label("No recent projects");
+        }
+        for path in recent {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if ui
+                .button(name)
+                .on_hover_text(path.display().to_string())
+                .clicked()
+            {
+                commands.push(Command::OpenProject(path.clone()));
+                ui.close();
+            }
+        }
+    });
 }
 
 /// Shows the menu bar.
@@ -39,6 +64,7 @@ pub fn ui(
                     true,
                     commands,
                 );
+                recent_projects(ui, runtime, commands);
                 ui.menu_button("Open recent", |ui| {
                     if settings.recent.is_empty() {
                         ui.label("No recent pairs");
@@ -66,6 +92,15 @@ pub fn ui(
                     }
                 });
                 ui.separator();
+                item(ui, "Save", Command::Persist(Action::Save), has_pair, commands);
+                item(
+                    ui,
+                    "Save as…",
+                    Command::Persist(Action::SaveAs),
+                    has_pair,
+                    commands,
+                );
+                ui.separator();
                 item(
                     ui,
                     "Replace before image…",
@@ -87,6 +122,17 @@ pub fn ui(
                     has_pair,
                     commands,
                 );
+                ui.separator();
+                item(ui, "Load essay…", Command::LoadEssayDialog, true, commands);
+                item(
+                    ui,
+                    "Use the bundled essay",
+                    Command::SetEssay(None),
+                    project.essay.is_some(),
+                    commands,
+                );
+                ui.separator();
+                super::export::menu(ui, has_pair, commands);
                 ui.separator();
                 item(ui, "Quit", Command::Quit, true, commands);
             });
@@ -157,6 +203,14 @@ pub fn ui(
                     }
                 }
                 ui.separator();
+                item(
+                    ui,
+                    "Present full screen",
+                    Command::StartPresentation,
+                    has_pair,
+                    commands,
+                );
+                ui.separator();
                 item(ui, "Fit", Command::Fit, true, commands);
                 item(ui, "100 %", Command::ZoomScale(1.0), true, commands);
                 ui.menu_button("Zoom", |ui| {
@@ -193,6 +247,24 @@ pub fn ui(
                         "Show outlines"
                     },
                     Command::ToggleOutlines,
+                    true,
+                    commands,
+                );
+                item(
+                    ui,
+                    if view.notes.essay_open {
+                        "Hide essay"
+                    } else {
+                        "Show essay"
+                    },
+                    Command::ToggleEssay,
+                    true,
+                    commands,
+                );
+                item(
+                    ui,
+                    "Project info…",
+                    Command::ToggleProjectInfo,
                     true,
                     commands,
                 );

@@ -3,12 +3,17 @@
 //! returns [`super::Command`]s; none changes the document itself.
 
 pub mod alignment;
+pub mod annotation;
 pub mod detection;
 pub mod dropped;
+pub mod essay;
+pub mod export;
 pub mod help;
+pub mod info;
 pub mod inspector;
 pub mod menu;
 pub mod messages;
+pub mod project_dialogs;
 pub mod regions;
 pub mod status_bar;
 pub mod toolbar;

@@ -50,6 +50,7 @@ pub fn ui(
                     (Tool::DrawRect, "+ Rectangle"),
                     (Tool::DrawPolygon, "+ Polygon"),
                     (Tool::EditVertices, "Edit vertices"),
+                    (Tool::Cut, "Cut"),
                 ] {
                     if ui
                         .add_enabled(has_pair, egui::Button::selectable(view.tool == tool, label))
@@ -71,7 +72,10 @@ pub fn ui(
                 }
                 if ui
                     .add_enabled(n_sel == 1, egui::Button::new("Split"))
-                    .on_hover_text("Split the selected region across its longer side (K)")
+                    .on_hover_text(
+                        "Split the selected region across its longer side (K); \
+                         to choose where, use Cut and drag a line across it (X)",
+                    )
                     .clicked()
                 {
                     commands.push(Command::SplitSelected);

@@ -87,6 +87,7 @@ pub fn ui(
                 (Tool::DrawRect, "⬜"),
                 (Tool::DrawPolygon, "⬟"),
                 (Tool::EditVertices, "✏"),
+                (Tool::Cut, "✂"),
                 (Tool::IgnoreBox, "🚫"),
                 (Tool::IgnorePaint, "🖊"),
                 (Tool::AlignPoints, "📍"),
@@ -130,6 +131,13 @@ pub fn ui(
                 commands.push(Command::ToggleLoupe);
             }
             if ui
+                .add_enabled(has_pair, egui::Button::new("▶ Present"))
+                .on_hover_text("Present full screen, one region at a time (F5; Esc leaves)")
+                .clicked()
+            {
+                commands.push(Command::StartPresentation);
+            }
+            if ui
                 .button("?")
                 .on_hover_text("Keys and mouse (F1)")
                 .clicked()
@@ -151,6 +159,7 @@ pub fn ui(
                 )
                 .on_hover_text("Working in the background; the window stays usable");
             }
+            super::export::toolbar_status(ui, runtime);
         });
         ui.add_space(2.0);
     });

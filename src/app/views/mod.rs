@@ -254,6 +254,7 @@ impl Views {
             );
         }
         view.last_pane = Some(first);
+        view.last_panes = panes.iter().map(|(r, _)| *r).collect();
 
         let drop_targets = PaneDropTargets(
             panes
@@ -399,6 +400,31 @@ impl Views {
                 }
             }
             Tool::EditVertices => self.edit_vertices(&response, pane, scene, view, commands),
+            Tool::Cut => {
+                if response.drag_started()
+                    && let Some(pos) = ui.input(|i| i.pointer.press_origin()).or(pointer)
+                {
+                    view.sketch.points = vec![to_image(pos)];
+                }
+                if response.dragged()
+                    && let Some(pos) = pointer
+                {
+                    view.sketch.points.truncate(1);
+                    view.sketch.points.push(to_image(pos));
+                }
+                if response.drag_stopped() && view.sketch.points.len() == 2 {
+                    let (from, to) = (centre(view.sketch.points[0]), centre(view.sketch.points[1]));
+                    view.sketch.points.clear();
+                    match view.selection.iter().next() {
+                        Some(&id) if view.selection.len() == 1 => {
+                            commands.push(Command::SplitAlong { id, from, to });
+                        }
+                        _ => commands.push(Command::ShowError(
+                            "Select one region, then drag a line across it to cut it.".to_owned(),
+                        )),
+                    }
+                }
+            }
             Tool::IgnorePaint => {
                 if response.dragged()
                     && let Some(pos) = pointer
@@ -627,6 +653,9 @@ fn paint_overlays(
                 ink,
                 egui::StrokeKind::Middle,
             );
+        }
+        Tool::Cut if sketch.len() == 2 => {
+            painter.add(Shape::dashed_line(&sketch, ink, 8.0, 5.0));
         }
         Tool::DrawPolygon if !sketch.is_empty() => {
             let mut line = sketch.clone();
