@@ -285,7 +285,10 @@ fn first_start_opens_the_annotated_sample_project() {
         h.state().regions().iter().any(|r| !r.label.is_empty()),
         "the sample's regions carry their labels"
     );
-    assert!(h.state().essay_open(), "the essay is shown beside the images");
+    assert!(
+        h.state().essay_open(),
+        "the essay is shown beside the images"
+    );
     assert_eq!(h.state().dangling_link_count(), 0);
 }
 
@@ -303,8 +306,12 @@ fn another_essay_reports_links_it_lacks_and_keeps_them() {
     };
     let mut h = harness(Start::Sample, dialogs);
     settle(&mut h);
-    let links_before: Vec<Vec<String>> =
-        h.state().regions().iter().map(|r| r.links.clone()).collect();
+    let links_before: Vec<Vec<String>> = h
+        .state()
+        .regions()
+        .iter()
+        .map(|r| r.links.clone())
+        .collect();
     let n_links: usize = links_before.iter().map(Vec::len).sum();
     assert!(n_links > 0, "the sample project has links");
 
@@ -313,7 +320,10 @@ fn another_essay_reports_links_it_lacks_and_keeps_them() {
     h.get_by_label("Load essay…").click();
     steps(&mut h, 3);
     assert_eq!(h.state().project().essay.as_deref(), Some(other.as_path()));
-    assert_eq!(h.state().essay_shown_path().as_deref(), Some(other.as_path()));
+    assert_eq!(
+        h.state().essay_shown_path().as_deref(),
+        Some(other.as_path())
+    );
     assert_eq!(h.state().dangling_link_count(), n_links);
     let summary = if n_links == 1 {
         "1 link points to a passage not in this essay".to_owned()
@@ -321,8 +331,12 @@ fn another_essay_reports_links_it_lacks_and_keeps_them() {
         format!("{n_links} links point to passages not in this essay")
     };
     h.get_by_label_contains(&summary);
-    let links_after: Vec<Vec<String>> =
-        h.state().regions().iter().map(|r| r.links.clone()).collect();
+    let links_after: Vec<Vec<String>> = h
+        .state()
+        .regions()
+        .iter()
+        .map(|r| r.links.clone())
+        .collect();
     assert_eq!(links_after, links_before, "links are kept, never dropped");
     h.get_by_label("Another lesson");
 
@@ -341,7 +355,10 @@ fn essay_panel_hides_and_shows_with_ctrl_e() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     steps(&mut h, 2);
     assert!(!h.state().essay_open());
-    assert!(h.query_by_label("Historical Revisionism Under Stalin").is_none());
+    assert!(
+        h.query_by_label("Historical Revisionism Under Stalin")
+            .is_none()
+    );
     view_menu(&mut h);
     steps(&mut h, 2);
     h.get_by_label_contains("Show essay").click();
@@ -359,9 +376,8 @@ fn project_info_edits_title_and_provenance_undoably() {
     h.get_by_label_contains("Project info…").click();
     steps(&mut h, 2);
     assert!(h.state().project_info_open());
-    for n in h.get_all_by_role(Role::TextInput) {
-        eprintln!("TI {:?} {:?}", n.accesskit_node().label(), n.rect());
-    }
+    // A window is laid out invisibly on its first frame.
+    steps(&mut h, 2);
 
     let field = h.get_by_role_and_label(Role::TextInput, "Title");
     field.focus();
@@ -387,7 +403,10 @@ fn project_info_edits_title_and_provenance_undoably() {
 
 /// Opens the View menu of the menu bar (the inspector has a "View" section too).
 fn view_menu(h: &mut Harness<'_, PalimpsestApp>) {
-    h.get_all_by_label("View").next().expect("View menu").click();
+    h.get_all_by_label("View")
+        .next()
+        .expect("View menu")
+        .click();
 }
 
 fn sample_project_path() -> PathBuf {
@@ -426,9 +445,7 @@ fn bundled_sample_project_is_sound() {
         assert!(!r.label.is_empty() && !r.note.is_empty(), "region {}", r.id);
         assert!(r.tags.contains(&Tag::FigureRemoved));
         assert!(
-            r.links
-                .iter()
-                .any(|l| anchor_within(l, REVISIONISM_ANCHOR)),
+            r.links.iter().any(|l| anchor_within(l, REVISIONISM_ANCHOR)),
             "region {} links into the revisionism section",
             r.id
         );
@@ -457,7 +474,10 @@ fn bundled_sample_project_is_sound() {
     }
     assert!(truth_px > 0);
     let recall = covered as f64 / truth_px as f64;
-    assert!(recall > 0.9, "regions hold {recall:.2} of the changed pixels");
+    assert!(
+        recall > 0.9,
+        "regions hold {recall:.2} of the changed pixels"
+    );
     for r in &project.regions {
         let b = r.bbox;
         let mut hits = 0u64;
