@@ -130,14 +130,6 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     let t_col = d_col
         .as_ref()
         .map(|d| (4.0 * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
-    if let Some(d) = std::env::var_os("TONE_DUMP") {
-        let d = std::path::PathBuf::from(d);
-        eprintln!("t_int {t_int} t_tex {t_tex} t_col {t_col:?}");
-        let sc = |img: &GrayF, t: f32| { let mut o = img.clone(); o.iter_mut().for_each(|v| *v = (*v / t / 3.0).min(1.0)); o };
-        let _ = crate::imgops::to_u8(&sc(&d_int, t_int)).save(d.join("d_int.png"));
-        let _ = crate::imgops::to_u8(&sc(&d_tex, t_tex)).save(d.join("d_tex.png"));
-        if let (Some(c), Some(tc)) = (&d_col, t_col) { let _ = crate::imgops::to_u8(&sc(c, tc)).save(d.join("d_col.png")); }
-    }
     let mut out = d_int;
     out.par_iter_mut()
         .zip(d_tex.as_raw().par_iter())

@@ -356,15 +356,6 @@ pub fn normalise(before: &GrayF, after: &GrayF) -> GrayF {
         log_gain = low_frequency_log_gain(before, &toned);
     }
     let out = apply_gain(&toned, &log_gain, 1.0);
-    if let Some(d) = std::env::var_os("TONE_DUMP") {
-        let d = std::path::PathBuf::from(d);
-        let _ = crate::imgops::to_u8(before).save(d.join("t_before.png"));
-        let _ = crate::imgops::to_u8(&crate::diff::fill_nan(&out, before)).save(d.join("t_after.png"));
-        let _ = crate::imgops::to_u8(&crate::diff::fill_nan(&toned, before)).save(d.join("t_after_global.png"));
-        let mut r = out.clone();
-        for (o, b) in r.iter_mut().zip(before.iter()) { *o = if o.is_finite() { 0.5 + 2.0 * (*o - b) } else { 0.5 }; }
-        let _ = crate::imgops::to_u8(&r).save(d.join("t_resid.png"));
-    }
     out
 }
 

@@ -485,7 +485,8 @@ fn low_texture_scene(w: u32, h: u32) -> RgbImage {
         // A horizon and a smooth-edged pond: edges, but nothing a corner detector can hold.
         let edge = |d: f64| 1.0 / (1.0 + (-d / 1.5).exp());
         let horizon = 30.0 * edge(yf - hf * (0.6 + 0.1 * u));
-        let pond = ((xf - 0.3 * wf) / (0.12 * wf)).powi(2) + ((yf - 0.82 * hf) / (0.06 * hf)).powi(2);
+        let pond =
+            ((xf - 0.3 * wf) / (0.12 * wf)).powi(2) + ((yf - 0.82 * hf) / (0.06 * hf)).powi(2);
         let mut val = 90.0 + 50.0 * v + horizon - 25.0 * edge((1.0 - pond.sqrt()) * 0.1 * hf);
         for (bx, by, r, amp) in blobs {
             let d2 = ((u - bx) * wf).powi(2) + ((v - by) * hf).powi(2);
