@@ -532,6 +532,14 @@ pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
     let c = 0.5 / kf - 0.5;
     let m = mask.as_raw();
     let mwu = mw as usize;
+    // Horizontal sampling positions are the same for every row.
+    let xs: Vec<(usize, usize, f32)> = (0..size.0 as usize)
+        .map(|x| {
+            let wx = (x as f32 / kf + c).clamp(0.0, (mw - 1) as f32);
+            let x0 = wx as usize;
+            (x0, (x0 + 1).min(mwu - 1), wx - x0 as f32)
+        })
+        .collect();
     out.par_chunks_mut(size.0 as usize)
         .enumerate()
         .for_each(|(y, row)| {
@@ -539,14 +547,16 @@ pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
             let y0 = wy as usize;
             let y1 = (y0 + 1).min(mh as usize - 1);
             let fy = wy - y0 as f32;
-            for (x, o) in row.iter_mut().enumerate() {
-                let wx = (x as f32 / kf + c).clamp(0.0, (mw - 1) as f32);
-                let x0 = wx as usize;
-                let x1 = (x0 + 1).min(mwu - 1);
-                let fx = wx - x0 as f32;
-                let p = |xx: usize, yy: usize| f32::from(m[yy * mwu + xx]);
-                let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
-                let bot = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
+            let (r0, r1) = (&m[y0 * mwu..(y0 + 1) * mwu], &m[y1 * mwu..(y1 + 1) * mwu]);
+            for (o, &(x0, x1, fx)) in row.iter_mut().zip(&xs) {
+                let (a, b, cc, d) = (r0[x0], r0[x1], r1[x0], r1[x1]);
+                // Inside or outside a region (the common case) there is nothing to blend.
+                if a == b && cc == d && a == cc {
+                    *o = if a >= 128 { 255 } else { 0 };
+                    continue;
+                }
+                let top = f32::from(a) + (f32::from(b) - f32::from(a)) * fx;
+                let bot = f32::from(cc) + (f32::from(d) - f32::from(cc)) * fx;
                 if top + (bot - top) * fy >= 127.5 {
                     *o = 255;
                 }

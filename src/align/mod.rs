@@ -482,16 +482,13 @@ fn refine_levels(
     if method == AlignMethod::Features {
         confidence *= (inliers as f64 / 12.0).min(1.0);
     }
-    // Too little texture to measure patch by patch: the pictures must at least agree as a
-    // whole (correlation of the coarse copies over their overlap).
-    if !texture_known && let Some(after_from_before) = before_from_after.inverse() {
-        let coarse_t = level_from_full(ka)
-            .then_after(&after_from_before)
-            .then_after(&level_from_full(kb).inverse().unwrap_or_default());
-        let agreement = overlap_correlation(cb, ca, &coarse_t);
+    // Too little texture to measure patch by patch: the detail that there is (a horizon, the
+    // edge of a shape) must at least line up as a whole.
+    if !texture_known {
+        let agreement = overlap_correlation(&b_img, &a_img, &current);
         if agreement < 0.5 {
             return Err(AlignError::NoFit(format!(
-                "the pictures do not line up (correlation {agreement:.2} over their overlap; {matches} keypoint matches, {inliers} consistent)"
+                "the pictures do not line up (correlation of their detail {agreement:.2}; {matches} keypoint matches, {inliers} consistent)"
             )));
         }
     }
