@@ -132,7 +132,7 @@ enum Arrival {
     /// unsaved until saved.
     Opened { fixed: bool },
     /// A restored autosave: unsaved, compared with (and undoable back to) the file on disk.
-    Restored { disk: Option<Project> },
+    Restored { disk: Option<Box<Project>> },
 }
 
 #[derive(Debug)]
@@ -530,14 +530,14 @@ fn observe_pair(app: &mut PalimpsestApp) {
         }
         Arrival::Restored { disk } => {
             p.settling = None;
-            if let Some(d) = &disk
+            if let Some(d) = disk.as_deref()
                 && d.before.path == app.project.before.path
                 && d.after.path == app.project.after.path
                 && *d != app.project
             {
                 app.history.push(d.clone(), None);
             }
-            p.baseline = disk;
+            p.baseline = disk.map(|d| *d);
         }
     }
     if let Some(path) = p.path.clone() {
@@ -736,7 +736,9 @@ fn proceed(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
 
 fn submit(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
     let arrival = match pending.restored {
-        Some(disk) => Arrival::Restored { disk },
+        Some(disk) => Arrival::Restored {
+            disk: disk.map(Box::new),
+        },
         None => Arrival::Opened {
             fixed: pending.fixed,
         },
