@@ -545,7 +545,7 @@ fn title_view(
     let u = l.u;
     let cx = origin.x + l.width / 2.0;
     let mut y = origin.y + 96.0 * u;
-    let title = text::layout(
+    let title = text::layout_centred(
         painter,
         &content::title(project),
         faces.font(Face::Bold, 76.0 * u),
@@ -563,7 +563,7 @@ fn title_view(
             content::count_regions(count)
         )
     };
-    let sub = text::layout(
+    let sub = text::layout_centred(
         painter,
         &sub,
         faces.font(Face::Regular, 36.0 * u),
@@ -574,8 +574,8 @@ fn title_view(
     );
     y += 8.0 * u + text::centred(painter, cx, y + 8.0 * u, sub, colours::muted());
 
-    let box_w = 840.0 * u;
     let gap = 80.0 * u;
+    let box_w = (840.0 * u).min((l.width - 2.0 * 48.0 * u - gap) / 2.0);
     let left = cx - box_w - gap / 2.0;
     let head_y = y + 40.0 * u;
     let box_y = head_y + 38.0 * u * 1.3 + 12.0 * u;
@@ -592,7 +592,7 @@ fn title_view(
         ),
     ];
     for (x, kind, meta, before) in sides {
-        let head = text::layout(
+        let head = text::layout_centred(
             painter,
             &content::image_title(kind, meta),
             faces.font(Face::Bold, 38.0 * u),
@@ -617,13 +617,13 @@ fn title_view(
         } else {
             credit
         };
-        let credit = text::layout(
+        let credit = text::layout_centred(
             painter,
             &credit,
             faces.font(Face::Regular, 26.0 * u),
             colours::muted(),
             box_w,
-            3,
+            2,
             1.3,
         );
         text::centred(
@@ -635,7 +635,7 @@ fn title_view(
         );
     }
     let hint = "→ or Space: next   ·   ←: back   ·   R: reveal the original   ·   B: blank   ·   Esc: leave";
-    let hint = text::layout(
+    let hint = text::layout_centred(
         painter,
         hint,
         faces.font(Face::Regular, l.credit_px),

@@ -354,28 +354,26 @@ pub fn caption(
         }
     }
     let (note, head, pass) = chosen.unwrap_or_else(|| {
-        // Give the note what it needs but leave the passage at least three lines, then cut.
+        // Give the passage what it needs up to three lines, the note the rest, then cut.
         let scale = 0.88;
         let note_lh = l.note_px * scale * 1.3;
         let pass_lh = l.passage_px * scale * 1.3;
-        let head_h = if head.is_some() {
-            2.0 * head_px * 1.3 + gap_head
-        } else {
-            0.0
-        };
-        let passage_min = if passage_text.is_empty() {
+        let (_, head, full_pass) = build(scale, usize::MAX, usize::MAX);
+        let head_h = head.as_ref().map_or(0.0, |h| h.size().y + gap_head);
+        let pass_keep = if passage_text.is_empty() || head.is_none() {
             0.0
         } else {
-            head_h + 3.0 * pass_lh + gap_note
+            full_pass.size().y.min(3.0 * pass_lh)
         };
-        let note_rows = ((avail - passage_min) / note_lh).floor().max(2.0) as usize;
-        let (note, head, _) = build(scale, note_rows, 1);
+        let note_rows = ((avail - head_h - pass_keep - gap_note) / note_lh)
+            .floor()
+            .max(2.0) as usize;
+        let (note, _, _) = build(scale, note_rows, 1);
         let note_h = if r.note.is_empty() {
             0.0
         } else {
             note.size().y + gap_note
         };
-        let head_h = head.as_ref().map_or(0.0, |h| h.size().y + gap_head);
         let pass_rows = ((avail - note_h - head_h) / pass_lh).floor().max(1.0) as usize;
         let (_, _, pass) = build(scale, note_rows, pass_rows);
         (note, head, pass)
@@ -404,8 +402,34 @@ pub fn caption(
 /// A line of text centred on `x` with its top at `y`; returns its height.
 pub fn centred(painter: &Painter, x: f32, y: f32, galley: Arc<Galley>, colour: Color32) -> f32 {
     let size = galley.size();
-    painter.galley(pos2(x - size.x / 2.0, y), galley, colour);
+    // Rows of a centred layout are placed about x = 0.
+    painter.galley(pos2(x, y), galley, colour);
     size.y
+}
+
+/// Like [`layout`], with every row centred.
+#[must_use]
+pub fn layout_centred(
+    painter: &Painter,
+    text: &str,
+    font: FontId,
+    colour: Color32,
+    width: f32,
+    max_rows: usize,
+    spacing: f32,
+) -> Arc<Galley> {
+    let px = font.size;
+    let mut format = TextFormat::simple(font, colour);
+    format.line_height = Some(px * spacing);
+    let mut job = LayoutJob::single_section(text.to_owned(), format);
+    job.halign = egui::Align::Center;
+    job.wrap = TextWrapping {
+        max_width: width.max(1.0),
+        max_rows,
+        break_anywhere: max_rows == 1,
+        overflow_character: Some('…'),
+    };
+    painter.layout_job(job)
 }
 
 /// The credits line of both images, as on the slides' footer.
