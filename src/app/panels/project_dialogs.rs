@@ -52,10 +52,11 @@ pub fn ui(ctx: &egui::Context, project: &Project, runtime: &Runtime, commands: &
                 );
                 ui.add_space(4.0);
                 ui.label(
-                    egui::RichText::new(format!(
-                        "{} regions, {annotated} with notes",
-                        recovery.project.regions.len()
-                    ))
+                    egui::RichText::new({
+                        let n = recovery.project.regions.len();
+                        let s = if n == 1 { "" } else { "s" };
+                        format!("{n} region{s}, {annotated} with notes")
+                    })
                     .weak(),
                 );
                 if let Some(origin) = &recovery.origin {
