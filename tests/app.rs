@@ -60,6 +60,17 @@ fn sample(h: &mut Harness<'_, PalimpsestApp>) {
     );
 }
 
+/// The regions list's row for region `id` ("Region 3", or "Region 3 — Leon Trotsky" when it has
+/// a label).
+fn row<'h>(h: &'h Harness<'_, PalimpsestApp>, id: u32) -> egui_kittest::Node<'h> {
+    let exact = format!("Region {id}");
+    let labelled = format!("Region {id} — ");
+    h.get_by(move |n| {
+        n.label()
+            .is_some_and(|l| l == exact || l.starts_with(&labelled))
+    })
+}
+
 fn started() -> Harness<'static, PalimpsestApp> {
     let mut h = harness(Start::Sample, FakeDialogs::default());
     sample(&mut h);
@@ -75,7 +86,7 @@ fn start_on_sample_lists_regions() {
         "the sample pair has erased figures; found no region"
     );
     for r in h.state().regions() {
-        h.get_by_label(&format!("Region {}", r.id));
+        row(&h, r.id);
     }
 }
 
@@ -101,7 +112,7 @@ fn selecting_a_region_zooms_to_it() {
     let mut h = started();
     let before = h.state().visible_rect().expect("view drawn");
     let r = h.state().regions()[0].clone();
-    h.get_by_label(&format!("Region {}", r.id)).click();
+    row(&h, r.id).click();
     h.step();
     h.step();
     assert_eq!(h.state().selection(), vec![r.id]);

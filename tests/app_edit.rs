@@ -22,7 +22,18 @@ use palimpsest::project::{Origin, RegionNote};
 const MAX_FRAMES: usize = 6000;
 
 fn started() -> Harness<'static, PalimpsestApp> {
-    let app = PalimpsestApp::new_for_test(Start::Sample, FakeDialogs::default());
+    started_on(Start::Sample)
+}
+
+/// The bare sample pair, freshly analysed (the sample project's regions are annotated, and
+/// detection never replaces annotated regions).
+fn started_on_pair() -> Harness<'static, PalimpsestApp> {
+    let (b, a) = palimpsest::app::sample_pair().expect("bundled sample");
+    started_on(Start::Pair(b, a))
+}
+
+fn started_on(start: Start) -> Harness<'static, PalimpsestApp> {
+    let app = PalimpsestApp::new_for_test(start, FakeDialogs::default());
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app);
@@ -261,7 +272,7 @@ fn dragging_a_vertex_moves_it_and_undo_puts_it_back() {
 
 #[test]
 fn an_ignore_box_over_a_detected_region_removes_it() {
-    let mut h = started();
+    let mut h = started_on_pair();
     let target = h
         .state()
         .regions()

@@ -67,7 +67,10 @@ impl FileDialogs for NativeDialogs {
     }
 
     fn pick_folder(&mut self, title: &str, suggested: &Path) -> Option<PathBuf> {
-        let start = suggested.parent().filter(|d| d.is_dir()).unwrap_or(suggested);
+        let start = suggested
+            .parent()
+            .filter(|d| d.is_dir())
+            .unwrap_or(suggested);
         rfd::FileDialog::new()
             .set_title(title)
             .set_directory(start)

@@ -75,7 +75,7 @@ pub fn ui(
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
         ui.painter().rect_filled(rect, 2.0, region_colour(r.id));
-        ui.strong(format!("Region {}", r.id));
+        ui.strong(format!("Annotation of region {}", r.id));
     });
     label_and_note(ui, r, commands);
     tags(ui, r, commands);

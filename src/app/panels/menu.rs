@@ -92,7 +92,13 @@ pub fn ui(
                     }
                 });
                 ui.separator();
-                item(ui, "Save", Command::Persist(Action::Save), has_pair, commands);
+                item(
+                    ui,
+                    "Save",
+                    Command::Persist(Action::Save),
+                    has_pair,
+                    commands,
+                );
                 item(
                     ui,
                     "Save as…",
