@@ -12,6 +12,9 @@ use imageproc::contours::{BorderType, find_contours};
 use imageproc::distance_transform::Norm;
 use imageproc::point::Point;
 
+/// An outline: vertices in before-image pixels, not closed.
+pub type Outline = Vec<[f64; 2]>;
+
 /// Longest side, in raster pixels, of the grid a union is computed on.
 const UNION_RASTER: f64 = 640.0;
 
@@ -52,7 +55,7 @@ pub fn union(parts: &[Vec<[f64; 2]>]) -> Option<Vec<[f64; 2]>> {
     let all: Vec<[f64; 2]> = parts.iter().flatten().copied().collect();
     let bbox = crate::regions::BBox::of_points(&all)?;
     let side = bbox.width.max(bbox.height);
-    if !(side > 0.0) {
+    if side.is_nan() || side <= 0.0 {
         return None;
     }
     let step = side / UNION_RASTER;
@@ -142,18 +145,14 @@ pub fn convex_hull(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
 /// line (looking from `a` to `b`) first. `None` when the line misses the outline or leaves one
 /// side with no area.
 #[must_use]
-pub fn split_along(
-    polygon: &[[f64; 2]],
-    a: [f64; 2],
-    b: [f64; 2],
-) -> Option<(Vec<[f64; 2]>, Vec<[f64; 2]>)> {
+pub fn split_along(polygon: &[[f64; 2]], a: [f64; 2], b: [f64; 2]) -> Option<(Outline, Outline)> {
     let d = [b[0] - a[0], b[1] - a[1]];
     let len = d[0].hypot(d[1]);
-    if !(len > 0.0) {
+    if len.is_nan() || len <= 0.0 {
         return None;
     }
     let side = |p: [f64; 2]| (d[0] * (p[1] - a[1]) - d[1] * (p[0] - a[0])) / len;
-    let left = clip_half_plane(polygon, |p| side(p));
+    let left = clip_half_plane(polygon, side);
     let right = clip_half_plane(polygon, |p| -side(p));
     let min_area = crate::geometry::polygon_area(polygon) * 1e-4;
     let has_area = |p: &[[f64; 2]]| p.len() >= 3 && crate::geometry::polygon_area(p) > min_area;
@@ -162,7 +161,7 @@ pub fn split_along(
 
 /// Cuts an outline across the middle of the longer side of its bounding box.
 #[must_use]
-pub fn split_middle(polygon: &[[f64; 2]]) -> Option<(Vec<[f64; 2]>, Vec<[f64; 2]>)> {
+pub fn split_middle(polygon: &[[f64; 2]]) -> Option<(Outline, Outline)> {
     let bbox = crate::regions::BBox::of_points(polygon)?;
     let [cx, cy] = bbox.center();
     if bbox.width >= bbox.height {

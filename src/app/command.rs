@@ -769,7 +769,7 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         | Command::LoadEssayDialog
         | Command::SetEssay(_)
         | Command::ToggleEssay
-        | Command::ToggleProjectInfo => super::panels::annotation::apply(app, ctx, cmd),
+        | Command::ToggleProjectInfo => super::panels::annotation::apply(app, cmd),
         Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
     }
 }

@@ -309,7 +309,7 @@ fn region_mut(app: &mut PalimpsestApp, id: u32) -> Option<&mut RegionNote> {
 
 /// Carries out the annotation, essay and project-info commands (called from
 /// [`super::super::command::apply`], which records the history).
-pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
+pub fn apply(app: &mut PalimpsestApp, cmd: Command) {
     match cmd {
         Command::SelectLinked(anchor) => {
             let ids = app.project.regions_linked_to(&anchor);
@@ -364,7 +364,7 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::SetImageMeta { which, meta } => app.project.image_mut(which).meta = meta,
         Command::LoadEssayDialog => {
             if let Some(path) = app.runtime.dialogs.pick_essay() {
-                apply(app, ctx, Command::SetEssay(Some(path)));
+                apply(app, Command::SetEssay(Some(path)));
             }
         }
         Command::SetEssay(None) => app.project.essay = None,
