@@ -11,40 +11,20 @@
 )]
 #![cfg(feature = "gui")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
+use common::{drag, settle};
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{PalimpsestApp, Start, ViewMode};
 
-/// Most frames a test waits for background work (20 ms each: two minutes in all, generous for
-/// a debug build on a slow machine).
-const MAX_FRAMES: usize = 6000;
-
 fn harness(start: Start, dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
-    let app = PalimpsestApp::new_for_test(start, dialogs);
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
-}
-
-/// Steps frames until no background job runs, then a few more so the UI reflects the result.
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() {
-            for _ in 0..3 {
-                h.step();
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
+    common::harness(PalimpsestApp::new_for_test(start, dialogs))
 }
 
 fn sample(h: &mut Harness<'_, PalimpsestApp>) {
@@ -129,20 +109,6 @@ fn selecting_a_region_zooms_to_it() {
         area(after) < area(before) * 0.9,
         "the view should zoom in: {before:?} → {after:?}"
     );
-}
-
-fn drag(h: &mut Harness<'_, PalimpsestApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.step();
-    h.drag_at(from);
-    h.step();
-    for i in 1..=4 {
-        h.hover_at(from + (to - from) * (i as f32 / 4.0));
-        h.step();
-    }
-    h.drop_at(to);
-    h.step();
-    h.step();
 }
 
 #[test]

@@ -13,9 +13,11 @@
 )]
 #![cfg(feature = "gui")]
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{SIZE, settle, steps};
 use egui::{Key, Modifiers, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -23,12 +25,6 @@ use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{PalimpsestApp, Start};
 use palimpsest::essay::{Essay, REVISIONISM_ANCHOR, anchor_within};
 use palimpsest::project::{Project, RegionNote, Tag};
-
-/// Most frames a test waits for background work (20 ms each: two minutes in all).
-const MAX_FRAMES: usize = 6000;
-
-/// Window size of every test.
-const SIZE: [f32; 2] = [1400.0, 900.0];
 
 /// The first bullet of the revisionism section: "Trotsky erased from official photographs and
 /// records".
@@ -39,29 +35,7 @@ fn photographs_anchor() -> String {
 const PHOTOGRAPHS_TEXT: &str = "Trotsky erased from official photographs and records";
 
 fn harness(start: Start, dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
-    let app = PalimpsestApp::new_for_test(start, dialogs);
-    Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
-}
-
-/// Steps frames until no background job runs, then a few more so the UI reflects the result.
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() {
-            steps(h, 3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
-}
-
-fn steps(h: &mut Harness<'_, PalimpsestApp>, n: usize) {
-    for _ in 0..n {
-        h.step();
-    }
+    common::harness(PalimpsestApp::new_for_test(start, dialogs))
 }
 
 /// The app on the bare sample pair (no annotations yet), analysed.

@@ -9,8 +9,9 @@
 )]
 #![cfg(feature = "gui")]
 
-use std::time::Duration;
+mod common;
 
+use common::{click, drag, settle};
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -18,8 +19,6 @@ use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{PalimpsestApp, Start, Tool};
 use palimpsest::geometry::polygon_area;
 use palimpsest::project::{Origin, RegionNote};
-
-const MAX_FRAMES: usize = 6000;
 
 fn started() -> Harness<'static, PalimpsestApp> {
     started_on(Start::Sample)
@@ -33,10 +32,7 @@ fn started_on_pair() -> Harness<'static, PalimpsestApp> {
 }
 
 fn started_on(start: Start) -> Harness<'static, PalimpsestApp> {
-    let app = PalimpsestApp::new_for_test(start, FakeDialogs::default());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app);
+    let mut h = common::harness(PalimpsestApp::new_for_test(start, FakeDialogs::default()));
     settle(&mut h);
     assert_eq!(h.state().error(), None);
     assert!(
@@ -46,47 +42,9 @@ fn started_on(start: Start) -> Harness<'static, PalimpsestApp> {
     h
 }
 
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() {
-            for _ in 0..3 {
-                h.step();
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
-}
-
 fn at(h: &Harness<'_, PalimpsestApp>, pane: usize, x: f64, y: f64) -> Pos2 {
     let s = h.state().screen_of_in(pane, x, y).expect("view drawn");
     Pos2::new(s[0], s[1])
-}
-
-fn drag(h: &mut Harness<'_, PalimpsestApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.step();
-    h.drag_at(from);
-    h.step();
-    for i in 1..=4 {
-        h.hover_at(from + (to - from) * (i as f32 / 4.0));
-        h.step();
-    }
-    h.drop_at(to);
-    h.step();
-    h.step();
-}
-
-fn click(h: &mut Harness<'_, PalimpsestApp>, pos: Pos2) {
-    h.hover_at(pos);
-    h.step();
-    h.drag_at(pos);
-    h.step();
-    h.drop_at(pos);
-    h.step();
-    h.step();
 }
 
 fn undo(h: &mut Harness<'_, PalimpsestApp>) {

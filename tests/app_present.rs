@@ -10,18 +10,16 @@
 )]
 #![cfg(feature = "gui")]
 
-use std::path::PathBuf;
-use std::time::Duration;
+mod common;
 
+use std::path::PathBuf;
+
+use common::{click, settle};
 use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
-
-/// Most frames a test waits for background work (20 ms each: two minutes in all, generous for
-/// a debug build on a slow machine).
-const MAX_FRAMES: usize = 6000;
 
 /// Simulated seconds per frame: fine enough to watch a 0.4 s zoom and a 0.6 s fade move.
 const STEP_SECS: f32 = 0.1;
@@ -32,21 +30,6 @@ fn harness(dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
         .with_size([1600.0, 900.0])
         .with_step_dt(STEP_SECS)
         .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
-}
-
-/// Steps frames until no background job (analysis or export) runs, then a few more.
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() && !h.state().exporting() {
-            for _ in 0..3 {
-                h.step();
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
 }
 
 fn started(dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
@@ -275,16 +258,6 @@ fn b_blanks_and_any_key_or_b_returns() {
         !h.state().presenting(),
         "Esc leaves even from a blank screen"
     );
-}
-
-fn click(h: &mut Harness<'_, PalimpsestApp>, at: Pos2) {
-    h.hover_at(at);
-    h.step();
-    h.drag_at(at);
-    h.step();
-    h.drop_at(at);
-    h.step();
-    h.step();
 }
 
 #[test]

@@ -12,38 +12,18 @@
 )]
 #![cfg(feature = "gui")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::{harness, settle};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
 use palimpsest::project::{DataDir, Project};
-
-/// Most frames a test waits for background work (20 ms each).
-const MAX_FRAMES: usize = 6000;
-
-fn harness(app: PalimpsestApp) -> Harness<'static, PalimpsestApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
-}
-
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() {
-            for _ in 0..3 {
-                h.step();
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
-}
 
 fn answers(paths: &[&Path]) -> FakeDialogs {
     FakeDialogs {

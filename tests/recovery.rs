@@ -14,12 +14,14 @@
 )]
 #![cfg(all(feature = "gui", unix))]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command as Process, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use egui_kittest::Harness;
+use common::{MAX_FRAMES, harness, settle};
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
@@ -37,29 +39,6 @@ const CHILD_AUTOSAVE_SECS: &str = "4";
 
 const LABEL: &str = "Leon Trotsky, removed from the podium";
 const NOTE: &str = "Typed after the last autosave.";
-
-/// Most frames a wait may take (20 ms each).
-const MAX_FRAMES: usize = 6000;
-
-fn harness(app: PalimpsestApp) -> Harness<'static, PalimpsestApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut PalimpsestApp| app.show(ui), app)
-}
-
-fn settle(h: &mut Harness<'_, PalimpsestApp>) {
-    for _ in 0..MAX_FRAMES {
-        h.step();
-        if !h.state().busy() {
-            for _ in 0..3 {
-                h.step();
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("background work did not finish within {MAX_FRAMES} frames");
-}
 
 /// The child: edits, waits for the autosave, edits again, and spins until killed.
 #[test]

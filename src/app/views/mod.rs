@@ -361,26 +361,13 @@ impl Views {
                 }
             }
             Tool::DrawRect | Tool::IgnoreBox => {
-                if response.drag_started()
-                    && let Some(pos) = ui.input(|i| i.pointer.press_origin()).or(pointer)
-                {
-                    view.sketch.points = vec![to_image(pos)];
-                }
-                if response.dragged()
-                    && let Some(pos) = pointer
-                {
-                    view.sketch.points.truncate(1);
-                    view.sketch.points.push(to_image(pos));
-                }
-                if response.drag_stopped() && view.sketch.points.len() == 2 {
-                    let (a, b) = (centre(view.sketch.points[0]), centre(view.sketch.points[1]));
-                    let poly = shapes::rectangle(a, b);
+                if let Some((a, b)) = two_point_drag(ui, &response, &mut view.sketch, to_image) {
+                    let poly = shapes::rectangle(centre(a), centre(b));
                     commands.push(if view.tool == Tool::DrawRect {
                         Command::AddRegion(poly)
                     } else {
                         Command::AddIgnoreArea(poly)
                     });
-                    view.sketch.points.clear();
                 }
             }
             Tool::DrawPolygon => {
@@ -401,20 +388,8 @@ impl Views {
             }
             Tool::EditVertices => self.edit_vertices(&response, pane, scene, view, commands),
             Tool::Cut => {
-                if response.drag_started()
-                    && let Some(pos) = ui.input(|i| i.pointer.press_origin()).or(pointer)
-                {
-                    view.sketch.points = vec![to_image(pos)];
-                }
-                if response.dragged()
-                    && let Some(pos) = pointer
-                {
-                    view.sketch.points.truncate(1);
-                    view.sketch.points.push(to_image(pos));
-                }
-                if response.drag_stopped() && view.sketch.points.len() == 2 {
-                    let (from, to) = (centre(view.sketch.points[0]), centre(view.sketch.points[1]));
-                    view.sketch.points.clear();
+                if let Some((a, b)) = two_point_drag(ui, &response, &mut view.sketch, to_image) {
+                    let (from, to) = (centre(a), centre(b));
                     match view.selection.iter().next() {
                         Some(&id) if view.selection.len() == 1 => {
                             commands.push(Command::SplitAlong { id, from, to });
@@ -722,4 +697,32 @@ fn paint_overlays(
             }
         }
     }
+}
+
+/// Follows a two-point drag (a rectangle's corners, a cut line) in `sketch`, in image
+/// coordinates; returns the two points when the drag ends.
+fn two_point_drag(
+    ui: &egui::Ui,
+    response: &Response,
+    sketch: &mut super::view::Sketch,
+    to_image: impl Fn(Pos2) -> Pos2,
+) -> Option<(Pos2, Pos2)> {
+    let pointer = response.interact_pointer_pos();
+    if response.drag_started()
+        && let Some(pos) = ui.input(|i| i.pointer.press_origin()).or(pointer)
+    {
+        sketch.points = vec![to_image(pos)];
+    }
+    if response.dragged()
+        && let Some(pos) = pointer
+    {
+        sketch.points.truncate(1);
+        sketch.points.push(to_image(pos));
+    }
+    if response.drag_stopped() && sketch.points.len() == 2 {
+        let ends = (sketch.points[0], sketch.points[1]);
+        sketch.points.clear();
+        return Some(ends);
+    }
+    None
 }
