@@ -338,6 +338,8 @@ fn file_export_annotated_image_writes_a_png_and_refuses_a_source() {
     dialogs.answers.push_back(vec![out.clone()]);
     let sample_before = palimpsest::app::sample_pair().unwrap().0;
     dialogs.answers.push_back(vec![sample_before]);
+    let sample_project = palimpsest::app::sample_project().expect("bundled sample project");
+    dialogs.answers.push_back(vec![sample_project.clone()]);
     let mut h = started(dialogs);
     let (before_path, after_path) = h.state().pair_paths().unwrap();
     let before_bytes = std::fs::read(&before_path).unwrap();
@@ -404,6 +406,21 @@ fn file_export_annotated_image_writes_a_png_and_refuses_a_source() {
         std::fs::read(&before_path).unwrap(),
         before_bytes,
         "the source image is unchanged"
+    );
+
+    // So is the project file the document was opened from.
+    let project_bytes = std::fs::read(&sample_project).unwrap();
+    h.get_by_label("Dismiss").click();
+    h.step();
+    open_export_menu_item(&mut h, "Annotated image…");
+    assert!(!h.state().exporting(), "a refused export does not start");
+    settle(&mut h);
+    let error = h.state().error().expect("a message explains the refusal");
+    assert!(error.contains("refusing to overwrite"), "{error}");
+    assert_eq!(
+        std::fs::read(&sample_project).unwrap(),
+        project_bytes,
+        "the project file is unchanged"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

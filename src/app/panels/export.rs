@@ -247,6 +247,7 @@ fn sources(app: &PalimpsestApp) -> Vec<PathBuf> {
         out.push(pair.after.path.clone());
     }
     out.extend(app.project.essay.clone());
+    out.extend(app.runtime.persist.path().map(Path::to_path_buf));
     out
 }
 
