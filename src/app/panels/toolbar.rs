@@ -123,11 +123,13 @@ pub fn ui(
                 commands.push(Command::Redo);
             }
             ui.separator();
-            if ui
-                .selectable_label(view.loupe, "🔍 Loupe")
-                .on_hover_text("Magnifier showing both images (L)")
-                .clicked()
-            {
+            let loupe = ui
+                .selectable_label(view.loupe, "🔍")
+                .on_hover_text("Loupe: a magnifier showing both images (L)");
+            loupe.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, view.loupe, "Loupe")
+            });
+            if loupe.clicked() {
                 commands.push(Command::ToggleLoupe);
             }
             if ui
