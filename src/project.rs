@@ -755,6 +755,16 @@ impl Project {
         })
     }
 
+    /// The folder of the before image: where new files (exports, a first save) are suggested.
+    #[must_use]
+    pub fn image_folder(&self) -> PathBuf {
+        self.before
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
     /// One image of the pair.
     #[must_use]
     pub fn image(&self, which: Which) -> &ImageEntry {

@@ -17,7 +17,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{harness, settle};
+use common::{answer_restore_offer, harness, settle};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -503,18 +503,7 @@ fn an_autosave_found_at_start_can_be_discarded() {
     )
     .with_data_dir(DataDir::at(&data_root));
     let mut h = harness(app);
-    h.step();
-    h.step();
-    h.get_by_label("Recover unsaved work?");
-    assert_eq!(
-        h.state().pair_paths(),
-        None,
-        "the start waits for the answer"
-    );
-    h.get_by_label("Discard").click();
-    h.step();
-    settle(&mut h);
-    assert!(h.query_by_label("Recover unsaved work?").is_none());
+    answer_restore_offer(&mut h, "Discard");
     assert!(data.find_recovery().is_none(), "the autosave is gone");
     assert_eq!(
         h.state().pair_paths(),

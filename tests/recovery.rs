@@ -21,8 +21,7 @@ use std::process::{Command as Process, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{MAX_FRAMES, harness, settle};
-use egui_kittest::kittest::Queryable;
+use common::{MAX_FRAMES, answer_restore_offer, harness, settle};
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
 use palimpsest::project::DataDir;
@@ -173,19 +172,8 @@ fn kill_mid_edit_then_restore() {
     let app = PalimpsestApp::new_for_test(Start::Sample, FakeDialogs::default())
         .with_data_dir(DataDir::at(data_dir.path()));
     let mut h = harness(app);
-    h.step();
-    h.step();
-    h.get_by_label("Recover unsaved work?");
-    assert_eq!(
-        h.state().pair_paths(),
-        None,
-        "nothing opens before the answer"
-    );
-    h.get_by_label("Restore").click();
-    h.step();
-    settle(&mut h);
+    answer_restore_offer(&mut h, "Restore");
     assert_eq!(h.state().error(), None);
-    assert!(h.query_by_label("Recover unsaved work?").is_none());
 
     let restored = h
         .state()

@@ -945,14 +945,9 @@ fn save_as(app: &mut PalimpsestApp) -> bool {
                 }
             })
             .collect();
-        let dir = app
-            .project
-            .before
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        dir.join(format!("{name}{}", crate::project::PROJECT_EXTENSION))
+        app.project
+            .image_folder()
+            .join(format!("{name}{}", crate::project::PROJECT_EXTENSION))
     });
     match app.runtime.dialogs.pick_save_project(&suggested) {
         Some(chosen) => save_to(app, &with_project_extension(&chosen)),

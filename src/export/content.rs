@@ -161,6 +161,25 @@ pub fn credit_line(meta: &ImageMeta) -> String {
     .join(", ")
 }
 
+/// The credits of both images on one line ("Original: …   ·   Altered print: …"), as on the
+/// slides' and the presentation's footer.
+#[must_use]
+pub fn pair_credits_line(project: &Project) -> String {
+    let part = |kind: &str, meta: &ImageMeta| {
+        let c = credit_line(meta);
+        if c.is_empty() {
+            format!("{kind}: no credit recorded")
+        } else {
+            format!("{kind}: {c}")
+        }
+    };
+    format!(
+        "{}   ·   {}",
+        part("Original", &project.before.meta),
+        part("Altered print", &project.after.meta)
+    )
+}
+
 /// The name an image goes by in exports, with its date when known: "Original (1920)".
 #[must_use]
 pub fn image_title(kind: &str, meta: &ImageMeta) -> String {

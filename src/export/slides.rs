@@ -194,23 +194,6 @@ pub fn spotlight_rect(placement: &Placement, bbox: &BBox, u: f32) -> (f32, f32, 
     (x - pad, y - pad, w + 2.0 * pad, h + 2.0 * pad)
 }
 
-fn credits_line(input: &ExportInput<'_>) -> String {
-    let p = input.project;
-    let part = |kind: &str, meta: &crate::project::ImageMeta| {
-        let c = content::credit_line(meta);
-        if c.is_empty() {
-            format!("{kind}: no credit recorded")
-        } else {
-            format!("{kind}: {c}")
-        }
-    };
-    format!(
-        "{}   ·   {}",
-        part("Original", &p.before.meta),
-        part("Altered print", &p.after.meta)
-    )
-}
-
 /// Every slide: the title slide, then one per visible region in number order, each
 /// [`SLIDE_WIDTH`] × [`SLIDE_HEIGHT`], the regions drawn on `base`.
 #[must_use]
@@ -368,7 +351,7 @@ fn region_slide(
     let credits = draw::ellipsize(
         &faces.regular,
         l.credit_px,
-        &credits_line(input),
+        &content::pair_credits_line(input.project),
         l.width - 96.0 * u,
     );
     draw::text(

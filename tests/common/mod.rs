@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use egui::Pos2;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use palimpsest::app::PalimpsestApp;
 
 /// Most frames a test waits for background work (20 ms each: two minutes in all, generous for
@@ -69,4 +70,20 @@ pub fn click(h: &mut Harness<'_, PalimpsestApp>, at: Pos2) {
     h.step();
     h.drop_at(at);
     steps(h, 2);
+}
+
+/// Waits for the start's offer to restore an autosave, checks that nothing opened before the
+/// answer, clicks `answer` ("Restore" or "Discard") and waits until the app has settled.
+pub fn answer_restore_offer(h: &mut Harness<'_, PalimpsestApp>, answer: &str) {
+    steps(h, 2);
+    h.get_by_label("Recover unsaved work?");
+    assert_eq!(
+        h.state().pair_paths(),
+        None,
+        "the start waits for the answer"
+    );
+    h.get_by_label(answer).click();
+    h.step();
+    settle(h);
+    assert!(h.query_by_label("Recover unsaved work?").is_none());
 }

@@ -216,14 +216,10 @@ pub fn ask(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind) {
         app.runtime.error = Some("Open a pair before exporting.".to_owned());
         return;
     }
-    let dir = app
+    let suggested = app
         .project
-        .before
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let suggested = dir.join(kind.default_name(&stem(&app.project)));
+        .image_folder()
+        .join(kind.default_name(&stem(&app.project)));
     let chosen = if kind == ExportKind::Slides {
         app.runtime
             .dialogs

@@ -492,7 +492,7 @@ impl Presentation {
             origin,
             &content::title(project),
             &format!("{index} / {count}"),
-            &text::credits_line(project),
+            &crate::export::content::pair_credits_line(project),
         );
         zooming || fading
     }

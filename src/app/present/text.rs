@@ -161,10 +161,53 @@ pub fn layout(
     max_rows: usize,
     spacing: f32,
 ) -> Arc<Galley> {
+    layout_aligned(
+        painter,
+        text,
+        (font, colour),
+        width,
+        max_rows,
+        spacing,
+        egui::Align::Min,
+    )
+}
+
+/// Like [`layout`], with every row centred.
+#[must_use]
+pub fn layout_centred(
+    painter: &Painter,
+    text: &str,
+    font: FontId,
+    colour: Color32,
+    width: f32,
+    max_rows: usize,
+    spacing: f32,
+) -> Arc<Galley> {
+    layout_aligned(
+        painter,
+        text,
+        (font, colour),
+        width,
+        max_rows,
+        spacing,
+        egui::Align::Center,
+    )
+}
+
+fn layout_aligned(
+    painter: &Painter,
+    text: &str,
+    (font, colour): (FontId, Color32),
+    width: f32,
+    max_rows: usize,
+    spacing: f32,
+    halign: egui::Align,
+) -> Arc<Galley> {
     let px = font.size;
     let mut format = TextFormat::simple(font, colour);
     format.line_height = Some(px * spacing);
     let mut job = LayoutJob::single_section(text.to_owned(), format);
+    job.halign = halign;
     job.wrap = TextWrapping {
         max_width: width.max(1.0),
         max_rows,
@@ -405,49 +448,6 @@ pub fn centred(painter: &Painter, x: f32, y: f32, galley: Arc<Galley>, colour: C
     // Rows of a centred layout are placed about x = 0.
     painter.galley(pos2(x, y), galley, colour);
     size.y
-}
-
-/// Like [`layout`], with every row centred.
-#[must_use]
-pub fn layout_centred(
-    painter: &Painter,
-    text: &str,
-    font: FontId,
-    colour: Color32,
-    width: f32,
-    max_rows: usize,
-    spacing: f32,
-) -> Arc<Galley> {
-    let px = font.size;
-    let mut format = TextFormat::simple(font, colour);
-    format.line_height = Some(px * spacing);
-    let mut job = LayoutJob::single_section(text.to_owned(), format);
-    job.halign = egui::Align::Center;
-    job.wrap = TextWrapping {
-        max_width: width.max(1.0),
-        max_rows,
-        break_anywhere: max_rows == 1,
-        overflow_character: Some('…'),
-    };
-    painter.layout_job(job)
-}
-
-/// The credits line of both images, as on the slides' footer.
-#[must_use]
-pub fn credits_line(project: &crate::project::Project) -> String {
-    let part = |kind: &str, meta: &crate::project::ImageMeta| {
-        let c = crate::export::content::credit_line(meta);
-        if c.is_empty() {
-            format!("{kind}: no credit recorded")
-        } else {
-            format!("{kind}: {c}")
-        }
-    };
-    format!(
-        "{}   ·   {}",
-        part("Original", &project.before.meta),
-        part("Altered print", &project.after.meta)
-    )
 }
 
 /// The smallest caption type on screen as a fraction of the screen height (for tests and the
