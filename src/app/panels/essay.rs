@@ -90,6 +90,12 @@ impl EssayCache {
         &self.current
     }
 
+    /// The essay shown, shared (for a background export or the presentation's captions).
+    #[must_use]
+    pub fn shared(&self) -> Arc<Essay> {
+        Arc::clone(&self.current)
+    }
+
     /// The file the essay came from, or `None` for the bundled essay.
     #[must_use]
     pub fn path(&self) -> Option<&Path> {

@@ -281,7 +281,10 @@ pub fn start(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind, pat
         kind,
         path: path.clone(),
         project: app.project.clone(),
-        essay: app.presentation.essay(&app.project),
+        essay: {
+            app.runtime.essay.sync(app.project.essay.as_deref());
+            app.runtime.essay.shared()
+        },
         before: pair.before.clone(),
         after: pair.after.clone(),
         sources,

@@ -14,14 +14,10 @@
 pub mod photo;
 pub mod text;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use egui::{Align2, Color32, CursorIcon, Key, Pos2, Rect, Sense, Vec2, pos2, vec2};
 
 use super::runtime::Runtime;
 use super::{Command, PalimpsestApp};
-use crate::essay::Essay;
 use crate::export::content::{self, RegionContent};
 use crate::export::slides::SlideLayout;
 use crate::project::Project;
@@ -79,8 +75,6 @@ pub struct Presentation {
     shot_shown: Option<Shot>,
     /// When the pointer last moved (or clicked).
     last_motion: f64,
-    /// The essay the captions quote, parsed once per essay file.
-    essay: Option<(Option<PathBuf>, Arc<Essay>)>,
 }
 
 impl Presentation {
@@ -118,25 +112,6 @@ impl Presentation {
     #[must_use]
     pub fn shown_view(&self) -> Option<Rect> {
         self.shot_shown.map(|s| s.view)
-    }
-
-    /// The essay the captions quote: the project's own, or the bundled one when it names none
-    /// or its file cannot be read. Parsed once and kept until the project names another.
-    pub fn essay(&mut self, project: &Project) -> Arc<Essay> {
-        if let Some((path, essay)) = &self.essay
-            && *path == project.essay
-        {
-            return essay.clone();
-        }
-        let essay = Arc::new(
-            project
-                .essay
-                .as_deref()
-                .and_then(|p| Essay::load(p).ok())
-                .unwrap_or_else(Essay::bundled),
-        );
-        self.essay = Some((project.essay.clone(), essay.clone()));
-        essay
     }
 
     fn go_to(&mut self, step: usize, now: f64) {
@@ -177,12 +152,7 @@ impl Presentation {
                 }
             }
             Action::ToggleBlank => self.blank = true,
-            Action::Leave => {
-                *self = Self {
-                    essay: self.essay.take(),
-                    ..Self::default()
-                }
-            }
+            Action::Leave => *self = Self::default(),
         }
     }
 }
@@ -291,7 +261,7 @@ impl Presentation {
         }
         painter.rect_filled(screen, 0.0, colours::surround());
 
-        let essay = self.essay(project);
+        let essay = runtime.essay.shared();
         let regions = content::regions_content(project, &essay);
         self.step = self.step.min(regions.len());
         let faces = Faces::available(&ctx);
