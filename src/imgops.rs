@@ -323,20 +323,53 @@ pub fn gradients(src: &GrayF) -> (GrayF, GrayF) {
 #[inline]
 #[must_use]
 pub fn sample(img: &GrayF, x: f32, y: f32) -> Option<f32> {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    if !(x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32) {
-        return None;
+    Some(Bilinear::at(img.width(), img.height(), x, y)?.of(img))
+}
+
+/// Where a bilinear sample falls: the four neighbours and the weights. Callers that sample
+/// several planes of the same size at one point (an image and its gradients) find it once;
+/// each plane's value is then exactly what [`sample`] returns.
+#[derive(Clone, Copy, Debug)]
+pub struct Bilinear {
+    top: usize,
+    bottom: usize,
+    x0: usize,
+    x1: usize,
+    fx: f32,
+    fy: f32,
+}
+
+impl Bilinear {
+    /// The sample at `(x, y)` in a `width × height` plane; `None` outside it.
+    #[inline]
+    #[must_use]
+    pub fn at(width: u32, height: u32, x: f32, y: f32) -> Option<Bilinear> {
+        let (w, h) = (width as usize, height as usize);
+        if !(x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32) {
+            return None;
+        }
+        let x0 = x as usize;
+        let y0 = y as usize;
+        Some(Bilinear {
+            top: y0 * w,
+            bottom: (y0 + 1).min(h - 1) * w,
+            x0,
+            x1: (x0 + 1).min(w - 1),
+            fx: x - x0 as f32,
+            fy: y - y0 as f32,
+        })
     }
-    let x0 = x as usize;
-    let y0 = y as usize;
-    let x1 = (x0 + 1).min(w - 1);
-    let y1 = (y0 + 1).min(h - 1);
-    let fx = x - x0 as f32;
-    let fy = y - y0 as f32;
-    let s = img.as_raw();
-    let top = s[y0 * w + x0] + (s[y0 * w + x1] - s[y0 * w + x0]) * fx;
-    let bot = s[y1 * w + x0] + (s[y1 * w + x1] - s[y1 * w + x0]) * fx;
-    Some(top + (bot - top) * fy)
+
+    /// The interpolated value of `img`, which must have the size given to [`Bilinear::at`].
+    #[inline]
+    #[must_use]
+    pub fn of(&self, img: &GrayF) -> f32 {
+        let s = img.as_raw();
+        let (t, b) = (&s[self.top..], &s[self.bottom..]);
+        let top = t[self.x0] + (t[self.x1] - t[self.x0]) * self.fx;
+        let bot = b[self.x0] + (b[self.x1] - b[self.x0]) * self.fx;
+        top + (bot - top) * self.fy
+    }
 }
 
 /// Blur scale (in pixels of a level downsampled by `k`) that removes a dot screen of the given

@@ -11,7 +11,7 @@ use nalgebra::{DMatrix, DVector, Matrix3};
 use rayon::prelude::*;
 
 use crate::geometry::{Model, Transform};
-use crate::imgops::{gradients, median, quantile, sample};
+use crate::imgops::{Bilinear, gradients, median, quantile, sample};
 use crate::pipeline::GrayF;
 
 /// Basis matrices of the additive parameter updates of each model, acting on
@@ -249,6 +249,7 @@ pub fn refine_detail(
     let tone = tone_map(before, after, init);
     let after_t = tone.apply_lut(after);
     let (gx, gy) = gradients(&after_t);
+    let (aw, ah) = after_t.dimensions();
     let points = sample_points(before, 40_000);
     let basis = basis(model);
     let np = basis.len() + 2;
@@ -296,9 +297,11 @@ pub fn refine_detail(
                     }
                     let u = (a[(0, 0)] * xf + a[(0, 1)] * yf + a[(0, 2)]) / z;
                     let v = (a[(1, 0)] * xf + a[(1, 1)] * yf + a[(1, 2)]) / z;
-                    let Some(val) = sample(&after_t, u as f32, v as f32) else {
+                    // One sampling position for the image and both its gradients.
+                    let Some(at) = Bilinear::at(aw, ah, u as f32, v as f32) else {
                         return (hm, bv, kept, total);
                     };
+                    let val = at.of(&after_t);
                     total += 1;
                     let r = f64::from(before.get_pixel(x, y)[0]) - (gain * f64::from(val) + offset);
                     if r.abs() >= c {
@@ -307,8 +310,8 @@ pub fn refine_detail(
                     kept += 1;
                     let t = 1.0 - (r / c).powi(2);
                     let wgt = t * t;
-                    let dx = f64::from(sample(&gx, u as f32, v as f32).unwrap_or(0.0)) * gain;
-                    let dy = f64::from(sample(&gy, u as f32, v as f32).unwrap_or(0.0)) * gain;
+                    let dx = f64::from(at.of(&gx)) * gain;
+                    let dy = f64::from(at.of(&gy)) * gain;
                     let mut j = [0.0f64; 10];
                     for (k, e) in basis.iter().enumerate() {
                         let ex = e[(0, 0)] * xf + e[(0, 1)] * yf + e[(0, 2)];
@@ -459,11 +462,13 @@ pub fn misalignment_detail(
                         );
                         let jv = f64::from(warped[i]);
                         i += 1;
-                        let Some(t) = sample(before, x as f32, y as f32) else {
+                        // One sampling position for the image and both its gradients.
+                        let Some(at) = Bilinear::at(w, h, x as f32, y as f32) else {
                             continue;
                         };
-                        let tx = f64::from(sample(&gx, x as f32, y as f32).unwrap_or(0.0));
-                        let ty = f64::from(sample(&gy, x as f32, y as f32).unwrap_or(0.0));
+                        let t = at.of(before);
+                        let tx = f64::from(at.of(&gx));
+                        let ty = f64::from(at.of(&gy));
                         // r = T(x + d) − (g·J + o); minimise over d, g, o.
                         let r = f64::from(t) - (g * jv + o);
                         let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
