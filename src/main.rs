@@ -206,9 +206,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
         let mut tasks: Vec<Box<dyn FnOnce() -> Result<()> + Send + '_>> = Vec::new();
         if let Some(path) = &args.mask {
             let analysis = &analysis;
-            tasks.push(Box::new(move || {
-                palimpsest::export::save_png_gray(&analysis.full_mask(), path)
-            }));
+            tasks.push(Box::new(move || save_mask_png(&analysis.full_mask(), path)));
         }
         if let Some(path) = &args.annotated {
             let (analysis, before) = (&analysis, &before);
@@ -266,6 +264,27 @@ fn diff(args: &DiffArgs) -> Result<()> {
         t0.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Writes the change mask as an 8-bit grayscale PNG.
+///
+/// A mask is long runs of 0 and 255, and consecutive rows are mostly equal: the Up filter
+/// turns them into zeros, which fdeflate's fast mode packs as small as the default adaptive
+/// filtering does (about 130 KB for 24 MP) in under half the time, and without copying the
+/// 24 MB image first.
+fn save_mask_png(mask: &GrayImage, path: &Path) -> Result<()> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, mask.width(), mask.height());
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
+    let encoded = encoder.write_header().and_then(|mut writer| {
+        writer.write_image_data(mask.as_raw())?;
+        writer.finish()
+    });
+    encoded.with_context(|| format!("cannot encode {}", path.display()))?;
+    palimpsest::export::write_atomic(path, &bytes)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
