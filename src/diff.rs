@@ -86,6 +86,38 @@ fn local_std(img: &GrayF, sigma: f32) -> GrayF {
     out
 }
 
+/// Grey erosion by a square of half-width `r` (separable: a row pass, then a column pass).
+fn min_filter(img: &GrayF, r: usize) -> GrayF {
+    if r == 0 {
+        return img.clone();
+    }
+    let (w, h) = img.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let src = img.as_raw();
+    let mut rows = GrayF::new(w, h);
+    rows.par_chunks_mut(wu).enumerate().for_each(|(y, out)| {
+        let row = &src[y * wu..(y + 1) * wu];
+        for (x, o) in out.iter_mut().enumerate() {
+            let lo = x.saturating_sub(r);
+            let hi = (x + r + 1).min(wu);
+            *o = row[lo..hi].iter().copied().fold(f32::INFINITY, f32::min);
+        }
+    });
+    let mid = rows.as_raw();
+    let mut out = GrayF::new(w, h);
+    out.par_chunks_mut(wu).enumerate().for_each(|(y, o)| {
+        let lo = y.saturating_sub(r);
+        let hi = (y + r + 1).min(hu);
+        o.copy_from_slice(&mid[lo * wu..(lo + 1) * wu]);
+        for yy in lo + 1..hi {
+            for (v, m) in o.iter_mut().zip(&mid[yy * wu..(yy + 1) * wu]) {
+                *v = v.min(*m);
+            }
+        }
+    });
+    out
+}
+
 /// Robust noise scale of a non-negative difference map over valid pixels: the median divided
 /// by 0.6745 (the median of a half-normal distribution in units of its σ).
 fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
@@ -100,6 +132,65 @@ fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
     quantile(&mut v, 0.5) / 0.6745
 }
 
+/// Difference of texture energy, and its threshold: local contrast around each pixel over a
+/// window a little wider than the blur, so folds, faces and lettering count against smooth
+/// retouched background.
+fn texture_difference(b: &GrayF, a: &GrayF, sigma: f32, valid: &GrayImage) -> (GrayF, f32) {
+    let (tb, ta) = rayon::join(|| local_std(b, 1.5 * sigma), || local_std(a, 1.5 * sigma));
+    let mut d_tex = tb;
+    d_tex
+        .par_iter_mut()
+        .zip(ta.as_raw().par_iter())
+        .for_each(|(x, y)| *x = (*x - y).abs());
+    // The noise floor is measured on the texture difference as the window sees it.
+    let t_tex = (4.0 * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
+    // The window spreads a texture difference about two window scales beyond the edge that
+    // causes it (the figure's outline against the smooth retouch): take it back with a
+    // minimum filter of that reach, so outlines follow the figure rather than a halo.
+    (min_filter(&d_tex, (3.0 * sigma).round() as usize), t_tex)
+}
+
+/// Where the picture's structure changed, for keeping changed areas out of the local tone
+/// fit ([`crate::tone::correct_local`]): 255 where the texture changed or where the
+/// intensity difference is more than a smooth field explains (the difference less its blur
+/// at a fortieth of the image), closed, hole-filled and widened by a margin. Uneven fading is
+/// smooth and leaves texture alone, so it does not show here however strong it is; an erased
+/// figure, banner or sign has edges and does.
+#[must_use]
+pub fn structural_change(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayImage {
+    let sigma = inputs.sigma;
+    let (b, a) = (inputs.before, &fill_nan(inputs.after, inputs.before));
+    let (w, h) = b.dimensions();
+    let side = w.max(h) as f32;
+    let mut d = b.clone();
+    d.par_iter_mut()
+        .zip(a.as_raw().par_iter())
+        .for_each(|(x, y)| *x -= y);
+    let smooth = crate::imgops::gaussian_blur_smooth(&d, side / 40.0);
+    d.par_iter_mut()
+        .zip(smooth.as_raw().par_iter())
+        .for_each(|(x, s)| *x = (*x - s).abs());
+    let t_int = (4.0 * noise_scale(&d, valid)).max(MIN_CONTRAST);
+    let (d_tex, t_tex) = texture_difference(b, a, sigma, valid);
+    let raw = GrayImage::from_fn(w, h, |x, y| {
+        let i = (y * w + x) as usize;
+        let z = (d.as_raw()[i] / t_int).max(d_tex.as_raw()[i] / t_tex);
+        Luma([if valid.as_raw()[i] > 0 && z >= 1.0 {
+            255
+        } else {
+            0
+        }])
+    });
+    let closed = clean_mask(
+        &raw,
+        Cleanup {
+            open_radius: (side / 600.0).round().max(1.0) as u32,
+            close_radius: (side / 150.0).round().max(2.0) as u32,
+        },
+    );
+    dilate(&closed, (3.0 * sigma).ceil() as u32)
+}
+
 /// Computes the change strength (1.0 = default threshold) at working resolution. Pixels where
 /// `valid` is 0 get strength 0.
 #[must_use]
@@ -107,14 +198,7 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     let sigma = inputs.sigma;
     let (b, a) = (inputs.before, &fill_nan(inputs.after, inputs.before));
     let d_int = shift_tolerant_difference(b, a);
-    // Texture energy: local contrast around each pixel, over a window a little wider than
-    // the blur, so folds, faces and lettering count against smooth retouched background.
-    let (tb, ta) = rayon::join(|| local_std(b, 1.5 * sigma), || local_std(a, 1.5 * sigma));
-    let mut d_tex = tb;
-    d_tex
-        .par_iter_mut()
-        .zip(ta.as_raw().par_iter())
-        .for_each(|(x, y)| *x = (*x - y).abs());
+    let (d_tex, t_tex) = texture_difference(b, a, sigma, valid);
     let d_col = inputs.colour.map(|[(rb, ra), (yb, ya)]| {
         let mut d = shift_tolerant_difference(rb, &fill_nan(ra, rb));
         let d2 = shift_tolerant_difference(yb, &fill_nan(ya, yb));
@@ -125,7 +209,6 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     });
     // Thresholds: four robust noise scales, and never below the absolute floors.
     let t_int = (4.0 * noise_scale(&d_int, valid)).max(MIN_CONTRAST);
-    let t_tex = (4.0 * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
     let t_col = d_col
         .as_ref()
         .map(|d| (4.0 * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
@@ -400,5 +483,41 @@ mod tests {
         }
         assert_eq!(fill_holes(&m).get_pixel(3, 3)[0], 255);
         assert_eq!(fill_holes(&m).get_pixel(0, 0)[0], 0);
+    }
+
+    /// Strong smooth fading is not structure; a painted-over square is.
+    #[test]
+    fn structural_change_ignores_fading_and_finds_a_retouch() {
+        let (w, h) = (300u32, 200u32);
+        let before = GrayF::from_fn(w, h, |x, y| {
+            Luma([0.5 + 0.15 * ((x as f32) * 0.7).sin() * ((y as f32) * 0.6).cos()])
+        });
+        let after = GrayF::from_fn(w, h, |x, y| {
+            let fade = 1.0 + 0.25 * ((x as f32) / 60.0).sin() * ((y as f32) / 45.0).cos();
+            let square = (200..240).contains(&x) && (50..100).contains(&y);
+            Luma([if square {
+                0.5
+            } else {
+                before.get_pixel(x, y)[0] * fade
+            }])
+        });
+        let before = gaussian_blur(&before, 1.0);
+        let after = gaussian_blur(&after, 1.0);
+        let valid = GrayImage::from_pixel(w, h, Luma([255]));
+        let m = structural_change(
+            &ChangeInputs {
+                before: &before,
+                after: &after,
+                colour: None,
+                sigma: 1.0,
+            },
+            &valid,
+        );
+        assert_eq!(m.get_pixel(220, 75)[0], 255, "the retouched square");
+        let far = m
+            .enumerate_pixels()
+            .filter(|(x, y, p)| p[0] > 0 && (*x < 180 || *y > 130))
+            .count();
+        assert_eq!(far, 0, "fading flagged as structure");
     }
 }

@@ -385,7 +385,22 @@ fn run_from_alignment(
     };
     let (bw_s, aw_s) = rayon::join(|| gaussian_blur(&bw, sigma), || blur_valid(&aw, &bw));
     let tt = trace("work: noise blur", tt);
-    let aw_toned = tone::normalise(&bw_s, &aw_s);
+    // No-data borders: erode so interpolation at the edge of the after image does not count.
+    let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
+    // Tone in two passes: a stiff model first, which no erased figure can bend, to find where
+    // the structure changed; then a flexible one fitted everywhere else, for uneven fading.
+    let stiff = tone::normalise(&bw_s, &aw_s, None);
+    let changed = crate::diff::structural_change(
+        &ChangeInputs {
+            before: &bw_s,
+            after: &stiff,
+            colour: None,
+            sigma,
+        },
+        &valid,
+    );
+    let tt = trace("tone: structural change", tt);
+    let aw_toned = tone::normalise(&bw_s, &aw_s, Some(&changed));
     let tt = trace("tone: normalise", tt);
     let colour = if before.grayscale || after.grayscale {
         None
@@ -415,8 +430,6 @@ fn run_from_alignment(
     job.check()?;
 
     let t = Instant::now();
-    // No-data borders: erode so interpolation at the edge of the after image does not count.
-    let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
     let colour_refs = colour.as_ref().map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
     let strength = crate::diff::change_strength(
         &ChangeInputs {

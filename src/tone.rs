@@ -8,20 +8,38 @@
 //! erased areas, which are a minority of the picture. This module does not align or decide
 //! what changed.
 
+use image::GrayImage;
 use rayon::prelude::*;
 
 use crate::align::refine::ToneMap;
 use crate::imgops::median;
 use crate::pipeline::GrayF;
 
-/// Pairs of (before, after) values where both have data, on a sparse grid.
-fn overlap_samples(before: &GrayF, after: &GrayF, max_samples: usize) -> (Vec<f32>, Vec<f32>) {
+/// Whether pixel `i` may be sampled: not excluded as changed.
+fn usable(exclude: Option<&GrayImage>, i: usize) -> bool {
+    exclude.is_none_or(|m| m.as_raw()[i] == 0)
+}
+
+/// Pairs of (before, after) values where both have data and nothing is excluded, on a sparse
+/// grid.
+fn overlap_samples(
+    before: &GrayF,
+    after: &GrayF,
+    exclude: Option<&GrayImage>,
+    max_samples: usize,
+) -> (Vec<f32>, Vec<f32>) {
     let n = before.as_raw().len();
     let step = (n / max_samples.max(1)).max(1);
     let mut b = Vec::with_capacity(n / step + 1);
     let mut a = Vec::with_capacity(n / step + 1);
-    for (vb, va) in before.as_raw().iter().zip(after.as_raw()).step_by(step) {
-        if va.is_finite() {
+    for (i, (vb, va)) in before
+        .as_raw()
+        .iter()
+        .zip(after.as_raw())
+        .enumerate()
+        .step_by(step)
+    {
+        if va.is_finite() && usable(exclude, i) {
             b.push(*vb);
             a.push(*va);
         }
@@ -33,7 +51,15 @@ fn overlap_samples(before: &GrayF, after: &GrayF, max_samples: usize) -> (Vec<f3
 /// NaN.
 #[must_use]
 pub fn match_global(before: &GrayF, after: &GrayF) -> GrayF {
-    let (b, a) = overlap_samples(before, after, 250_000);
+    match_global_excluding(before, after, None)
+}
+
+/// [`match_global`], with the curve measured only where `exclude` is 0.
+fn match_global_excluding(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> GrayF {
+    let (mut b, mut a) = overlap_samples(before, after, exclude, 250_000);
+    if b.len() < 16 {
+        (b, a) = overlap_samples(before, after, None, 250_000);
+    }
     if b.len() < 16 {
         return after.clone();
     }
@@ -73,7 +99,7 @@ const LOG_EPS: f32 = 0.03;
 /// covered by an erased figure do not bend it. Multiplicative, because vignetting and uneven
 /// fading take a fraction of the light, more on bright paper than on dark coats.
 #[must_use]
-pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
+pub fn correct_low_frequency(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> GrayF {
     let (w, h) = before.dimensions();
     let cells = 20u32;
     let (cw, ch) = (w.div_ceil(cells).max(1), h.div_ceil(cells).max(1));
@@ -84,7 +110,7 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
             for y in (cy * ch..((cy + 1) * ch).min(h)).step_by(2) {
                 for x in (cx * cw..((cx + 1) * cw).min(w)).step_by(2) {
                     let a = after.get_pixel(x, y)[0];
-                    if a.is_finite() {
+                    if a.is_finite() && usable(exclude, (y * w + x) as usize) {
                         diffs.push(
                             ((before.get_pixel(x, y)[0] + LOG_EPS) / (a + LOG_EPS).max(1e-3)).ln(),
                         );
@@ -157,13 +183,123 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF) -> GrayF {
     out
 }
 
-/// Full normalisation of a warped after image (NaN = no data) to the before image.
+/// Cells of the local gain field along the image's longer side.
+const LOCAL_CELLS: u32 = 24;
+
+/// Removes what remains of uneven fading once the smooth surface is gone: the median log ratio
+/// `before / after` in square cells (a 24th of the longer side), smoothed and interpolated
+/// across the grid, measured only where `exclude` is 0. This is flexible enough to follow a
+/// blotchy fade that no low-order surface can, so it must never see the changed areas: the
+/// caller excludes everything whose structure changed (see [`crate::diff::structural_change`]),
+/// and cells that are mostly excluded borrow their value from their neighbours.
 #[must_use]
-pub fn normalise(before: &GrayF, after: &GrayF) -> GrayF {
-    let first = match_global(before, after);
-    let corrected = correct_low_frequency(before, &first);
+pub fn correct_local(before: &GrayF, after: &GrayF, exclude: &GrayImage) -> GrayF {
+    let (w, h) = before.dimensions();
+    let cell = (w.max(h) / LOCAL_CELLS).max(8);
+    let (gw, gh) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+    let (bs, as_, ex) = (before.as_raw(), after.as_raw(), exclude.as_raw());
+    let wu = w as usize;
+    // Per cell: the median log ratio over usable pixels (every other row and column), or
+    // nothing when under a third of the cell is usable.
+    let medians: Vec<Option<f32>> = (0..gw * gh)
+        .into_par_iter()
+        .map(|c| {
+            let (cx, cy) = ((c % gw) as u32 * cell, (c / gw) as u32 * cell);
+            let (x1, y1) = ((cx + cell).min(w), (cy + cell).min(h));
+            let mut logs = Vec::new();
+            let mut seen = 0usize;
+            for y in (cy..y1).step_by(2) {
+                for x in (cx..x1).step_by(2) {
+                    seen += 1;
+                    let i = y as usize * wu + x as usize;
+                    if as_[i].is_finite() && ex[i] == 0 {
+                        logs.push(((bs[i] + LOG_EPS) / (as_[i] + LOG_EPS).max(1e-3)).ln());
+                    }
+                }
+            }
+            (logs.len() * 3 >= seen && !logs.is_empty()).then(|| median(&mut logs))
+        })
+        .collect();
+    // A 3×3 median over the grid: fading is coherent over many cells, while a change the
+    // structural mask missed (a dark coat over a dark crowd) fills one or two; the median keeps
+    // the first and drops the second.
+    let medians: Vec<Option<f32>> = (0..gw * gh)
+        .into_par_iter()
+        .map(|c| {
+            medians[c]?;
+            let (cx, cy) = (c % gw, c / gw);
+            let mut near: Vec<f32> = (cy.saturating_sub(1)..(cy + 2).min(gh))
+                .flat_map(|y| (cx.saturating_sub(1)..(cx + 2).min(gw)).map(move |x| y * gw + x))
+                .filter_map(|i| medians[i])
+                .collect();
+            Some(median(&mut near))
+        })
+        .collect();
+    // Normalised convolution over the grid (a Gaussian of one cell): smooths the cell medians
+    // and fills the excluded cells from their neighbours at once. Far from any usable cell the
+    // correction fades to zero, leaving the smooth surface's answer.
+    let reach = 3i64;
+    let field: Vec<f32> = (0..gw * gh)
+        .into_par_iter()
+        .map(|c| {
+            let (cx, cy) = ((c % gw) as i64, (c / gw) as i64);
+            let (mut sum, mut weight) = (0.0f32, 0.0f32);
+            for dy in -reach..=reach {
+                for dx in -reach..=reach {
+                    let (x, y) = (cx + dx, cy + dy);
+                    if x < 0 || y < 0 || x >= gw as i64 || y >= gh as i64 {
+                        continue;
+                    }
+                    if let Some(m) = medians[y as usize * gw + x as usize] {
+                        let g = (-((dx * dx + dy * dy) as f32) / 2.0).exp();
+                        sum += g * m;
+                        weight += g;
+                    }
+                }
+            }
+            // A weight of 0.5 is about half a cell's worth of evidence nearby.
+            sum / weight.max(0.5)
+        })
+        .collect();
+    // Bilinear interpolation between cell centres.
+    let cf = cell as f32;
+    let at = |gx: f32, gy: f32| -> f32 {
+        let gx = gx.clamp(0.0, (gw - 1) as f32);
+        let gy = gy.clamp(0.0, (gh - 1) as f32);
+        let (x0, y0) = (gx as usize, gy as usize);
+        let (x1, y1) = ((x0 + 1).min(gw - 1), (y0 + 1).min(gh - 1));
+        let (fx, fy) = (gx - x0 as f32, gy - y0 as f32);
+        let top = field[y0 * gw + x0] * (1.0 - fx) + field[y0 * gw + x1] * fx;
+        let bot = field[y1 * gw + x0] * (1.0 - fx) + field[y1 * gw + x1] * fx;
+        top * (1.0 - fy) + bot * fy
+    };
+    let mut out = after.clone();
+    out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        let gy = (y as f32 + 0.5) / cf - 0.5;
+        for (x, p) in row.iter_mut().enumerate() {
+            if p.is_finite() {
+                let corr = at((x as f32 + 0.5) / cf - 0.5, gy);
+                *p = (*p + LOG_EPS) * corr.exp() - LOG_EPS;
+            }
+        }
+    });
+    out
+}
+
+/// Full normalisation of a warped after image (NaN = no data) to the before image.
+///
+/// Without `exclude`, a global curve and a smooth surface: stiff enough that no erased figure
+/// bends them. With `exclude` (255 = changed, working size), both are measured outside the
+/// changed areas and a local gain field follows what uneven fading the surface left.
+#[must_use]
+pub fn normalise(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> GrayF {
+    let first = match_global_excluding(before, after, exclude);
+    let mut corrected = correct_low_frequency(before, &first, exclude);
+    if let Some(m) = exclude {
+        corrected = correct_local(before, &corrected, m);
+    }
     // A second global pass fixes the contrast the smooth correction may have shifted.
-    match_global(before, &corrected)
+    match_global_excluding(before, &corrected, exclude)
 }
 
 #[cfg(test)]
@@ -179,7 +315,7 @@ mod tests {
             let v = before.get_pixel(x, y)[0].powf(0.7);
             image::Luma([v * 0.8 + 0.1 + 0.05 * (x as f32 / 120.0)])
         });
-        let n = normalise(&before, &after);
+        let n = normalise(&before, &after, None);
         let err: f32 = n
             .iter()
             .zip(before.iter())
@@ -187,5 +323,56 @@ mod tests {
             .sum::<f32>()
             / n.len() as f32;
         assert!(err < 0.02, "mean error {err}");
+    }
+
+    /// A blotchy fade (far wider-band than the quartic) is removed outside the excluded area,
+    /// and a dark square inside the excluded area is left for the diff to find.
+    #[test]
+    fn local_field_follows_blotchy_fading_but_not_excluded_changes() {
+        let (w, h) = (240u32, 160u32);
+        let before = GrayF::from_fn(w, h, |x, y| {
+            image::Luma([0.6 + 0.2 * ((x as f32) * 0.5).sin() * ((y as f32) * 0.4).cos()])
+        });
+        let fade =
+            |x: u32, y: u32| 1.0 + 0.2 * ((x as f32) / 25.0).sin() * ((y as f32) / 20.0).cos();
+        let inside = |x: u32, y: u32| (100..140).contains(&x) && (60..100).contains(&y);
+        let after = GrayF::from_fn(w, h, |x, y| {
+            let v = if inside(x, y) {
+                0.15
+            } else {
+                before.get_pixel(x, y)[0]
+            };
+            image::Luma([v * fade(x, y)])
+        });
+        let exclude = GrayImage::from_fn(w, h, |x, y| {
+            let near = (95..145).contains(&x) && (55..105).contains(&y);
+            image::Luma([if near { 255 } else { 0 }])
+        });
+        let n = normalise(&before, &after, Some(&exclude));
+        let (mut err, mut count) = (0.0f32, 0usize);
+        for (x, y, p) in n.enumerate_pixels() {
+            if exclude.get_pixel(x, y)[0] == 0 {
+                err += (p[0] - before.get_pixel(x, y)[0]).abs();
+                count += 1;
+            }
+        }
+        let err = err / count as f32;
+        assert!(err < 0.02, "mean error outside the change {err}");
+        let stiff = normalise(&before, &after, None);
+        let stiff_err: f32 = stiff
+            .enumerate_pixels()
+            .filter(|(x, y, _)| exclude.get_pixel(*x, *y)[0] == 0)
+            .map(|(x, y, p)| (p[0] - before.get_pixel(x, y)[0]).abs())
+            .sum::<f32>()
+            / count as f32;
+        assert!(
+            err < 0.5 * stiff_err,
+            "local {err} against stiff {stiff_err}"
+        );
+        let centre = n.get_pixel(120, 80)[0];
+        assert!(
+            before.get_pixel(120, 80)[0] - centre > 0.1,
+            "the change survives: {centre}"
+        );
     }
 }

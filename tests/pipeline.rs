@@ -316,6 +316,16 @@ fn run_case(name: &str, c: &Case) {
         iou(&mask, &r.truth)
     };
     let changed_px = mask.pixels().filter(|p| p[0] > 0).count();
+    // Where the disagreement lies, as fractions of the truth: flagged outside it, missed inside.
+    let (mut over, mut under) = (0usize, 0usize);
+    for (p, q) in mask.pixels().zip(r.truth.pixels()) {
+        over += usize::from(p[0] > 0 && q[0] == 0);
+        under += usize::from(p[0] == 0 && q[0] > 0);
+    }
+    let (over, under) = (
+        over as f64 / truth_px.max(1) as f64,
+        under as f64 / truth_px.max(1) as f64,
+    );
     // `PIPELINE_DUMP=DIR` writes each case's images there, to look at a failure.
     if let Some(dir) = std::env::var_os("PIPELINE_DUMP") {
         let dir = PathBuf::from(dir).join(name);
@@ -325,10 +335,23 @@ fn run_case(name: &str, c: &Case) {
         r.truth.save(dir.join("truth.png")).unwrap();
         mask.save(dir.join("mask.png")).unwrap();
         analysis.heatmap().save(dir.join("heatmap.png")).unwrap();
+        // Agreement at a glance over the dimmed picture: green = found, red = flagged but
+        // unchanged, blue = erased but missed.
+        let compare = RgbImage::from_fn(W, H, |x, y| {
+            let p = r.before.get_pixel(x, y);
+            let grey = ((u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 6) as u8;
+            match (mask.get_pixel(x, y)[0] > 0, r.truth.get_pixel(x, y)[0] > 0) {
+                (true, true) => image::Rgb([40, 200, 60]),
+                (true, false) => image::Rgb([230, 40, 40]),
+                (false, true) => image::Rgb([50, 90, 255]),
+                (false, false) => image::Rgb([grey, grey, grey]),
+            }
+        });
+        compare.save(dir.join("compare.png")).unwrap();
     }
 
     eprintln!(
-        "{name:<24} IoU {score:>5.3}  align_err {align_err:>6.3} px  residual {residual:>5.3} px  \
+        "{name:<24} IoU {score:>5.3} (over {over:>4.2}, under {under:>4.2})  align_err {align_err:>6.3} px  residual {residual:>5.3} px  \
          found {found}/{required}  regions {:>2}  flagged {:>5.2}%  model {}  inliers {}  \
          confidence {:.2}  (render {t_render:.1} s, analyze {t_analyze:.1} s)",
         regions.len(),
@@ -434,9 +457,8 @@ cases! {
     crop_15_top:      on(A, Rescan { crop: [0.0, 0.15, 0.0, 0.0], ..id() });
     tone_gamma_gain:  on(B, Rescan { tone: tone(1.5, 0.85, 0.05, 0.0, 0.0, 0.0), ..id() });
     tone_faded:       on(A, Rescan { tone: tone(1.0, 1.0, 0.0, 0.4, 0.0, 0.0), ..id() });
-    // Known limitation: a ±25 % random fading field is wider-band than the smooth gain surface
-    // of `tone`, and what remains in a flat sky is flagged (IoU 0.09, 3 regions). Kept as a target.
-    #[ignore = "known limitation: strong random uneven fading is flagged as change"]
+    // A ±25 % random fading field, wider-band than any smooth surface: the local gain field
+    // of `tone` follows it outside the structurally changed areas.
     tone_uneven:      on(C, Rescan { tone: tone(1.0, 1.0, 0.0, 0.0, 0.0, 0.25), ..id() });
     tone_sepia:       on(B, Rescan { tone: tone(0.9, 1.0, 0.02, 0.1, 0.9, 0.0), ..id() });
     grain_jpeg:       on(A, Rescan { grain_sigma: 7.0, jpeg_quality: Some(70), ..id() });
@@ -445,9 +467,11 @@ cases! {
     big_erased_area:  on(BIG, id());
     // Everything at once.
     typical_rescan:   on(TWO, Rescan::typical(115));
-    // Known limitation: every distortion at its strongest at once still flags ~16 % of the
-    // picture against a ~9 % truth (IoU 0.55); alignment itself is within 0.05 px. Kept as a target.
-    #[ignore = "known limitation: outline too generous under every distortion at once"]
+    // Known limitation: every distortion at its strongest at once, on a red banner that turns
+    // into grey sky of nearly the same luminance in the grayscale print: the banner's plain
+    // upper band is missed (IoU 0.65, under-covering by a third); alignment itself is within
+    // 0.06 px. Kept as a target.
+    #[ignore = "known limitation: a plain banner band of the same luminance as the sky behind it"]
     combined_worst:   on(BIG_AND_ONE, Rescan {
         scale: 0.82, angle_deg: -8.0, shift: [4.3, -2.7], crop: [0.12, 0.06, 0.03, 0.1],
         tone: tone(1.3, 0.9, 0.03, 0.2, 0.6, 0.15), grain_sigma: 6.0, halftone: None,
