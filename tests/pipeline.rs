@@ -478,6 +478,9 @@ cases! {
         grayscale: true, jpeg_quality: Some(75) });
     combined_book:    on(C, Rescan {
         scale: 1.2, angle_deg: 6.0, crop: [0.05, 0.1, 0.08, 0.02], ..Rescan::book(117) });
+    // A small web copy of the doctored print against a large scan of the original: half the
+    // resolution, so the after has no detail finer than two before pixels.
+    web_copy:         on(A, Rescan { scale: 0.5, jpeg_quality: Some(80), ..id() });
     // Unchanged rescans: nothing may be reported.
     unchanged_same:     unchanged(A, id());
     unchanged_typical:  unchanged(A, Rescan::typical(121));
@@ -487,6 +490,7 @@ cases! {
         grayscale: true, jpeg_quality: Some(75) });
     unchanged_halftone: unchanged(B, Rescan::book(123));
     unchanged_scaled:   unchanged(B, Rescan { scale: 1.25, angle_deg: -10.0, ..id() });
+    unchanged_web_copy: unchanged(B, Rescan { scale: 0.5, angle_deg: 2.0, jpeg_quality: Some(80), ..id() });
 }
 
 // ---- Low texture: the Fourier–Mellin fallback ----------------------------------------------
