@@ -8,7 +8,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use palimpsest::align::{AlignOptions, align};
-use palimpsest::imgops::luma_f32;
+use palimpsest::diff::{Cleanup, clean_mask, hysteresis};
+use palimpsest::imgops::{halftone_period, luma_f32};
 use palimpsest::io::{LoadOptions, LoadedImage, load_image_from_bytes};
 use palimpsest::job::Job;
 use palimpsest::pipeline::{Params, analyze, analyze_aligned, detect};
@@ -59,15 +60,17 @@ fn stages(c: &mut Criterion) {
         b.iter(|| rayon::join(|| luma_f32(&p.before.rgb), || luma_f32(&p.after.rgb)));
     });
     let (lb, la) = (luma_f32(&p.before.rgb), luma_f32(&p.after.rgb));
+    g.bench_function("halftone screens both", |b| {
+        b.iter(|| rayon::join(|| halftone_period(&lb), || halftone_period(&la)));
+    });
+    // As `analyze` does: the screens are measured once and handed to the alignment.
+    let screens = rayon::join(|| halftone_period(&lb), || halftone_period(&la));
+    let align_options = AlignOptions {
+        screen_periods: Some([screens.0, screens.1]),
+        ..AlignOptions::default()
+    };
     g.bench_function("align", |b| {
-        b.iter(|| {
-            align(
-                black_box(&lb),
-                black_box(&la),
-                &AlignOptions::default(),
-                Job::none(),
-            )
-        });
+        b.iter(|| align(black_box(&lb), black_box(&la), &align_options, Job::none()));
     });
     let analysis = analyze(&p.before, &p.after, &params, None, Job::none()).expect("aligns");
     g.bench_function("warp + tone + change map + regions", |b| {
@@ -84,6 +87,22 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("threshold + cleanup + regions", |b| {
         b.iter(|| detect(black_box(&analysis.change), &params, None));
+    });
+    // The cleanup `detect` applies (radii as it derives them from the working size).
+    let side = f64::from(
+        analysis
+            .change
+            .strength
+            .width()
+            .max(analysis.change.strength.height()),
+    );
+    let cleanup = Cleanup {
+        open_radius: (side / 600.0).round().max(1.0) as u32,
+        close_radius: (side / 150.0).round().max(2.0) as u32,
+    };
+    let seeds = hysteresis(&analysis.change.strength, 0.7, 1.5);
+    g.bench_function("mask cleanup (open, close, fill)", |b| {
+        b.iter(|| clean_mask(black_box(&seeds), cleanup));
     });
     g.bench_function("full-size mask", |b| b.iter(|| analysis.full_mask()));
     g.bench_function("whole analysis (decoded pair)", |b| {
