@@ -483,6 +483,39 @@ pub fn clean_mask(mask: &GrayImage, c: Cleanup) -> GrayImage {
 mod tests {
     use super::*;
 
+    /// Disc dilation and erosion against their definition, pixel by pixel.
+    #[test]
+    fn disc_morphology_matches_the_definition() {
+        let mask = GrayImage::from_fn(23, 17, |x, y| {
+            Luma([if (x * 7 + y * 13) % 11 < 2 || (x > 15 && y < 4) {
+                255
+            } else {
+                0
+            }])
+        });
+        let (w, h) = mask.dimensions();
+        let near = |x: u32, y: u32, r: u32, want: bool| {
+            (0..h).any(|yy| {
+                (0..w).any(|xx| {
+                    let (dx, dy) = (i64::from(x) - i64::from(xx), i64::from(y) - i64::from(yy));
+                    (mask.get_pixel(xx, yy)[0] > 0) == want && dx * dx + dy * dy <= i64::from(r * r)
+                })
+            })
+        };
+        for r in 1..=6 {
+            let (d, e) = (dilate(&mask, r), erode(&mask, r));
+            for (x, y, p) in d.enumerate_pixels() {
+                assert_eq!(p[0] > 0, near(x, y, r, true), "dilate r {r} at {x},{y}");
+            }
+            for (x, y, p) in e.enumerate_pixels() {
+                assert_eq!(p[0] > 0, !near(x, y, r, false), "erode r {r} at {x},{y}");
+            }
+        }
+        assert_eq!(dilate(&GrayImage::new(5, 4), 3), GrayImage::new(5, 4));
+        let full = GrayImage::from_pixel(5, 4, Luma([255]));
+        assert_eq!(erode(&full, 3), full);
+    }
+
     #[test]
     fn hysteresis_keeps_only_seeded_components() {
         let s = GrayF::from_fn(10, 1, |x, _| {
