@@ -1,0 +1,108 @@
+//! The bundled sample pairs, read from their files as a user would open them: each erased
+//! area is outlined (pixel IoU against `truth.png`), and the unchanged rescan gives nothing.
+//!
+//! These are the files the README points users at, so a change that spoils them is caught
+//! here even when the generated cases of `tests/pipeline.rs` still pass.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+use std::path::Path;
+
+use palimpsest::io::{LoadOptions, load_image};
+use palimpsest::job::Job;
+use palimpsest::pipeline::{Params, analyze};
+
+/// The same bar as `tests/pipeline.rs` (see `MIN_IOU` there): the whole erased area outlined,
+/// not only its core, allowing a pixel or two of soft edge.
+const MIN_IOU: f64 = 0.7;
+
+/// Runs one sample folder; returns (IoU, regions).
+fn run(name: &str) -> (f64, usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_images")
+        .join(name);
+    let opts = LoadOptions::default();
+    let before = load_image(&dir.join("before.jpg"), &opts).unwrap();
+    let after = load_image(&dir.join("after.jpg"), &opts).unwrap();
+    let truth = image::open(dir.join("truth.png")).unwrap().to_luma8();
+    let analysis = analyze(&before, &after, &Params::default(), None, Job::none())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mask = analysis.full_mask();
+    assert_eq!(mask.dimensions(), truth.dimensions(), "{name}: mask size");
+    let (mut inter, mut union) = (0u64, 0u64);
+    for (m, t) in mask.iter().zip(truth.iter()) {
+        inter += u64::from(*m > 0 && *t > 0);
+        union += u64::from(*m > 0 || *t > 0);
+    }
+    let iou = if union == 0 {
+        1.0
+    } else {
+        inter as f64 / union as f64
+    };
+    // `SAMPLES_DUMP=DIR` writes each sample's agreement map there: green = found, red =
+    // flagged but unchanged, blue = changed but missed.
+    if let Some(out) = std::env::var_os("SAMPLES_DUMP") {
+        let compare = image::RgbImage::from_fn(mask.width(), mask.height(), |x, y| {
+            match (mask.get_pixel(x, y)[0] > 0, truth.get_pixel(x, y)[0] > 0) {
+                (true, true) => image::Rgb([40, 200, 60]),
+                (true, false) => image::Rgb([230, 40, 40]),
+                (false, true) => image::Rgb([50, 90, 255]),
+                (false, false) => {
+                    let p = before.rgb.get_pixel(x, y);
+                    let g = ((u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 6) as u8;
+                    image::Rgb([g, g, g])
+                }
+            }
+        });
+        let out = Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        compare.save(out.join(format!("{name}.png"))).unwrap();
+    }
+    let regions = analysis.detection.regions.len();
+    eprintln!("{name:<10} IoU {iou:.3}  regions {regions}");
+    (iou, regions)
+}
+
+#[test]
+fn podium_two_people_outlined() {
+    let (iou, regions) = run("podium");
+    assert!(iou >= MIN_IOU, "IoU {iou:.3}");
+    assert!((1..=2).contains(&regions), "{regions} regions");
+}
+
+#[test]
+fn grayscale_print_outlined() {
+    let (iou, regions) = run("grayscale");
+    assert!(iou >= MIN_IOU, "IoU {iou:.3}");
+    assert_eq!(regions, 1);
+}
+
+/// Known gap, with its own bar: a dark coat over a dark crowd, both seen through a halftone
+/// screen. The blur that removes the screen also removes most of the crowd's texture, so the
+/// inside of the figure is told from the background by little more than its edges, and the
+/// outline covers about two thirds of it (IoU 0.64 today). The figure must still be found as
+/// one region, and the bar stops it getting worse.
+const BOOK_MIN_IOU: f64 = 0.6;
+
+#[test]
+fn halftone_book_outlined() {
+    let (iou, regions) = run("book");
+    assert!(iou >= BOOK_MIN_IOU, "IoU {iou:.3}");
+    assert_eq!(regions, 1);
+}
+
+#[test]
+fn real_photograph_outlined() {
+    let (iou, regions) = run("astronaut");
+    assert!(iou >= MIN_IOU, "IoU {iou:.3}");
+    assert!(regions >= 1, "nothing found");
+}
+
+#[test]
+fn unchanged_rescan_is_quiet() {
+    let (_, regions) = run("unchanged");
+    assert_eq!(regions, 0, "an unchanged pair must give no region");
+}
