@@ -389,22 +389,23 @@ fn run_from_alignment(
     let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
     // Tone in two passes: a stiff model first, which no erased figure can bend, to find where
     // the structure changed; then a flexible one fitted everywhere else, for uneven fading.
-    let stiff = tone::normalise(&bw_s, &aw_s, None);
-    let changed = crate::diff::structural_change(
-        &ChangeInputs {
-            before: &bw_s,
-            after: &stiff,
-            colour: None,
-            sigma,
-        },
-        &valid,
-    );
-    let tt = trace("tone: structural change", tt);
-    let aw_toned = tone::normalise(&bw_s, &aw_s, Some(&changed));
-    let tt = trace("tone: normalise", tt);
-    let colour = if before.grayscale || after.grayscale {
-        None
-    } else {
+    // The colour planes do not depend on it and are built alongside.
+    let toned = || {
+        let changed = crate::diff::structural_change(
+            &ChangeInputs {
+                before: &bw_s,
+                after: &aw_s,
+                colour: None,
+                sigma,
+            },
+            &valid,
+        );
+        tone::normalise(&bw_s, &aw_s, Some(&changed))
+    };
+    let colour_planes = || {
+        if before.grayscale || after.grayscale {
+            return None;
+        }
         // Opponent planes straight from blocks of the 8-bit images: no full-size float copy.
         let k_after = after_factor(&alignment.before_from_after, k);
         let ((rb, yb), (ra, ya)) = rayon::join(
@@ -424,7 +425,8 @@ fn run_from_alignment(
         );
         Some((rb, ra, yb, ya))
     };
-    trace("colour planes", tt);
+    let (aw_toned, colour) = rayon::join(toned, colour_planes);
+    trace("tone and colour planes", tt);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
