@@ -96,10 +96,8 @@ fn stages(c: &mut Criterion) {
             .width()
             .max(analysis.change.strength.height()),
     );
-    let cleanup = Cleanup {
-        open_radius: (side / 600.0).round().max(1.0) as u32,
-        close_radius: (side / 150.0).round().max(2.0) as u32,
-    };
+    // The radii the pipeline uses at this size.
+    let cleanup = Cleanup::for_side(side);
     let seeds = hysteresis(&analysis.change.strength, 0.7, 1.5);
     g.bench_function("mask cleanup (open, close, fill)", |b| {
         b.iter(|| clean_mask(black_box(&seeds), cleanup));

@@ -87,6 +87,8 @@ fn local_std(img: &GrayF, sigma: f32) -> GrayF {
 }
 
 /// Grey erosion by a square of half-width `r` (separable: a row pass, then a column pass).
+/// Written here because imageproc's grey morphology takes 8-bit images only, and the
+/// strength maps are `f32`.
 fn min_filter(img: &GrayF, r: usize) -> GrayF {
     if r == 0 {
         return img.clone();
@@ -201,13 +203,7 @@ pub fn structural_change(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayIm
             0
         }])
     });
-    let closed = clean_mask(
-        &raw,
-        Cleanup {
-            open_radius: (side / 600.0).round().max(1.0) as u32,
-            close_radius: (side / 150.0).round().max(2.0) as u32,
-        },
-    );
+    let closed = clean_mask(&raw, Cleanup::for_side(f64::from(side)));
     let margin = dilate(&closed, (3.0 * sigma).ceil() as u32);
     if k == 1 {
         return margin;
@@ -472,6 +468,18 @@ pub struct Cleanup {
     pub open_radius: u32,
     /// Closing radius: bridges small gaps inside a region.
     pub close_radius: u32,
+}
+
+impl Cleanup {
+    /// The radii for a mask whose longer side is `side` pixels: specks under a 600th of the
+    /// picture go, gaps under a 150th are bridged, whatever the resolution.
+    #[must_use]
+    pub fn for_side(side: f64) -> Self {
+        Self {
+            open_radius: (side / 600.0).round().max(1.0) as u32,
+            close_radius: (side / 150.0).round().max(2.0) as u32,
+        }
+    }
 }
 
 /// Opening, closing and hole filling.

@@ -510,11 +510,7 @@ pub fn detect(
     let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, 1.5 * threshold, 0.25);
     let tt = trace("regions: hysteresis", tt);
     let side = f64::from(w.max(h));
-    let cleanup = crate::diff::Cleanup {
-        open_radius: (side / 600.0).round().max(1.0) as u32,
-        close_radius: (side / 150.0).round().max(2.0) as u32,
-    };
-    let cleaned = crate::diff::clean_mask(&mask, cleanup);
+    let cleaned = crate::diff::clean_mask(&mask, crate::diff::Cleanup::for_side(side));
     let tt = trace("regions: cleanup", tt);
     let min_area_px = params.min_area_fraction * f64::from(w) * f64::from(h);
     let full_from_work = level_from_full(k).inverse().unwrap_or_default();

@@ -14,6 +14,8 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod agreement;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -335,19 +337,10 @@ fn run_case(name: &str, c: &Case) {
         r.truth.save(dir.join("truth.png")).unwrap();
         mask.save(dir.join("mask.png")).unwrap();
         analysis.heatmap().save(dir.join("heatmap.png")).unwrap();
-        // Agreement at a glance over the dimmed picture: green = found, red = flagged but
-        // unchanged, blue = erased but missed.
-        let compare = RgbImage::from_fn(W, H, |x, y| {
-            let p = r.before.get_pixel(x, y);
-            let grey = ((u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 6) as u8;
-            match (mask.get_pixel(x, y)[0] > 0, r.truth.get_pixel(x, y)[0] > 0) {
-                (true, true) => image::Rgb([40, 200, 60]),
-                (true, false) => image::Rgb([230, 40, 40]),
-                (false, true) => image::Rgb([50, 90, 255]),
-                (false, false) => image::Rgb([grey, grey, grey]),
-            }
-        });
-        compare.save(dir.join("compare.png")).unwrap();
+        // Agreement at a glance: green = found, red = flagged but unchanged, blue = missed.
+        agreement::agreement_map(&r.before, &mask, &r.truth)
+            .save(dir.join("compare.png"))
+            .unwrap();
     }
 
     eprintln!(

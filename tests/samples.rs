@@ -9,6 +9,8 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod agreement;
+
 use std::path::Path;
 
 use palimpsest::io::{LoadOptions, load_image};
@@ -45,21 +47,11 @@ fn run(name: &str) -> (f64, usize) {
     // `SAMPLES_DUMP=DIR` writes each sample's agreement map there: green = found, red =
     // flagged but unchanged, blue = changed but missed.
     if let Some(out) = std::env::var_os("SAMPLES_DUMP") {
-        let compare = image::RgbImage::from_fn(mask.width(), mask.height(), |x, y| {
-            match (mask.get_pixel(x, y)[0] > 0, truth.get_pixel(x, y)[0] > 0) {
-                (true, true) => image::Rgb([40, 200, 60]),
-                (true, false) => image::Rgb([230, 40, 40]),
-                (false, true) => image::Rgb([50, 90, 255]),
-                (false, false) => {
-                    let p = before.rgb.get_pixel(x, y);
-                    let g = ((u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 6) as u8;
-                    image::Rgb([g, g, g])
-                }
-            }
-        });
         let out = Path::new(&out);
         std::fs::create_dir_all(out).unwrap();
-        compare.save(out.join(format!("{name}.png"))).unwrap();
+        agreement::agreement_map(&before.rgb, &mask, &truth)
+            .save(out.join(format!("{name}.png")))
+            .unwrap();
     }
     let regions = analysis.detection.regions.len();
     eprintln!("{name:<10} IoU {iou:.3}  regions {regions}");

@@ -515,7 +515,7 @@ fn title_view(
     let u = l.u;
     let cx = origin.x + l.width / 2.0;
     let mut y = origin.y + 96.0 * u;
-    let title = text::layout_centred(
+    let title = text::layout(
         painter,
         &content::title(project),
         faces.font(Face::Bold, 76.0 * u),
@@ -523,6 +523,7 @@ fn title_view(
         l.width - 160.0 * u,
         2,
         1.2,
+        egui::Align::Center,
     );
     y += text::centred(painter, cx, y, title, colours::text());
     let sub = if count == 0 {
@@ -533,7 +534,7 @@ fn title_view(
             content::count_regions(count)
         )
     };
-    let sub = text::layout_centred(
+    let sub = text::layout(
         painter,
         &sub,
         faces.font(Face::Regular, 36.0 * u),
@@ -541,6 +542,7 @@ fn title_view(
         l.width - 160.0 * u,
         1,
         1.3,
+        egui::Align::Center,
     );
     y += 8.0 * u + text::centred(painter, cx, y + 8.0 * u, sub, colours::muted());
 
@@ -562,7 +564,7 @@ fn title_view(
         ),
     ];
     for (x, kind, meta, before) in sides {
-        let head = text::layout_centred(
+        let head = text::layout(
             painter,
             &content::image_title(kind, meta),
             faces.font(Face::Bold, 38.0 * u),
@@ -570,6 +572,7 @@ fn title_view(
             box_w,
             1,
             1.2,
+            egui::Align::Center,
         );
         text::centred(painter, x + box_w / 2.0, head_y, head, colours::text());
         let area = Rect::from_min_size(pos2(x, box_y), vec2(box_w, box_h));
@@ -587,7 +590,7 @@ fn title_view(
         } else {
             credit
         };
-        let credit = text::layout_centred(
+        let credit = text::layout(
             painter,
             &credit,
             faces.font(Face::Regular, 26.0 * u),
@@ -595,6 +598,7 @@ fn title_view(
             box_w,
             2,
             1.3,
+            egui::Align::Center,
         );
         text::centred(
             painter,
@@ -605,7 +609,7 @@ fn title_view(
         );
     }
     let hint = "→ or Space: next   ·   ←: back   ·   R: reveal the original   ·   B: blank   ·   Esc: leave";
-    let hint = text::layout_centred(
+    let hint = text::layout(
         painter,
         hint,
         faces.font(Face::Regular, l.credit_px),
@@ -613,6 +617,7 @@ fn title_view(
         l.width - 96.0 * u,
         1,
         1.2,
+        egui::Align::Center,
     );
     text::centred(painter, cx, origin.y + l.footer_y, hint, colours::muted());
 }

@@ -150,54 +150,17 @@ pub mod colours {
 }
 
 /// Lays out `text` in `font`, wrapped at `width`, at most `max_rows` rows (an ellipsis marks a
-/// cut), with lines `spacing` × the size apart.
+/// cut), with lines `spacing` × the size apart, each row aligned by `halign`.
 #[must_use]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call builds one text block; each argument is one of its properties"
+)]
 pub fn layout(
     painter: &Painter,
     text: &str,
     font: FontId,
     colour: Color32,
-    width: f32,
-    max_rows: usize,
-    spacing: f32,
-) -> Arc<Galley> {
-    layout_aligned(
-        painter,
-        text,
-        (font, colour),
-        width,
-        max_rows,
-        spacing,
-        egui::Align::Min,
-    )
-}
-
-/// Like [`layout`], with every row centred.
-#[must_use]
-pub fn layout_centred(
-    painter: &Painter,
-    text: &str,
-    font: FontId,
-    colour: Color32,
-    width: f32,
-    max_rows: usize,
-    spacing: f32,
-) -> Arc<Galley> {
-    layout_aligned(
-        painter,
-        text,
-        (font, colour),
-        width,
-        max_rows,
-        spacing,
-        egui::Align::Center,
-    )
-}
-
-fn layout_aligned(
-    painter: &Painter,
-    text: &str,
-    (font, colour): (FontId, Color32),
     width: f32,
     max_rows: usize,
     spacing: f32,
@@ -238,6 +201,7 @@ pub fn header_footer(
         f32::INFINITY,
         1,
         1.2,
+        egui::Align::Min,
     );
     let title_w = l.width - 2.0 * m - counter_g.size().x - 40.0 * u;
     let title_g = layout(
@@ -248,6 +212,7 @@ pub fn header_footer(
         title_w,
         1,
         1.2,
+        egui::Align::Min,
     );
     painter.galley(origin + vec2(m, l.header_y), title_g, colours::muted());
     painter.galley(
@@ -263,6 +228,7 @@ pub fn header_footer(
         l.width - 2.0 * m,
         1,
         1.2,
+        egui::Align::Min,
     );
     painter.galley(origin + vec2(m, l.footer_y), credits_g, colours::muted());
 }
@@ -300,6 +266,7 @@ pub fn caption(
         cx + cw - lx,
         3,
         1.15,
+        egui::Align::Min,
     );
     let one_row = label.rows.len() <= 1;
     let label_y = if one_row {
@@ -320,6 +287,7 @@ pub fn caption(
             cw,
             1,
             1.3,
+            egui::Align::Min,
         );
         y += 4.0 * u;
         let h = tags.size().y;
@@ -351,6 +319,7 @@ pub fn caption(
             cw,
             note_rows,
             1.3,
+            egui::Align::Min,
         );
         let head = head.as_ref().map(|h| {
             layout(
@@ -361,6 +330,7 @@ pub fn caption(
                 cw,
                 2,
                 1.3,
+                egui::Align::Min,
             )
         });
         let pass = layout(
@@ -371,6 +341,7 @@ pub fn caption(
             pass_w,
             pass_rows,
             1.3,
+            egui::Align::Min,
         );
         (note, head, pass)
     };
