@@ -94,6 +94,55 @@ fn terms(u: f64, v: f64) -> [f64; TERMS] {
 /// Offset that keeps the logarithm of dark values finite.
 const LOG_EPS: f32 = 0.03;
 
+/// Weighted least-squares coefficients of the first `order` terms (the rest 0), or `None` for a
+/// singular system.
+fn weighted_fit(
+    samples: &[(f64, f64, f64)],
+    weights: &[f64],
+    order: usize,
+) -> Option<[f64; TERMS]> {
+    let mut ata = nalgebra::DMatrix::<f64>::zeros(order, order);
+    let mut atb = nalgebra::DVector::<f64>::zeros(order);
+    for ((u, v, d), wgt) in samples.iter().zip(weights) {
+        let t = terms(*u, *v);
+        for i in 0..order {
+            atb[i] += t[i] * d * wgt;
+            for j in 0..order {
+                ata[(i, j)] += t[i] * t[j] * wgt;
+            }
+        }
+    }
+    for i in 0..order {
+        ata[(i, i)] += 1e-6;
+    }
+    let sol = ata.try_inverse()? * atb;
+    let mut coef = [0.0f64; TERMS];
+    coef[..order].copy_from_slice(sol.as_slice());
+    Some(coef)
+}
+
+/// Tukey biweights of the residuals of `samples` under `coef`, with a scale from their median
+/// absolute value (never under 0.01 in log ratio, about 1 % of the light).
+fn tukey_weights(samples: &[(f64, f64, f64)], coef: &[f64; TERMS], weights: &mut [f64]) {
+    let residuals: Vec<f32> = samples
+        .iter()
+        .map(|(u, v, d)| {
+            let t = terms(*u, *v);
+            (d - t.iter().zip(coef).map(|(a, b)| a * b).sum::<f64>()) as f32
+        })
+        .collect();
+    let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
+    let scale = (f64::from(median(&mut abs)) * 1.4826 * 4.685).max(0.01);
+    for (wgt, r) in weights.iter_mut().zip(&residuals) {
+        let x = f64::from(*r) / scale;
+        *wgt = if x.abs() < 1.0 {
+            (1.0 - x * x).powi(2)
+        } else {
+            0.0
+        };
+    }
+}
+
 /// Removes the smooth (low-frequency) part of the ratio `before / after` from `after`: cell
 /// medians of the log ratio, then a quartic surface fitted with Tukey weights so that cells
 /// covered by an erased figure do not bend it. Multiplicative, because vignetting and uneven
@@ -129,39 +178,24 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF, exclude: Option<&Gra
     if samples.len() < 3 * TERMS {
         return after.clone();
     }
+    // Tukey-weighted least squares, raising the order step by step (a constant, a plane, then
+    // the quadratic, cubic and quartic terms), each step starting from the weights the last
+    // one left. A least-squares start would let a large coherent change (a banner painted over,
+    // a fifth of the picture along one edge) bend the quartic towards it, and the weights
+    // computed from that bent fit would then keep it; a constant cannot bend, so such cells
+    // are weighed out before the surface has the freedom to follow them.
     let mut weights = vec![1.0f64; samples.len()];
     let mut coef = [0.0f64; TERMS];
-    for _ in 0..8 {
-        let mut ata = nalgebra::SMatrix::<f64, TERMS, TERMS>::zeros();
-        let mut atb = nalgebra::SVector::<f64, TERMS>::zeros();
-        for ((u, v, d), wgt) in samples.iter().zip(&weights) {
-            let t = nalgebra::SVector::<f64, TERMS>::from(terms(*u, *v));
-            ata += t * t.transpose() * *wgt;
-            atb += t * (*d * *wgt);
-        }
-        for i in 0..TERMS {
-            ata[(i, i)] += 1e-6;
-        }
-        let Some(sol) = ata.try_inverse().map(|inv| inv * atb) else {
-            return after.clone();
-        };
-        coef.copy_from_slice(sol.as_slice());
-        let residuals: Vec<f32> = samples
-            .iter()
-            .map(|(u, v, d)| {
-                let t = terms(*u, *v);
-                (d - t.iter().zip(&coef).map(|(a, b)| a * b).sum::<f64>()) as f32
-            })
-            .collect();
-        let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
-        let scale = (f64::from(median(&mut abs)) * 1.4826 * 4.685).max(0.01);
-        for (wgt, r) in weights.iter_mut().zip(&residuals) {
-            let x = f64::from(*r) / scale;
-            *wgt = if x.abs() < 1.0 {
-                (1.0 - x * x).powi(2)
-            } else {
-                0.0
+    let mut ds: Vec<f32> = samples.iter().map(|s| s.2 as f32).collect();
+    coef[0] = f64::from(median(&mut ds));
+    tukey_weights(&samples, &coef, &mut weights);
+    for (order, iterations) in [(1usize, 3), (3, 3), (6, 3), (10, 3), (TERMS, 4)] {
+        for _ in 0..iterations {
+            let Some(sol) = weighted_fit(&samples, &weights, order) else {
+                return after.clone();
             };
+            coef = sol;
+            tukey_weights(&samples, &coef, &mut weights);
         }
     }
     let mut out = after.clone();
@@ -323,6 +357,39 @@ mod tests {
             .sum::<f32>()
             / n.len() as f32;
         assert!(err < 0.02, "mean error {err}");
+    }
+
+    /// A plain band along the top, a fifth of the picture, whose tone was changed outright (a
+    /// banner painted over with sky): the smooth surface follows the gentle fading elsewhere
+    /// and does not bend towards the band, which keeps its difference for the diff to find.
+    #[test]
+    fn a_large_plain_change_along_one_edge_does_not_bend_the_surface() {
+        let (w, h) = (300u32, 200u32);
+        let before = GrayF::from_fn(w, h, |x, y| {
+            image::Luma([0.5 + 0.2 * ((x as f32) * 0.3).sin() * ((y as f32) * 0.25).cos()])
+        });
+        let band = |y: u32| y < h / 5;
+        let fade = |x: u32, y: u32| 0.9 + 0.2 * (x as f32 / w as f32) - 0.1 * (y as f32 / h as f32);
+        let after = GrayF::from_fn(w, h, |x, y| {
+            let v = if band(y) {
+                0.9
+            } else {
+                before.get_pixel(x, y)[0]
+            };
+            image::Luma([v * fade(x, y)])
+        });
+        let n = correct_low_frequency(&before, &after, None);
+        let (mut err, mut count) = (0.0f32, 0usize);
+        for (x, y, p) in n.enumerate_pixels() {
+            if !band(y) && y > h / 5 + 10 {
+                err += (p[0] - before.get_pixel(x, y)[0]).abs();
+                count += 1;
+            }
+        }
+        let err = err / count as f32;
+        assert!(err < 0.02, "mean error outside the band {err}");
+        let kept = n.get_pixel(w / 2, h / 10)[0] - before.get_pixel(w / 2, h / 10)[0];
+        assert!(kept > 0.25, "the band keeps its difference: {kept}");
     }
 
     /// A blotchy fade (far wider-band than the quartic) is removed outside the excluded area,
