@@ -5,6 +5,55 @@ use rayon::prelude::*;
 
 use crate::geometry::Transform;
 
+/// Where one output pixel samples the source: the four neighbouring source pixels (as indices
+/// into a `width`-wide raster) and the fractions between them.
+struct Bilinear {
+    corners: [usize; 4],
+    fx: f32,
+    fy: f32,
+}
+
+impl Bilinear {
+    /// The sample of output pixel `(x, y)` through `source_from_output`, or `None` where it
+    /// falls outside the `aw × ah` source (by more than half a pixel) or at infinity.
+    fn at(
+        source_from_output: &nalgebra::Matrix3<f64>,
+        x: f64,
+        y: f64,
+        aw: usize,
+        ah: usize,
+    ) -> Option<Self> {
+        let m = source_from_output;
+        let z = m[(2, 0)] * x + m[(2, 1)] * y + m[(2, 2)];
+        if z.abs() < 1e-12 {
+            return None;
+        }
+        let sx = (m[(0, 0)] * x + m[(0, 1)] * y + m[(0, 2)]) / z;
+        let sy = (m[(1, 0)] * x + m[(1, 1)] * y + m[(1, 2)]) / z;
+        if !(sx >= -0.5 && sy >= -0.5 && sx <= aw as f64 - 0.5 && sy <= ah as f64 - 0.5) {
+            return None;
+        }
+        let sx = sx.clamp(0.0, (aw - 1) as f64);
+        let sy = sy.clamp(0.0, (ah - 1) as f64);
+        let (x0, y0) = (sx.floor() as usize, sy.floor() as usize);
+        let (x1, y1) = ((x0 + 1).min(aw - 1), (y0 + 1).min(ah - 1));
+        Some(Self {
+            corners: [y0 * aw + x0, y0 * aw + x1, y1 * aw + x0, y1 * aw + x1],
+            fx: (sx - x0 as f64) as f32,
+            fy: (sy - y0 as f64) as f32,
+        })
+    }
+
+    /// The interpolated value, reading source pixel `i` with `p`.
+    #[inline]
+    fn blend(&self, p: impl Fn(usize) -> f32) -> f32 {
+        let [a, b, c, d] = self.corners.map(p);
+        let top = a + (b - a) * self.fx;
+        let bot = c + (d - c) * self.fx;
+        top + (bot - top) * self.fy
+    }
+}
+
 /// Warps `after` into a `width × height` before-frame with bilinear sampling.
 ///
 /// Returns the warped image and a validity mask: 255 where the after image covers the pixel,
@@ -31,29 +80,12 @@ pub fn warp_rgb(
         .for_each(|(y, (row, vrow))| {
             let yf = y as f64;
             for x in 0..w {
-                let xf = x as f64;
-                let z = m[(2, 0)] * xf + m[(2, 1)] * yf + m[(2, 2)];
-                if z.abs() < 1e-12 {
+                let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) else {
                     continue;
-                }
-                let sx = (m[(0, 0)] * xf + m[(0, 1)] * yf + m[(0, 2)]) / z;
-                let sy = (m[(1, 0)] * xf + m[(1, 1)] * yf + m[(1, 2)]) / z;
-                if !(sx >= -0.5 && sy >= -0.5 && sx <= aw as f64 - 0.5 && sy <= ah as f64 - 0.5) {
-                    continue;
-                }
-                let sx = sx.clamp(0.0, (aw - 1) as f64);
-                let sy = sy.clamp(0.0, (ah - 1) as f64);
-                let x0 = sx.floor() as usize;
-                let y0 = sy.floor() as usize;
-                let x1 = (x0 + 1).min(aw - 1);
-                let y1 = (y0 + 1).min(ah - 1);
-                let fx = (sx - x0 as f64) as f32;
-                let fy = (sy - y0 as f64) as f32;
+                };
                 for c in 0..3 {
-                    let p = |xx: usize, yy: usize| f32::from(src[(yy * aw + xx) * 3 + c]);
-                    let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
-                    let bot = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
-                    row[x * 3 + c] = (top + (bot - top) * fy).round().clamp(0.0, 255.0) as u8;
+                    let v = at.blend(|i| f32::from(src[i * 3 + c]));
+                    row[x * 3 + c] = v.round().clamp(0.0, 255.0) as u8;
                 }
                 vrow[x] = 255;
             }
@@ -81,28 +113,9 @@ pub fn warp_gray(
     out.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
         let yf = y as f64;
         for (x, o) in row.iter_mut().enumerate() {
-            let xf = x as f64;
-            let z = m[(2, 0)] * xf + m[(2, 1)] * yf + m[(2, 2)];
-            if z.abs() < 1e-12 {
-                continue;
+            if let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) {
+                *o = at.blend(|i| src[i]);
             }
-            let sx = (m[(0, 0)] * xf + m[(0, 1)] * yf + m[(0, 2)]) / z;
-            let sy = (m[(1, 0)] * xf + m[(1, 1)] * yf + m[(1, 2)]) / z;
-            if !(sx >= -0.5 && sy >= -0.5 && sx <= aw as f64 - 0.5 && sy <= ah as f64 - 0.5) {
-                continue;
-            }
-            let sx = sx.clamp(0.0, (aw - 1) as f64);
-            let sy = sy.clamp(0.0, (ah - 1) as f64);
-            let x0 = sx.floor() as usize;
-            let y0 = sy.floor() as usize;
-            let x1 = (x0 + 1).min(aw - 1);
-            let y1 = (y0 + 1).min(ah - 1);
-            let fx = (sx - x0 as f64) as f32;
-            let fy = (sy - y0 as f64) as f32;
-            let p = |xx: usize, yy: usize| src[yy * aw + xx];
-            let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
-            let bot = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
-            *o = top + (bot - top) * fy;
         }
     });
     out
