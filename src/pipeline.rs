@@ -505,9 +505,12 @@ pub fn detect(
     let f = sensitivity_factor(params.sensitivity);
     let threshold = change.auto_threshold * f;
     // Seeds must be clearly above the threshold; growth follows down to ~70% of it, so an
-    // erased figure is outlined whole rather than only its most contrasted core.
+    // erased figure is outlined whole rather than only its most contrasted core. The floor
+    // relative to the seeds' strength (an eighth of their median) stops a strong figure from
+    // leaking into faint unevenness beside it, and is low enough to keep its weak parts: dark
+    // legs over a dark crowd still differ by more than that from what replaced them.
     let tt = Instant::now();
-    let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, 1.5 * threshold, 0.25);
+    let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, 1.5 * threshold, 0.12);
     let tt = trace("regions: hysteresis", tt);
     let side = f64::from(w.max(h));
     let cleaned = crate::diff::clean_mask(&mask, crate::diff::Cleanup::for_side(side));
