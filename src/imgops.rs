@@ -503,6 +503,8 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
     }
     let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
+    // The strongest coefficient of each ring and where it is.
+    let mut peaks: Vec<(f32, usize, f32)> = vec![(0.0, 0, 0.0); r_max + 1];
     for y in 0..N {
         let fy = if y > N / 2 {
             y as f32 - N as f32
@@ -517,19 +519,47 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
                 continue;
             }
             if r >= r_min && r <= r_max {
-                rings[r].push(data[y * N + x].norm());
+                let a = data[y * N + x].norm();
+                rings[r].push(a);
+                if a > peaks[r].0 {
+                    peaks[r] = (a, x, fy);
+                }
             }
         }
     }
+    // The amplitude around frequency `(x, fy)` scaled by `f`: the largest in a 3×3
+    // neighbourhood, on the half-plane that was transformed (mirrored through the origin).
+    let around = |x: usize, fy: f32, f: f32| -> f32 {
+        let (cx, cy) = ((x as f32 * f).round() as i64, (fy * f).round() as i64);
+        let mut best = 0.0f32;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                let (mut u, mut v) = (cx + dx, cy + dy);
+                if u < 0 {
+                    (u, v) = (-u, -v);
+                }
+                let row = v.rem_euclid(N as i64) as usize;
+                if (u as usize) < N {
+                    best = best.max(data[row * N + u as usize].norm());
+                }
+            }
+        }
+        best
+    };
     let mut best: Option<(f32, usize)> = None;
     for (r, ring) in rings.iter_mut().enumerate().skip(r_min) {
         if ring.len() < 16 {
             continue;
         }
-        let peak = ring.iter().copied().fold(0.0f32, f32::max);
+        let (peak, px, pfy) = peaks[r];
         let med = median(ring).max(1e-9);
         let ratio = peak / med;
-        if ratio > 12.0 && best.is_none_or(|(b, _)| ratio > b) {
+        // A screen's peak stands alone along its own direction too; a straight edge in a smooth
+        // picture (a horizon, the border of the scanner's lid) puts a ridge through the origin
+        // whose amplitude falls off steadily with frequency, and its strongest point in any
+        // ring is no higher than the same ridge a quarter nearer the origin.
+        let isolated = peak > 2.0 * around(px, pfy, 0.75).max(around(px, pfy, 1.33));
+        if ratio > 12.0 && isolated && best.is_none_or(|(b, _)| ratio > b) {
             best = Some((ratio, r));
         }
     }
@@ -588,6 +618,41 @@ pub fn content_box(img: &GrayF) -> [u32; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dot screen of period 6 px at 30° over a soft gradient is found at one of its lattice
+    /// periods: 6 px along the screen's axes, or 6/√2 along its diagonals, where cos·cos
+    /// puts its fundamental.
+    #[test]
+    fn halftone_screen_is_found_at_its_period() {
+        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
+        let img = GrayF::from_fn(600, 500, |x, y| {
+            let (xf, yf) = (x as f32, y as f32);
+            let tone = 0.3 + 0.4 * xf / 600.0;
+            let (u, v) = ((c * xf + s * yf) / 6.0, (-s * xf + c * yf) / 6.0);
+            let dot = (std::f32::consts::TAU * u).cos() * (std::f32::consts::TAU * v).cos();
+            image::Luma([if dot * 0.5 + 0.5 < tone { 0.0 } else { 1.0 }])
+        });
+        let p = halftone_period(&img).expect("a screen");
+        let diagonal = 6.0 / std::f32::consts::SQRT_2;
+        assert!(
+            (p - 6.0).abs() < 0.4 || (p - diagonal).abs() < 0.3,
+            "period {p}"
+        );
+    }
+
+    /// A smooth picture with one sharp straight edge across it (a horizon against a tilted
+    /// scanner-lid border) has no screen, though the edge's spectrum stands far above the
+    /// median of every ring.
+    #[test]
+    fn a_straight_edge_in_a_smooth_picture_is_not_a_screen() {
+        let img = GrayF::from_fn(600, 500, |x, y| {
+            let (xf, yf) = (x as f32, y as f32);
+            let edge = if yf > 250.0 + 0.2 * xf { 0.25 } else { 0.0 };
+            let blob = 0.2 * (-((xf - 200.0).powi(2) + (yf - 150.0).powi(2)) / 8000.0).exp();
+            image::Luma([0.4 + 0.3 * yf / 500.0 + edge + blob])
+        });
+        assert_eq!(halftone_period(&img), None);
+    }
 
     #[test]
     fn box_downsample_averages_blocks() {

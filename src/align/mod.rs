@@ -486,9 +486,20 @@ fn refine_levels(
     // edge of a shape) must at least line up as a whole.
     if !texture_known {
         let agreement = overlap_correlation(&b_img, &a_img, &current);
-        if agreement < 0.5 {
+        // The fit must also be a peak: a few pixels off in any direction, the detail of a
+        // true fit lines up markedly worse. A fit that some broad, soft shading happens to
+        // correlate with agrees about as well wherever it is moved.
+        let step = 3.0;
+        let nearby = [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)]
+            .iter()
+            .map(|&(dx, dy)| {
+                let moved = current.then_after(&Transform::translation(dx, dy));
+                overlap_correlation(&b_img, &a_img, &moved)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        if agreement < 0.5 || agreement - nearby < 0.05 {
             return Err(AlignError::NoFit(format!(
-                "the pictures do not line up (correlation of their detail {agreement:.2}; {matches} keypoint matches, {inliers} consistent)"
+                "the pictures do not line up (correlation of their detail {agreement:.2}, {nearby:.2} a few pixels off; {matches} keypoint matches, {inliers} consistent)"
             )));
         }
     }
