@@ -518,14 +518,16 @@ fn low_texture_scene(w: u32, h: u32) -> RgbImage {
     })
 }
 
-// Known gap, kept as a target. Keypoints find roughly the right similarity here, but the
-// refinement that follows is drawn to the straight edges of the scanner-lid corners the
-// rotation uncovers (the only sharp detail in the after image), and ends 93 px off with a
-// detail correlation of 0.47, which is refused (bar 0.5). Fourier–Mellin, tried next, starts
-// from the wrong scale and is drawn to the same place. Masking the lid out of the refinement,
-// and trying Fourier–Mellin's 180° twin, are the next steps.
+// Known gap, kept as a target. The refinement no longer sees the scanner-lid corners (only
+// the part of the scene both images show is compared) and keeps to a similarity on a picture
+// this bare, so from Fourier–Mellin's start (1.1 px off) it ends 0.4 px from the truth. What
+// still fails is upstream: the halftone detector reads this smooth picture as a dot screen of
+// period 24.4 px (the longest it looks for) in both images, and the descreening blur that
+// follows sends Fourier–Mellin 120 px off; the keypoints' fit, 18 px off, then passes the agreement
+// bar and is returned. With the screen measured as absent the test passes (by phase
+// correlation, 0.4 px).
 #[test]
-#[ignore = "known gap: the Fourier-Mellin fallback on this picture ends just under the agreement bar"]
+#[ignore = "known gap: a false halftone screen on this smooth picture blurs the alignment levels"]
 fn low_texture_pair_aligns_by_fourier_mellin() {
     let before = low_texture_scene(W, H);
     let r = Rescan {
