@@ -570,3 +570,37 @@ fn low_texture_pair_aligns_by_fourier_mellin() {
         "nothing changed, nothing may be reported"
     );
 }
+
+/// The Fourier–Mellin fallback itself on the same pair, with the halftone screens given as
+/// absent (as they are): keypoints find no set that survives the agreement check, phase
+/// correlation supplies the start, and the refinement makes it sub-pixel.
+#[test]
+fn low_texture_pair_aligns_by_fourier_mellin_without_screen() {
+    use palimpsest::align::{AlignMethod, AlignOptions, align};
+    use palimpsest::imgops::luma_f32;
+    let before = low_texture_scene(W, H);
+    let r = Rescan {
+        scale: 0.9,
+        angle_deg: 6.0,
+        shift: [5.0, -3.0],
+        grain_sigma: 1.0,
+        ..Rescan::identity()
+    };
+    let (after, truth) = rescan(&before, &r, 131);
+    let (ow, oh) = r.output_size(W, H);
+    let options = AlignOptions {
+        screen_periods: Some([None, None]),
+        ..AlignOptions::default()
+    };
+    let a = align(&luma_f32(&before), &luma_f32(&after), &options, Job::none())
+        .expect("a low-texture pair aligns by phase correlation");
+    let err = a
+        .before_from_after
+        .max_corner_distance(&truth, f64::from(ow), f64::from(oh));
+    eprintln!(
+        "low_texture (no screen)   method {:?}  align_err {err:.3} px  residual {:.3} px  confidence {:.2}",
+        a.method, a.residual_px, a.confidence
+    );
+    assert_eq!(a.method, AlignMethod::PhaseCorrelation);
+    assert!(err <= MAX_ALIGN_ERR_PX, "alignment error {err:.3} px");
+}
