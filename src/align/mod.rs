@@ -366,6 +366,46 @@ fn overlap_correlation(before: &GrayF, after: &GrayF, after_from_before: &Transf
     cov / (vb * va).sqrt()
 }
 
+/// Which pixels of each level show a part of the scene that the other image shows too, under
+/// `after_from_before` (level coordinates): row-major flags for `before`, then for `after`.
+///
+/// The after image's flags also leave out a band of `blur` standard deviations (in its own
+/// pixels) along the edge of the before image's frame, where the blur mixes in whatever lies
+/// beyond the picture: the scanner lid or canvas a rotated or shrunken rescan uncovers, whose
+/// straight border with the picture has no counterpart in the before image.
+fn common_part(
+    before: &GrayF,
+    after: &GrayF,
+    after_from_before: &Transform,
+    blur: f32,
+) -> (Vec<bool>, Vec<bool>) {
+    let inside = |img: &GrayF, t: &Transform, margin: f64, x: u32, y: u32| {
+        let (u, v) = t.apply_lossy(f64::from(x), f64::from(y));
+        let (w, h) = (f64::from(img.width()), f64::from(img.height()));
+        u >= margin && v >= margin && u <= w - 1.0 - margin && v <= h - 1.0 - margin
+    };
+    let flags = |img: &GrayF, other: &GrayF, t: &Transform, margin: f64| -> Vec<bool> {
+        let w = img.width();
+        (0..img.width() * img.height())
+            .into_par_iter()
+            .map(|i| inside(other, t, margin, i % w, i / w))
+            .collect()
+    };
+    let Some(before_from_after) = after_from_before.inverse() else {
+        return (
+            vec![true; before.as_raw().len()],
+            vec![true; after.as_raw().len()],
+        );
+    };
+    let m = before_from_after.matrix;
+    let scale = (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)]).abs().sqrt();
+    let margin = (3.0 * f64::from(blur) + 1.0) * scale;
+    rayon::join(
+        || flags(before, after, after_from_before, 0.0),
+        || flags(after, before, &before_from_after, margin),
+    )
+}
+
 /// The coarse copies and what keypoint matching found, shared by both starting points.
 struct Coarse<'a> {
     cb: &'a GrayF,
@@ -412,6 +452,7 @@ fn refine_levels(
     }
     let final_model = options.model.unwrap_or(Model::Homography);
     let mut last_level = None;
+    let mut low_texture = false;
     for (li, &(k_b, k_a, sigma)) in levels.iter().enumerate() {
         let (sb, sa) = (
             sigma.max(descreen_sigma(screen_b, k_b)),
@@ -420,26 +461,44 @@ fn refine_levels(
         // Each level is blurred against grain and halftone, then reduced to its detail (see
         // `refine::high_pass`) once for both the fit and the residual measurement.
         let coarse = (k_b, k_a) == (kb, ka);
-        let detail = |full: &GrayF, reduced: &GrayF, k: u32, s: f32| {
+        let blurred = |full: &GrayF, reduced: &GrayF, k: u32, s: f32| {
             let level = if coarse {
                 None
             } else {
                 Some(downsample_box(full, k))
             };
-            refine::high_pass(&gaussian_blur(level.as_ref().unwrap_or(reduced), s))
+            gaussian_blur(level.as_ref().unwrap_or(reduced), s)
         };
-        let (b_img, a_img) = rayon::join(
-            || detail(before, cb, k_b, sb),
-            || detail(after, ca, k_a, sa),
+        let (b_level, a_level) = rayon::join(
+            || blurred(before, cb, k_b, sb),
+            || blurred(after, ca, k_a, sa),
         );
-        tt = trace("align: level detail", tt);
         let (to_b, to_a) = (level_from_full(k_b), level_from_full(k_a));
         let from_b = to_b.inverse().unwrap_or_default();
         let Some(after_from_before_full) = before_from_after.inverse() else {
             return Err(AlignError::NoFit("degenerate transform".into()));
         };
         let mut current = to_a.then_after(&after_from_before_full).then_after(&from_b);
-        let models: Vec<Model> = if li == 0 && options.model.is_none() {
+        // Only the part of the scene both images show is compared, and each image's detail is
+        // taken relative to the smooth component of that part alone (see
+        // `refine::high_pass_masked`).
+        let (b_valid, a_valid) = common_part(&b_level, &a_level, &current, sa);
+        let (b_img, a_img) = rayon::join(
+            || refine::high_pass_masked(&b_level, &b_valid),
+            || refine::high_pass_masked(&a_level, &a_valid),
+        );
+        tt = trace("align: level detail", tt);
+        // A picture with too few places textured in both directions (the same count the
+        // residual measurement below needs) pins down a rescan's rotation, scale and shift from
+        // its few edges, but hardly constrains the extra parameters of an affine or projective
+        // model, which then follow small systematic differences between the two images and
+        // move the corners by pixels. A flatbed rescan is a similarity.
+        if li == 0 && options.model.is_none() && refine::textured_patches(&b_img) < 8 {
+            low_texture = true;
+        }
+        let models: Vec<Model> = if low_texture {
+            vec![Model::Similarity]
+        } else if li == 0 && options.model.is_none() {
             if method == AlignMethod::PhaseCorrelation {
                 vec![Model::Similarity, Model::Affine]
             } else {
@@ -487,8 +546,9 @@ fn refine_levels(
     if !texture_known {
         let agreement = overlap_correlation(&b_img, &a_img, &current);
         // The fit must also be a peak: a few pixels off in any direction, the detail of a
-        // true fit lines up markedly worse. A fit that some broad, soft shading happens to
-        // correlate with agrees about as well wherever it is moved.
+        // true fit lines up measurably worse, its disagreement (one less the correlation)
+        // growing by a tenth at least, however smooth the picture. A fit that some broad, soft
+        // shading happens to correlate with disagrees about as much wherever it is moved.
         let step = 3.0;
         let nearby = [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)]
             .iter()
@@ -497,7 +557,7 @@ fn refine_levels(
                 overlap_correlation(&b_img, &a_img, &moved)
             })
             .fold(f64::NEG_INFINITY, f64::max);
-        if agreement < 0.5 || agreement - nearby < 0.05 {
+        if agreement < 0.5 || (1.0 - nearby) < 1.1 * (1.0 - agreement) {
             return Err(AlignError::NoFit(format!(
                 "the pictures do not line up (correlation of their detail {agreement:.2}, {nearby:.2} a few pixels off; {matches} keypoint matches, {inliers} consistent)"
             )));

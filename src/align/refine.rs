@@ -179,6 +179,46 @@ pub fn high_pass(img: &GrayF) -> GrayF {
     out
 }
 
+/// [`high_pass`] of the part of `img` that has a counterpart in the other image (`valid`,
+/// row-major, one flag per pixel). The smooth component is a normalised convolution over the
+/// valid pixels only, and the others get no detail at all.
+///
+/// Where a rescan shows the scanner lid or the canvas around a rotated picture, the straight
+/// border between picture and padding is often the sharpest detail in the whole image, and it
+/// has no counterpart: left in, it pulls the refinement towards itself, and its halo in the
+/// smooth component darkens or brightens a wide band of the picture along it.
+#[must_use]
+pub fn high_pass_masked(img: &GrayF, valid: &[bool]) -> GrayF {
+    let sigma = (img.width().max(img.height()) as f32 / 40.0).max(4.0);
+    let (w, h) = img.dimensions();
+    let mut masked = img.clone();
+    let mut weight = GrayF::new(w, h);
+    masked
+        .par_iter_mut()
+        .zip(weight.par_iter_mut())
+        .zip(valid.par_iter())
+        .for_each(|((v, wt), &ok)| {
+            if ok {
+                *wt = 1.0;
+            } else {
+                *v = 0.0;
+            }
+        });
+    let (smooth, cover) = rayon::join(
+        || crate::imgops::gaussian_blur_smooth(&masked, sigma),
+        || crate::imgops::gaussian_blur_smooth(&weight, sigma),
+    );
+    let mut out = img.clone();
+    out.par_iter_mut()
+        .zip(smooth.as_raw().par_iter())
+        .zip(cover.as_raw().par_iter())
+        .zip(valid.par_iter())
+        .for_each(|(((v, s), c), &ok)| {
+            *v = if ok && *c > 1e-3 { *v - s / c } else { 0.0 };
+        });
+    out
+}
+
 /// Pixels of `before` with the strongest gradients, at most `max_points`, away from the border.
 fn sample_points(before: &GrayF, max_points: usize) -> Vec<(u32, u32)> {
     let (gx, gy) = gradients(before);
@@ -402,6 +442,63 @@ pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform
     misalignment_detail(&before, &after, after_from_before)
 }
 
+/// Centres of the patches [`misalignment_detail`] measures on, and the patches' radius.
+fn patch_grid(w: u32, h: u32) -> (Vec<(u32, u32)>, i32) {
+    let radius = 10i32;
+    let step = ((w.max(h) / 40).max(16)) as usize;
+    let mut centres = Vec::new();
+    for y in (radius as u32 + 2..h.saturating_sub(radius as u32 + 2)).step_by(step) {
+        for x in (radius as u32 + 2..w.saturating_sub(radius as u32 + 2)).step_by(step) {
+            centres.push((x, y));
+        }
+    }
+    (centres, radius)
+}
+
+/// Whether a patch's gradients are textured in both directions: the smallest eigenvalue of
+/// its structure tensor (sums over `n` pixels) is large enough for a translation to be
+/// measured, not just the shift across one edge.
+fn textured(sxx: f64, syy: f64, sxy: f64, n: f64) -> bool {
+    let tr = sxx + syy;
+    let det = sxx * syy - sxy * sxy;
+    let lambda_min = tr / 2.0 - ((tr * tr / 4.0 - det).max(0.0)).sqrt();
+    lambda_min / n >= 2e-5
+}
+
+/// How many patches of [`misalignment_detail`]'s grid over `before` (already passed through
+/// [`high_pass`]) are textured in both directions: the number of places where a local
+/// displacement can be measured at all.
+#[must_use]
+pub fn textured_patches(before: &GrayF) -> usize {
+    let (gx, gy) = gradients(before);
+    let (w, h) = before.dimensions();
+    let (centres, radius) = patch_grid(w, h);
+    centres
+        .par_iter()
+        .filter(|&&(cx, cy)| {
+            let (mut sxx, mut syy, mut sxy) = (0.0f64, 0.0f64, 0.0f64);
+            for dy in -radius..=radius {
+                for dx in -radius..=radius {
+                    let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
+                    let (ix, iy) = (
+                        f64::from(gx.get_pixel(x, y)[0]),
+                        f64::from(gy.get_pixel(x, y)[0]),
+                    );
+                    sxx += ix * ix;
+                    syy += iy * iy;
+                    sxy += ix * iy;
+                }
+            }
+            textured(
+                sxx,
+                syy,
+                sxy,
+                f64::from((2 * radius + 1) * (2 * radius + 1)),
+            )
+        })
+        .count()
+}
+
 /// [`misalignment`] on images already passed through [`high_pass`].
 #[must_use]
 pub fn misalignment_detail(
@@ -413,14 +510,7 @@ pub fn misalignment_detail(
     let after_t = tone.apply_lut(after);
     let (gx, gy) = gradients(before);
     let (w, h) = before.dimensions();
-    let radius = 10i32;
-    let step = ((w.max(h) / 40).max(16)) as usize;
-    let mut centres = Vec::new();
-    for y in (radius as u32 + 2..h.saturating_sub(radius as u32 + 2)).step_by(step) {
-        for x in (radius as u32 + 2..w.saturating_sub(radius as u32 + 2)).step_by(step) {
-            centres.push((x, y));
-        }
-    }
+    let (centres, radius) = patch_grid(w, h);
     let results: Vec<Option<f64>> = centres
         .par_iter()
         .map(|&(cx, cy)| {
@@ -442,11 +532,7 @@ pub fn misalignment_detail(
                 }
             }
             // Both directions must be textured (smallest eigenvalue of the structure tensor).
-            let n = warped.len() as f64;
-            let tr = sxx + syy;
-            let det = sxx * syy - sxy * sxy;
-            let lambda_min = tr / 2.0 - ((tr * tr / 4.0 - det).max(0.0)).sqrt();
-            if lambda_min / n < 2e-5 {
+            if !textured(sxx, syy, sxy, warped.len() as f64) {
                 return None;
             }
             let (mut d0, mut d1, mut g, mut o) = (0.0f64, 0.0f64, 1.0f64, 0.0f64);
