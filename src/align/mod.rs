@@ -481,12 +481,21 @@ fn refine_levels(
         let mut current = to_a.then_after(&after_from_before_full).then_after(&from_b);
         // Only the part of the scene both images show is compared, and each image's detail is
         // taken relative to the smooth component of that part alone (see
-        // `refine::high_pass_masked`).
-        let (b_valid, a_valid) = common_part(&b_level, &a_level, &current, sa);
-        let (b_img, a_img) = rayon::join(
-            || refine::high_pass_masked(&b_level, &b_valid),
-            || refine::high_pass_masked(&a_level, &a_valid),
-        );
+        // `refine::high_pass_masked`). That matters where the picture has too little texture
+        // to outvote the straight edge of a scanner's lid; a textured picture's robust weights
+        // already set that edge aside, so its finer levels take the cheaper plain detail.
+        let (b_img, a_img) = if li == 0 || low_texture {
+            let (b_valid, a_valid) = common_part(&b_level, &a_level, &current, sa);
+            rayon::join(
+                || refine::high_pass_masked(&b_level, &b_valid),
+                || refine::high_pass_masked(&a_level, &a_valid),
+            )
+        } else {
+            rayon::join(
+                || refine::high_pass(&b_level),
+                || refine::high_pass(&a_level),
+            )
+        };
         tt = trace("align: level detail", tt);
         // A picture with too few places textured in both directions (the same count the
         // residual measurement below needs) pins down a rescan's rotation, scale and shift from
