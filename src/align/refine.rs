@@ -475,28 +475,32 @@ pub fn textured_patches(before: &GrayF) -> usize {
     let (centres, radius) = patch_grid(w, h);
     centres
         .par_iter()
-        .filter(|&&(cx, cy)| {
-            let (mut sxx, mut syy, mut sxy) = (0.0f64, 0.0f64, 0.0f64);
-            for dy in -radius..=radius {
-                for dx in -radius..=radius {
-                    let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
-                    let (ix, iy) = (
-                        f64::from(gx.get_pixel(x, y)[0]),
-                        f64::from(gy.get_pixel(x, y)[0]),
-                    );
-                    sxx += ix * ix;
-                    syy += iy * iy;
-                    sxy += ix * iy;
-                }
-            }
-            textured(
-                sxx,
-                syy,
-                sxy,
-                f64::from((2 * radius + 1) * (2 * radius + 1)),
-            )
-        })
+        .filter(|&&(cx, cy)| patch_textured(&gx, &gy, cx, cy, radius))
         .count()
+}
+
+/// Whether the patch of `radius` around `(cx, cy)` is textured in both directions (see
+/// [`textured`]), from the gradients `gx`, `gy`.
+fn patch_textured(gx: &GrayF, gy: &GrayF, cx: u32, cy: u32, radius: i32) -> bool {
+    let (mut sxx, mut syy, mut sxy) = (0.0f64, 0.0f64, 0.0f64);
+    for dy in -radius..=radius {
+        for dx in -radius..=radius {
+            let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
+            let (ix, iy) = (
+                f64::from(gx.get_pixel(x, y)[0]),
+                f64::from(gy.get_pixel(x, y)[0]),
+            );
+            sxx += ix * ix;
+            syy += iy * iy;
+            sxy += ix * iy;
+        }
+    }
+    textured(
+        sxx,
+        syy,
+        sxy,
+        f64::from((2 * radius + 1) * (2 * radius + 1)),
+    )
 }
 
 /// [`misalignment`] on images already passed through [`high_pass`].
@@ -516,23 +520,15 @@ pub fn misalignment_detail(
         .map(|&(cx, cy)| {
             // Warped after values of the patch; skip patches partly without data.
             let mut warped = Vec::with_capacity(((2 * radius + 1) * (2 * radius + 1)) as usize);
-            let (mut sxx, mut syy, mut sxy) = (0.0f64, 0.0f64, 0.0f64);
             for dy in -radius..=radius {
                 for dx in -radius..=radius {
                     let (x, y) = ((cx as i32 + dx) as u32, (cy as i32 + dy) as u32);
                     let (u, v) = after_from_before.apply_lossy(f64::from(x), f64::from(y));
                     warped.push(sample(&after_t, u as f32, v as f32)?);
-                    let (ix, iy) = (
-                        f64::from(gx.get_pixel(x, y)[0]),
-                        f64::from(gy.get_pixel(x, y)[0]),
-                    );
-                    sxx += ix * ix;
-                    syy += iy * iy;
-                    sxy += ix * iy;
                 }
             }
             // Both directions must be textured (smallest eigenvalue of the structure tensor).
-            if !textured(sxx, syy, sxy, warped.len() as f64) {
+            if !patch_textured(&gx, &gy, cx, cy, radius) {
                 return None;
             }
             let (mut d0, mut d1, mut g, mut o) = (0.0f64, 0.0f64, 1.0f64, 0.0f64);
