@@ -198,6 +198,16 @@ impl Transform {
             .normalized()
     }
 
+    /// Linear scale near the origin: the geometric mean of the axis scales (never under 1e-6).
+    #[must_use]
+    pub fn linear_scale(&self) -> f64 {
+        let m = &self.matrix;
+        (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)])
+            .abs()
+            .sqrt()
+            .max(1e-6)
+    }
+
     /// Largest distance between where `self` and `other` send the corners and edge midpoints
     /// of a `width × height` image.
     #[must_use]

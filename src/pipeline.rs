@@ -265,15 +265,6 @@ pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
         .max(1)
 }
 
-/// Linear scale of a transform (geometric mean of its axis scales) near the origin.
-fn linear_scale(t: &Transform) -> f64 {
-    let m = &t.matrix;
-    (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)])
-        .abs()
-        .sqrt()
-        .max(1e-6)
-}
-
 /// Warps a full-resolution after plane into the before image's working frame, pre-averaging
 /// it so the sampling does not alias.
 fn warp_to_work(
@@ -295,7 +286,7 @@ fn warp_to_work(
 /// The box factor that brings the after image near the working resolution without going
 /// below it, so the warp never has to interpolate across more than one reduced pixel.
 fn after_factor(before_from_after: &Transform, k_work: u32) -> u32 {
-    let after_px_per_work_px = f64::from(k_work) / linear_scale(before_from_after);
+    let after_px_per_work_px = f64::from(k_work) / before_from_after.linear_scale();
     (after_px_per_work_px.floor() as u32).max(1)
 }
 
@@ -369,7 +360,7 @@ fn run_from_alignment(
     // Noise suppression: a blur that follows the image size, and is wide enough to remove a
     // halftone dot screen when either print has one.
     let side = f64::from(size.0.max(size.1));
-    let scale_after = linear_scale(&alignment.before_from_after);
+    let scale_after = alignment.before_from_after.linear_scale();
     let screen = [screens[0], screens[1].map(|p| p * scale_after as f32)];
     let sigma = (((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32)
         .max(descreen_sigma(screen[0], k))

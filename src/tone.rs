@@ -94,6 +94,11 @@ fn terms(u: f64, v: f64) -> [f64; TERMS] {
 /// Offset that keeps the logarithm of dark values finite.
 const LOG_EPS: f32 = 0.03;
 
+/// The surface with coefficients `coef` at normalised coordinates `(u, v)`.
+fn surface(coef: &[f64; TERMS], u: f64, v: f64) -> f64 {
+    terms(u, v).iter().zip(coef).map(|(t, c)| t * c).sum()
+}
+
 /// Weighted least-squares coefficients of the first `order` terms (the rest 0), or `None` for a
 /// singular system.
 fn weighted_fit(
@@ -126,10 +131,7 @@ fn weighted_fit(
 fn tukey_weights(samples: &[(f64, f64, f64)], coef: &[f64; TERMS], weights: &mut [f64]) {
     let residuals: Vec<f32> = samples
         .iter()
-        .map(|(u, v, d)| {
-            let t = terms(*u, *v);
-            (d - t.iter().zip(coef).map(|(a, b)| a * b).sum::<f64>()) as f32
-        })
+        .map(|(u, v, d)| (d - surface(coef, *u, *v)) as f32)
         .collect();
     let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
     let scale = (f64::from(median(&mut abs)) * 1.4826 * 4.685).max(0.01);
@@ -208,8 +210,7 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF, exclude: Option<&Gra
             for (x, p) in row.iter_mut().enumerate() {
                 if p.is_finite() {
                     let u = ((x as f64 + 0.5) / wf) * 2.0 - 1.0;
-                    let t = terms(u, v);
-                    let corr: f64 = t.iter().zip(&coef).map(|(a, b)| a * b).sum();
+                    let corr = surface(&coef, u, v);
                     *p = (*p + LOG_EPS) * (corr as f32).exp() - LOG_EPS;
                 }
             }

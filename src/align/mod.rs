@@ -397,9 +397,7 @@ fn common_part(
             vec![true; after.as_raw().len()],
         );
     };
-    let m = before_from_after.matrix;
-    let scale = (m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)]).abs().sqrt();
-    let margin = (3.0 * f64::from(blur) + 1.0) * scale;
+    let margin = (3.0 * f64::from(blur) + 1.0) * before_from_after.linear_scale();
     rayon::join(
         || flags(before, after, after_from_before, 0.0),
         || flags(after, before, &before_from_after, margin),

@@ -170,13 +170,17 @@ pub fn tone_map(before: &GrayF, after: &GrayF, after_from_before: &Transform) ->
 /// [`refine_detail`] and [`misalignment_detail`].
 #[must_use]
 pub fn high_pass(img: &GrayF) -> GrayF {
-    let sigma = (img.width().max(img.height()) as f32 / 40.0).max(4.0);
-    let smooth = crate::imgops::gaussian_blur_smooth(img, sigma);
+    let smooth = crate::imgops::gaussian_blur_smooth(img, smooth_sigma(img));
     let mut out = img.clone();
     out.par_iter_mut()
         .zip(smooth.as_raw().par_iter())
         .for_each(|(v, s)| *v -= s);
     out
+}
+
+/// The scale of the smooth component the high passes remove: a fortieth of the longer side.
+fn smooth_sigma(img: &GrayF) -> f32 {
+    (img.width().max(img.height()) as f32 / 40.0).max(4.0)
 }
 
 /// [`high_pass`] of the part of `img` that has a counterpart in the other image (`valid`,
@@ -189,7 +193,7 @@ pub fn high_pass(img: &GrayF) -> GrayF {
 /// smooth component darkens or brightens a wide band of the picture along it.
 #[must_use]
 pub fn high_pass_masked(img: &GrayF, valid: &[bool]) -> GrayF {
-    let sigma = (img.width().max(img.height()) as f32 / 40.0).max(4.0);
+    let sigma = smooth_sigma(img);
     let (w, h) = img.dimensions();
     let mut masked = img.clone();
     let mut weight = GrayF::new(w, h);
