@@ -274,13 +274,14 @@ fn warp_to_work(
     size: (u32, u32),
 ) -> GrayF {
     let k_after = after_factor(before_from_after, k_work);
-    warp_reduced(
-        &downsample_box(after, k_after),
+    let [warped] = warp_reduced(
+        [&downsample_box(after, k_after)],
         k_after,
         before_from_after,
         k_work,
         size,
-    )
+    );
+    warped
 }
 
 /// The box factor that brings the after image near the working resolution without going
@@ -291,17 +292,17 @@ fn after_factor(before_from_after: &Transform, k_work: u32) -> u32 {
 }
 
 /// Warps an after plane already box-reduced by `k_after` into the working frame.
-fn warp_reduced(
-    reduced: &GrayF,
+fn warp_reduced<const N: usize>(
+    reduced: [&GrayF; N],
     k_after: u32,
     before_from_after: &Transform,
     k_work: u32,
     size: (u32, u32),
-) -> GrayF {
+) -> [GrayF; N] {
     let work_from_reduced = level_from_full(k_work)
         .then_after(before_from_after)
         .then_after(&level_from_full(k_after).inverse().unwrap_or_default());
-    align::warp_gray(reduced, &work_from_reduced, size.0, size.1)
+    align::warp_gray_planes(reduced, &work_from_reduced, size.0, size.1)
 }
 
 #[expect(
@@ -382,6 +383,7 @@ fn run_from_alignment(
     // the structure changed; then a flexible one fitted everywhere else, for uneven fading.
     // The colour planes do not depend on it and are built alongside.
     let toned = || {
+        let tt = Instant::now();
         let changed = crate::diff::structural_change(
             &ChangeInputs {
                 before: &bw_s,
@@ -391,9 +393,13 @@ fn run_from_alignment(
             },
             &valid,
         );
-        tone::normalise(&bw_s, &aw_s, Some(&changed))
+        let tt = trace("tone: structural change", tt);
+        let toned = tone::normalise(&bw_s, &aw_s, Some(&changed));
+        trace("tone: normalised", tt);
+        toned
     };
     let colour_planes = || {
+        let tc = Instant::now();
         if before.grayscale || after.grayscale {
             return None;
         }
@@ -403,17 +409,18 @@ fn run_from_alignment(
             || downsample_opponent(&before.rgb, k),
             || downsample_opponent(&after.rgb, k_after),
         );
+        let tc = trace("colour: opponent", tc);
         let b_from_a = &alignment.before_from_after;
-        let (ra, ya) = rayon::join(
-            || warp_reduced(&ra, k_after, b_from_a, k, size),
-            || warp_reduced(&ya, k_after, b_from_a, k, size),
-        );
+        let [ra, ya] = warp_reduced([&ra, &ya], k_after, b_from_a, k, size);
+        let tc = trace("colour: warp", tc);
         let (rb, yb) = rayon::join(|| gaussian_blur(&rb, sigma), || gaussian_blur(&yb, sigma));
         let (ra, ya) = rayon::join(|| blur_valid(&ra, &rb), || blur_valid(&ya, &yb));
+        let tc = trace("colour: blur", tc);
         let (ra, ya) = rayon::join(
             || tone::match_global(&rb, &ra),
             || tone::match_global(&yb, &ya),
         );
+        trace("colour: match", tc);
         Some((rb, ra, yb, ya))
     };
     let (aw_toned, colour) = rayon::join(toned, colour_planes);

@@ -56,9 +56,12 @@ pub fn match_global(before: &GrayF, after: &GrayF) -> GrayF {
 
 /// [`match_global`], with the curve measured only where `exclude` is 0.
 fn match_global_excluding(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> GrayF {
-    let (mut b, mut a) = overlap_samples(before, after, exclude, 250_000);
+    // The curve has 64 knots: with 2^16 samples each knot's quantile is off by about 0.2 % of
+    // the range in rank, a tenth of the gap between knots. More only costs sorting time.
+    const SAMPLES: usize = 1 << 16;
+    let (mut b, mut a) = overlap_samples(before, after, exclude, SAMPLES);
     if b.len() < 16 {
-        (b, a) = overlap_samples(before, after, None, 250_000);
+        (b, a) = overlap_samples(before, after, None, SAMPLES);
     }
     if b.len() < 16 {
         return after.clone();
@@ -97,6 +100,19 @@ const LOG_EPS: f32 = 0.03;
 /// The surface with coefficients `coef` at normalised coordinates `(u, v)`.
 fn surface(coef: &[f64; TERMS], u: f64, v: f64) -> f64 {
     terms(u, v).iter().zip(coef).map(|(t, c)| t * c).sum()
+}
+
+/// The surface along one row (`v` fixed) as a polynomial in `u`, lowest power first: the
+/// per-pixel cost is then four multiply-adds rather than fifteen terms.
+fn row_polynomial(coef: &[f64; TERMS], v: f64) -> [f64; 5] {
+    let c = coef;
+    [
+        c[0] + v * (c[2] + v * (c[5] + v * (c[9] + v * c[14]))),
+        c[1] + v * (c[4] + v * (c[8] + v * c[13])),
+        c[3] + v * (c[7] + v * c[12]),
+        c[6] + v * c[11],
+        c[10],
+    ]
 }
 
 /// Weighted least-squares coefficients of the first `order` terms (the rest 0), or `None` for a
@@ -207,10 +223,11 @@ pub fn correct_low_frequency(before: &GrayF, after: &GrayF, exclude: Option<&Gra
         .enumerate()
         .for_each(|(y, row)| {
             let v = ((y as f64 + 0.5) / hf) * 2.0 - 1.0;
+            let in_u = row_polynomial(&coef, v);
             for (x, p) in row.iter_mut().enumerate() {
                 if p.is_finite() {
                     let u = ((x as f64 + 0.5) / wf) * 2.0 - 1.0;
-                    let corr = surface(&coef, u, v);
+                    let corr = in_u.iter().rev().fold(0.0, |acc, c| acc * u + c);
                     *p = (*p + LOG_EPS) * (corr as f32).exp() - LOG_EPS;
                 }
             }
@@ -296,24 +313,24 @@ pub fn correct_local(before: &GrayF, after: &GrayF, exclude: &GrayImage) -> Gray
             sum / weight.max(0.5)
         })
         .collect();
-    // Bilinear interpolation between cell centres.
+    // Bilinear interpolation between cell centres: the columns' cells and weights are the same
+    // on every row, and each row first interpolates the grid between its two cell rows.
     let cf = cell as f32;
-    let at = |gx: f32, gy: f32| -> f32 {
-        let gx = gx.clamp(0.0, (gw - 1) as f32);
-        let gy = gy.clamp(0.0, (gh - 1) as f32);
-        let (x0, y0) = (gx as usize, gy as usize);
-        let (x1, y1) = ((x0 + 1).min(gw - 1), (y0 + 1).min(gh - 1));
-        let (fx, fy) = (gx - x0 as f32, gy - y0 as f32);
-        let top = field[y0 * gw + x0] * (1.0 - fx) + field[y0 * gw + x1] * fx;
-        let bot = field[y1 * gw + x0] * (1.0 - fx) + field[y1 * gw + x1] * fx;
-        top * (1.0 - fy) + bot * fy
+    let grid_at = |p: usize, n: usize| {
+        let g = ((p as f32 + 0.5) / cf - 0.5).clamp(0.0, (n - 1) as f32);
+        let g0 = g as usize;
+        (g0, (g0 + 1).min(n - 1), g - g0 as f32)
     };
+    let columns: Vec<(usize, usize, f32)> = (0..wu).map(|x| grid_at(x, gw)).collect();
     let mut out = after.clone();
     out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
-        let gy = (y as f32 + 0.5) / cf - 0.5;
-        for (x, p) in row.iter_mut().enumerate() {
+        let (y0, y1, fy) = grid_at(y, gh);
+        let line: Vec<f32> = (0..gw)
+            .map(|gx| field[y0 * gw + gx] * (1.0 - fy) + field[y1 * gw + gx] * fy)
+            .collect();
+        for (p, &(x0, x1, fx)) in row.iter_mut().zip(&columns) {
             if p.is_finite() {
-                let corr = at((x as f32 + 0.5) / cf - 0.5, gy);
+                let corr = line[x0] * (1.0 - fx) + line[x1] * fx;
                 *p = (*p + LOG_EPS) * corr.exp() - LOG_EPS;
             }
         }
@@ -340,6 +357,17 @@ pub fn normalise(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The row polynomial is the surface, term for term.
+    #[test]
+    fn row_polynomial_is_the_surface() {
+        let coef: [f64; TERMS] = std::array::from_fn(|i| (i as f64 * 0.37).sin());
+        for (u, v) in [(-1.0, -1.0), (0.3, -0.7), (0.9, 0.2), (0.0, 1.0)] {
+            let row = row_polynomial(&coef, v);
+            let horner = row.iter().rev().fold(0.0, |acc, c| acc * u + c);
+            assert!((horner - surface(&coef, u, v)).abs() < 1e-12, "{u},{v}");
+        }
+    }
 
     #[test]
     fn gamma_and_uneven_fading_are_removed() {

@@ -109,7 +109,7 @@ pub mod phase;
 pub mod refine;
 pub mod warp;
 
-pub use warp::{warp_gray, warp_rgb};
+pub use warp::{warp_gray, warp_gray_planes, warp_rgb};
 
 use crate::imgops::{descreen_sigma, downsample_box, gaussian_blur, level_from_full};
 use crate::job::{Job, Stage};

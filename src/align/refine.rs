@@ -51,8 +51,8 @@ impl ToneMap {
     /// Builds the map from paired samples (before value, after value).
     #[must_use]
     pub fn from_samples(mut before: Vec<f32>, mut after: Vec<f32>) -> Self {
-        before.sort_by(f32::total_cmp);
-        after.sort_by(f32::total_cmp);
+        before.sort_unstable_by(f32::total_cmp);
+        after.sort_unstable_by(f32::total_cmp);
         let n = before.len().min(after.len());
         let knots = 64usize;
         let mut ka = Vec::with_capacity(knots + 1);

@@ -4,6 +4,7 @@ use image::{GrayImage, Luma, RgbImage};
 use rayon::prelude::*;
 
 use crate::geometry::Transform;
+use crate::pipeline::GrayF;
 
 /// Where one output pixel samples the source: the four neighbouring source pixels (as indices
 /// into a `width`-wide raster) and the fractions between them.
@@ -96,27 +97,49 @@ pub fn warp_rgb(
 /// Warps a single-channel float image into a `width × height` frame (bilinear); pixels with
 /// no data get `f32::NAN`.
 #[must_use]
-pub fn warp_gray(
-    after: &image::ImageBuffer<Luma<f32>, Vec<f32>>,
+pub fn warp_gray(after: &GrayF, before_from_after: &Transform, width: u32, height: u32) -> GrayF {
+    let [out] = warp_gray_planes([after], before_from_after, width, height);
+    out
+}
+
+/// [`warp_gray`] for `N` planes of the same size at once: each output pixel's sampling
+/// position is computed once for all of them.
+#[must_use]
+pub fn warp_gray_planes<const N: usize>(
+    planes: [&GrayF; N],
     before_from_after: &Transform,
     width: u32,
     height: u32,
-) -> image::ImageBuffer<Luma<f32>, Vec<f32>> {
-    let mut out = image::ImageBuffer::from_pixel(width, height, Luma([f32::NAN]));
-    let Some(after_from_before) = before_from_after.inverse() else {
-        return out;
+) -> [GrayF; N] {
+    let no_data = || GrayF::from_pixel(width, height, Luma([f32::NAN]));
+    let (Some(after_from_before), Some(first)) = (before_from_after.inverse(), planes.first())
+    else {
+        return std::array::from_fn(|_| no_data());
     };
+    let (aw, ah) = first.dimensions();
+    if planes.iter().any(|p| p.dimensions() != (aw, ah)) {
+        return std::array::from_fn(|_| no_data());
+    }
     let m = after_from_before.matrix;
-    let (aw, ah) = (after.width() as usize, after.height() as usize);
-    let src = after.as_raw();
-    let w = width as usize;
-    out.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
-        let yf = y as f64;
-        for (x, o) in row.iter_mut().enumerate() {
-            if let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) {
-                *o = at.blend(|i| src[i]);
+    let (aw, ah) = (aw as usize, ah as usize);
+    let w = (width as usize).max(1);
+    let sources = planes.map(|p| p.as_raw().as_slice());
+    let mut interleaved = vec![[f32::NAN; N]; w * height as usize];
+    interleaved
+        .par_chunks_mut(w)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let yf = y as f64;
+            for (x, o) in row.iter_mut().enumerate() {
+                if let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) {
+                    for (v, src) in o.iter_mut().zip(&sources) {
+                        *v = at.blend(|i| src[i]);
+                    }
+                }
             }
-        }
-    });
-    out
+        });
+    std::array::from_fn(|c| {
+        GrayF::from_raw(width, height, interleaved.iter().map(|p| p[c]).collect())
+            .unwrap_or_else(no_data)
+    })
 }
