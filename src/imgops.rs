@@ -378,6 +378,41 @@ pub fn gradients(src: &GrayF) -> (GrayF, GrayF) {
     (gx, gy)
 }
 
+/// `img` resampled to `width × height` by bilinear interpolation at the positions
+/// `((x + 0.5) / s − 0.5, (y + 0.5) / s − 0.5)`, the pixel-centre convention of a level scaled
+/// by `s`; positions outside the image give 0. Each value is exactly what [`sample`] returns
+/// there, but the columns' neighbours and weights are found once for all rows.
+#[must_use]
+pub fn resample_scaled(img: &GrayF, s: f32, width: u32, height: u32) -> GrayF {
+    let (w, h) = img.dimensions();
+    let mut out = GrayF::new(width, height);
+    if w == 0 || h == 0 || s <= 0.0 {
+        return out;
+    }
+    let at = |p: u32| (p as f32 + 0.5) / s - 0.5;
+    // A column's neighbours and weight, as `Bilinear::at` finds them for any row.
+    let columns: Vec<Option<Bilinear>> =
+        (0..width).map(|x| Bilinear::at(w, 1, at(x), 0.0)).collect();
+    let src = img.as_raw();
+    out.par_chunks_mut(width as usize)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let Some(r) = Bilinear::at(1, h, 0.0, at(y as u32)) else {
+                return;
+            };
+            let (top, bottom) = (r.top * w as usize, r.bottom * w as usize);
+            let (t, b) = (&src[top..], &src[bottom..]);
+            for (o, c) in row.iter_mut().zip(&columns) {
+                if let Some(c) = c {
+                    let upper = t[c.x0] + (t[c.x1] - t[c.x0]) * c.fx;
+                    let lower = b[c.x0] + (b[c.x1] - b[c.x0]) * c.fx;
+                    *o = upper + (lower - upper) * r.fy;
+                }
+            }
+        });
+    out
+}
+
 /// Bilinear sample at `(x, y)`; `None` outside the image.
 #[inline]
 #[must_use]
@@ -651,6 +686,22 @@ pub fn content_box(img: &GrayF) -> [u32; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The row-wise resampling gives exactly the values of [`sample`] at the same positions.
+    #[test]
+    fn resample_scaled_is_sample_at_level_centres() {
+        let img = GrayF::from_fn(53, 37, |x, y| {
+            image::Luma([((x * 7 + y * 11) % 13) as f32 / 13.0])
+        });
+        for s in [std::f32::consts::FRAC_1_SQRT_2, 0.5, 1.3] {
+            let (lw, lh) = ((53.0 * s) as u32, (37.0 * s) as u32);
+            let level = resample_scaled(&img, s, lw, lh);
+            for (x, y, p) in level.enumerate_pixels() {
+                let (u, v) = ((x as f32 + 0.5) / s - 0.5, (y as f32 + 0.5) / s - 0.5);
+                assert_eq!(p[0], sample(&img, u, v).unwrap_or(0.0), "{s} at {x},{y}");
+            }
+        }
+    }
 
     /// A dot screen of period 6 px at 30° over a soft gradient is found at one of its lattice
     /// periods: 6 px along the screen's axes, or 6/√2 along its diagonals, where cos·cos

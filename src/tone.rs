@@ -66,7 +66,7 @@ fn match_global_excluding(before: &GrayF, after: &GrayF, exclude: Option<&GrayIm
     if b.len() < 16 {
         return after.clone();
     }
-    ToneMap::from_samples(b, a).apply(after)
+    ToneMap::from_samples(b, a).apply_lut(after)
 }
 
 /// Number of terms of the smooth surface.

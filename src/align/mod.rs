@@ -142,18 +142,7 @@ fn pyramid_features(img: &GrayF, per_level: usize) -> Vec<features::Feature> {
             if lw < 64 || lh < 64 {
                 return Vec::new();
             }
-            let smooth = gaussian_blur(img, 0.5 / s);
-            let mut level = GrayF::new(lw, lh);
-            level
-                .par_chunks_mut(lw as usize)
-                .enumerate()
-                .for_each(|(y, row)| {
-                    let v = (y as f32 + 0.5) / s - 0.5;
-                    for (x, o) in row.iter_mut().enumerate() {
-                        let u = (x as f32 + 0.5) / s - 0.5;
-                        *o = crate::imgops::sample(&smooth, u, v).unwrap_or(0.0);
-                    }
-                });
+            let level = crate::imgops::resample_scaled(&gaussian_blur(img, 0.5 / s), s, lw, lh);
             let mut found = features::detect(&level, count);
             for f in &mut found {
                 f.x = (f.x + 0.5) / s - 0.5;

@@ -111,7 +111,8 @@ impl ToneMap {
     /// [`ToneMap::apply`] through a 4096-entry lookup table between the first and last knots:
     /// the map is piecewise linear, so interpolating the table departs from it by a small
     /// fraction of one knot's step, and each pixel costs a multiply instead of a search.
-    fn apply_lut(&self, img: &GrayF) -> GrayF {
+    #[must_use]
+    pub fn apply_lut(&self, img: &GrayF) -> GrayF {
         const SIZE: usize = 4096;
         let ka = &self.knots_after;
         if ka.len() < 2 {
