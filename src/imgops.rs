@@ -30,26 +30,19 @@ pub fn luma_f32(rgb: &RgbImage) -> GrayF {
     out
 }
 
-/// Two opponent colour planes (red–green, yellow–blue) in roughly `-1..=1`.
+/// Two opponent colour planes (red–green, yellow–blue, in roughly `-1..=1`) of three channel
+/// planes in `0..=1`; no data (NaN) in any channel stays no data.
 #[must_use]
-pub fn opponent_f32(rgb: &RgbImage) -> (GrayF, GrayF) {
-    let (w, h) = rgb.dimensions();
-    let mut rg = GrayF::new(w, h);
-    let mut yb = GrayF::new(w, h);
-    let src = rgb.as_raw();
-    rg.par_chunks_mut(w as usize)
-        .zip(yb.par_chunks_mut(w as usize))
-        .zip(src.par_chunks(w as usize * 3))
-        .for_each(|((a, b), s)| {
-            for ((va, vb), p) in a.iter_mut().zip(b.iter_mut()).zip(s.chunks_exact(3)) {
-                let (r, g, bl) = (
-                    f32::from(p[0]) / 255.0,
-                    f32::from(p[1]) / 255.0,
-                    f32::from(p[2]) / 255.0,
-                );
-                *va = r - g;
-                *vb = (r + g) / 2.0 - bl;
-            }
+pub fn opponent(r: &GrayF, g: &GrayF, b: &GrayF) -> (GrayF, GrayF) {
+    let mut rg = r.clone();
+    let mut yb = r.clone();
+    rg.par_iter_mut()
+        .zip(yb.par_iter_mut())
+        .zip(g.as_raw().par_iter().zip(b.as_raw().par_iter()))
+        .for_each(|((o_rg, o_yb), (gv, bv))| {
+            let rv = *o_rg;
+            *o_rg = rv - gv;
+            *o_yb = (rv + gv) / 2.0 - bv;
         });
     (rg, yb)
 }
@@ -112,23 +105,22 @@ fn add_blocks<const K: usize>(row: &mut [f32], line: &[f32]) {
     }
 }
 
-/// The opponent colour planes of [`opponent_f32`] at the size of [`downsample_box`] by `k`,
+/// The red, green and blue planes (in `0..=1`) at the size of [`downsample_box`] by `k`,
 /// computed block by block without full-size float planes.
 #[must_use]
-pub fn downsample_opponent(src: &RgbImage, k: u32) -> (GrayF, GrayF) {
+pub fn downsample_channels(src: &RgbImage, k: u32) -> [GrayF; 3] {
     let k = k.max(1);
     let (w, h) = src.dimensions();
     let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
-    let mut rg = GrayF::new(ow, oh);
-    let mut yb = GrayF::new(ow, oh);
+    let [mut red, mut green, mut blue] = [0, 1, 2].map(|_| GrayF::new(ow, oh));
     let s = src.as_raw();
     let (w, h, k, owu) = (w as usize, h as usize, k as usize, ow as usize);
-    rg.par_chunks_mut(owu)
-        .zip(yb.par_chunks_mut(owu))
+    red.par_chunks_mut(owu)
+        .zip(green.par_chunks_mut(owu).zip(blue.par_chunks_mut(owu)))
         .enumerate()
         .for_each_init(
             || vec![[0u32; 3]; owu],
-            |acc, (oy, (rg_row, yb_row))| {
+            |acc, (oy, (r_row, (g_row, b_row)))| {
                 let y0 = oy * k;
                 let y1 = (y0 + k).min(h);
                 acc.fill([0; 3]);
@@ -150,20 +142,17 @@ pub fn downsample_opponent(src: &RgbImage, k: u32) -> (GrayF, GrayF) {
                         }
                     }
                 }
-                for (ox, ((a, o_rg), o_yb)) in acc
+                for (ox, (a, (r, (g, b)))) in acc
                     .iter()
-                    .zip(rg_row.iter_mut())
-                    .zip(yb_row.iter_mut())
+                    .zip(r_row.iter_mut().zip(g_row.iter_mut().zip(b_row.iter_mut())))
                     .enumerate()
                 {
                     let n = ((w - ox * k).min(k) * (y1 - y0)) as f32 * 255.0;
-                    let (r, g, b) = (a[0] as f32 / n, a[1] as f32 / n, a[2] as f32 / n);
-                    *o_rg = r - g;
-                    *o_yb = (r + g) / 2.0 - b;
+                    (*r, *g, *b) = (a[0] as f32 / n, a[1] as f32 / n, a[2] as f32 / n);
                 }
             },
         );
-    (rg, yb)
+    [red, green, blue]
 }
 
 /// Adds one RGB pixel to a running sum.
@@ -748,7 +737,7 @@ mod tests {
     }
 
     #[test]
-    fn opponent_planes_of_blocks_match_the_full_planes_reduced() {
+    fn channel_planes_of_blocks_match_the_full_planes_reduced() {
         let rgb = RgbImage::from_fn(13, 7, |x, y| {
             image::Rgb([
                 (x * 19 % 256) as u8,
@@ -756,12 +745,17 @@ mod tests {
                 ((x * y) % 256) as u8,
             ])
         });
-        let (rg, yb) = opponent_f32(&rgb);
-        let (rg3, yb3) = downsample_opponent(&rgb, 3);
-        for (a, b) in [(downsample_box(&rg, 3), rg3), (downsample_box(&yb, 3), yb3)] {
-            assert_eq!(a.dimensions(), b.dimensions());
-            for (x, y) in a.iter().zip(b.iter()) {
-                assert!((x - y).abs() < 1e-5);
+        for k in [1, 2, 3, 4, 5, 6] {
+            let reduced = downsample_channels(&rgb, k);
+            for (c, plane) in reduced.iter().enumerate() {
+                let full = GrayF::from_fn(13, 7, |x, y| {
+                    image::Luma([f32::from(rgb.get_pixel(x, y)[c]) / 255.0])
+                });
+                let want = downsample_box(&full, k);
+                assert_eq!(want.dimensions(), plane.dimensions());
+                for (x, y) in want.iter().zip(plane.iter()) {
+                    assert!((x - y).abs() < 1e-5, "k {k} channel {c}: {x} against {y}");
+                }
             }
         }
     }

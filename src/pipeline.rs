@@ -17,8 +17,8 @@ use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
 use crate::imgops::{
-    content_box, descreen_sigma, downsample_box, downsample_opponent, gaussian_blur,
-    level_from_full, luma_f32,
+    content_box, descreen_sigma, downsample_box, downsample_channels, gaussian_blur,
+    level_from_full, luma_f32, opponent,
 };
 use crate::io::LoadedImage;
 use crate::job::{Cancelled, Job, Stage};
@@ -403,27 +403,45 @@ fn run_from_alignment(
         if before.grayscale || after.grayscale {
             return None;
         }
-        // Opponent planes straight from blocks of the 8-bit images: no full-size float copy.
+        // Channel planes straight from blocks of the 8-bit images: no full-size float copy.
         let k_after = after_factor(&alignment.before_from_after, k);
-        let ((rb, yb), (ra, ya)) = rayon::join(
-            || downsample_opponent(&before.rgb, k),
-            || downsample_opponent(&after.rgb, k_after),
+        let (before_rgb, after_rgb) = rayon::join(
+            || downsample_channels(&before.rgb, k),
+            || downsample_channels(&after.rgb, k_after),
         );
-        let tc = trace("colour: opponent", tc);
-        let b_from_a = &alignment.before_from_after;
-        let [ra, ya] = warp_reduced([&ra, &ya], k_after, b_from_a, k, size);
+        let tc = trace("colour: channels", tc);
+        let [ra, ga, ba] = warp_reduced(
+            after_rgb.each_ref(),
+            k_after,
+            &alignment.before_from_after,
+            k,
+            size,
+        );
         let tc = trace("colour: warp", tc);
-        let (rb, yb) = rayon::join(|| gaussian_blur(&rb, sigma), || gaussian_blur(&yb, sigma));
-        let (ra, ya) = rayon::join(|| blur_valid(&ra, &rb), || blur_valid(&ya, &yb));
-        let tc = trace("colour: blur", tc);
-        let (ra, ya) = rayon::join(
-            || tone::match_global(&rb, &ra),
-            || tone::match_global(&yb, &ya),
-        );
-        trace("colour: match", tc);
-        Some((rb, ra, yb, ya))
+        let [rb, gb, bb] = before_rgb;
+        let blurred: Vec<(GrayF, GrayF)> = [(rb, ra), (gb, ga), (bb, ba)]
+            .par_iter()
+            .map(|(b, a)| {
+                let b = gaussian_blur(b, sigma);
+                let a = blur_valid(a, &b);
+                (b, a)
+            })
+            .collect();
+        trace("colour: blur", tc);
+        Some(blurred)
     };
     let (aw_toned, colour) = rayon::join(toned, colour_planes);
+    let tc = Instant::now();
+    let colour = colour.and_then(|blurred| {
+        let [(rb, ra), (gb, ga), (bb, ba)] = &blurred[..] else {
+            return None;
+        };
+        let [ra, ga, ba] = tone::match_channels([rb, gb, bb], [ra, ga, ba], &aw_s, &aw_toned);
+        let ((rg_b, yb_b), (rg_a, yb_a)) =
+            rayon::join(|| opponent(rb, gb, bb), || opponent(&ra, &ga, &ba));
+        Some((rg_b, rg_a, yb_b, yb_a))
+    });
+    trace("colour: match", tc);
     trace("tone and colour planes", tt);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);

@@ -354,9 +354,107 @@ pub fn normalise(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> 
     match_global_excluding(before, &corrected, exclude)
 }
 
+/// Normalises the colour channels of a warped after image (NaN = no data) to the before
+/// image's: first the gain field that [`normalise`] found for luminance (`luma_raw` before it,
+/// `luma_toned` after it), since fading and vignetting take light from every dye alike; then a
+/// monotone curve for each channel on its own, since each dye layer of a print fades, and each
+/// channel of a scanner responds, in its own way. A colour cast or a per-channel curve left in
+/// would shift the colour of every saturated area.
+#[must_use]
+pub fn match_channels(
+    before: [&GrayF; 3],
+    after: [&GrayF; 3],
+    luma_raw: &GrayF,
+    luma_toned: &GrayF,
+) -> [GrayF; 3] {
+    let mut out: Vec<GrayF> = before
+        .par_iter()
+        .zip(after.par_iter())
+        .map(|(b, a)| {
+            let mut lit = (*a).clone();
+            lit.par_iter_mut()
+                .zip(
+                    luma_raw
+                        .as_raw()
+                        .par_iter()
+                        .zip(luma_toned.as_raw().par_iter()),
+                )
+                .for_each(|(c, (raw, toned))| {
+                    let gain = (toned + LOG_EPS) / (raw + LOG_EPS).max(1e-3);
+                    if c.is_finite() && gain.is_finite() {
+                        *c = (*c + LOG_EPS) * gain - LOG_EPS;
+                    }
+                });
+            match_global(b, &lit)
+        })
+        .collect();
+    let blue = out.pop().unwrap_or_else(|| after[2].clone());
+    let green = out.pop().unwrap_or_else(|| after[1].clone());
+    let red = out.pop().unwrap_or_else(|| after[0].clone());
+    [red, green, blue]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Per-channel curves and an uneven fade that took light from every channel alike: the
+    /// luminance's gain field and one curve per channel bring every channel back.
+    #[test]
+    fn channels_follow_the_luminance_gain_and_their_own_curves() {
+        let (w, h) = (160u32, 120u32);
+        let channel = |c: u32| {
+            GrayF::from_fn(w, h, move |x, y| {
+                let t = (x as f32 * (0.11 + 0.03 * c as f32)).sin() * (y as f32 * 0.07).cos();
+                image::Luma([0.45 + 0.1 * c as f32 + 0.3 * t])
+            })
+        };
+        let before = [channel(0), channel(1), channel(2)];
+        let fade =
+            |x: u32, y: u32| 0.75 + 0.25 * ((x as f32 / 40.0).sin() * (y as f32 / 30.0).cos());
+        let curves: [fn(f32) -> f32; 3] = [|v| v.powf(0.7), |v| v.powf(1.3), |v| 0.8 * v + 0.05];
+        let after: Vec<GrayF> = (0..3)
+            .map(|c| {
+                GrayF::from_fn(w, h, |x, y| {
+                    image::Luma([curves[c](before[c].get_pixel(x, y)[0]) * fade(x, y)])
+                })
+            })
+            .collect();
+        let luma = |p: [&GrayF; 3]| {
+            GrayF::from_fn(w, h, |x, y| {
+                let v = 0.2126 * p[0].get_pixel(x, y)[0]
+                    + 0.7152 * p[1].get_pixel(x, y)[0]
+                    + 0.0722 * p[2].get_pixel(x, y)[0];
+                image::Luma([v])
+            })
+        };
+        let raw = luma([&after[0], &after[1], &after[2]]);
+        let toned = GrayF::from_fn(w, h, |x, y| {
+            image::Luma([(raw.get_pixel(x, y)[0] + LOG_EPS) / fade(x, y) - LOG_EPS])
+        });
+        let err = |m: &[GrayF; 3]| {
+            let mut sum = 0.0f32;
+            for (b, a) in before.iter().zip(m) {
+                sum += b
+                    .iter()
+                    .zip(a.iter())
+                    .map(|(p, q)| (p - q).abs())
+                    .sum::<f32>();
+            }
+            sum / (3 * w * h) as f32
+        };
+        let b_refs = [&before[0], &before[1], &before[2]];
+        let a_refs = [&after[0], &after[1], &after[2]];
+        let matched = match_channels(b_refs, a_refs, &raw, &toned);
+        let without_gain = match_channels(b_refs, a_refs, &raw, &raw);
+        assert!(err(&matched) < 0.03, "error {}", err(&matched));
+        assert!(
+            err(&matched) < 0.5 * err(&without_gain),
+            "{} against {} without the gain",
+            err(&matched),
+            err(&without_gain)
+        );
+    }
 
     /// The row polynomial is the surface, term for term.
     #[test]
