@@ -18,7 +18,7 @@ use crate::diff::ChangeInputs;
 use crate::geometry::{Model, Transform};
 use crate::imgops::{
     content_box, descreen_sigma, downsample_box, downsample_channels, gaussian_blur,
-    level_from_full, luma_f32, opponent,
+    level_from_full, luma_f32, opponent, upsample_bilinear,
 };
 use crate::io::LoadedImage;
 use crate::job::{Cancelled, Job, Stage};
@@ -366,7 +366,7 @@ fn run_from_alignment(
     let sigma = (((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32)
         .max(descreen_sigma(screen[0], k))
         .max(descreen_sigma(screen[1], k));
-    let blur_valid = |img: &GrayF, reference: &GrayF| -> GrayF {
+    let blur_valid_at = |img: &GrayF, reference: &GrayF, sigma: f32| -> GrayF {
         let mut out = gaussian_blur(&crate::diff::fill_nan(img, reference), sigma);
         for (o, v) in out.iter_mut().zip(img.iter()) {
             if !v.is_finite() {
@@ -375,7 +375,10 @@ fn run_from_alignment(
         }
         out
     };
-    let (bw_s, aw_s) = rayon::join(|| gaussian_blur(&bw, sigma), || blur_valid(&aw, &bw));
+    let (bw_s, aw_s) = rayon::join(
+        || gaussian_blur(&bw, sigma),
+        || blur_valid_at(&aw, &bw, sigma),
+    );
     let tt = trace("work: noise blur", tt);
     // No-data borders: erode so interpolation at the edge of the after image does not count.
     let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
@@ -403,10 +406,13 @@ fn run_from_alignment(
         if before.grayscale || after.grayscale {
             return None;
         }
-        // Channel planes straight from blocks of the 8-bit images: no full-size float copy.
-        let k_after = after_factor(&alignment.before_from_after, k);
+        // Colour is compared at half the working resolution: JPEG keeps chroma at half
+        // resolution anyway, and a print's dyes bleed. The channel planes come straight from
+        // blocks of the 8-bit images, with no full-size float copy.
+        let k_colour = 2 * k;
+        let k_after = after_factor(&alignment.before_from_after, k_colour);
         let (before_rgb, after_rgb) = rayon::join(
-            || downsample_channels(&before.rgb, k),
+            || downsample_channels(&before.rgb, k_colour),
             || downsample_channels(&after.rgb, k_after),
         );
         let tc = trace("colour: channels", tc);
@@ -414,16 +420,16 @@ fn run_from_alignment(
             after_rgb.each_ref(),
             k_after,
             &alignment.before_from_after,
-            k,
-            size,
+            k_colour,
+            before_rgb[0].dimensions(),
         );
         let tc = trace("colour: warp", tc);
         let [rb, gb, bb] = before_rgb;
         let blurred: Vec<(GrayF, GrayF)> = [(rb, ra), (gb, ga), (bb, ba)]
             .par_iter()
             .map(|(b, a)| {
-                let b = gaussian_blur(b, sigma);
-                let a = blur_valid(a, &b);
+                let b = gaussian_blur(b, sigma / 2.0);
+                let a = blur_valid_at(a, &b, sigma / 2.0);
                 (b, a)
             })
             .collect();
@@ -436,10 +442,17 @@ fn run_from_alignment(
         let [(rb, ra), (gb, ga), (bb, ba)] = &blurred[..] else {
             return None;
         };
-        let [ra, ga, ba] = tone::match_channels([rb, gb, bb], [ra, ga, ba], &aw_s, &aw_toned);
+        let (luma_raw, luma_toned) =
+            rayon::join(|| downsample_box(&aw_s, 2), || downsample_box(&aw_toned, 2));
+        let [ra, ga, ba] = tone::match_channels([rb, gb, bb], [ra, ga, ba], &luma_raw, &luma_toned);
         let ((rg_b, yb_b), (rg_a, yb_a)) =
             rayon::join(|| opponent(rb, gb, bb), || opponent(&ra, &ga, &ba));
-        Some((rg_b, rg_a, yb_b, yb_a))
+        let mut planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
+            .par_iter()
+            .map(|p| upsample_bilinear(p, 2, size.0, size.1))
+            .collect();
+        let (ya, yb, ra, rb) = (planes.pop()?, planes.pop()?, planes.pop()?, planes.pop()?);
+        Some((rb, ra, yb, ya))
     });
     trace("colour: match", tc);
     trace("tone and colour planes", tt);

@@ -582,3 +582,61 @@ fn low_texture_pair_aligns_by_fourier_mellin() {
         "nothing changed, nothing may be reported"
     );
 }
+
+// ---- Colour alone ------------------------------------------------------------------------------
+
+/// A red poster repainted blue-green of exactly the same luminance, under the same texture,
+/// in a copy whose channels went through their own curves (a colour cast): neither the
+/// luminance nor the texture differs, so only the colour comparison can find it, and it must
+/// find it without lighting up the cast everywhere else.
+#[test]
+fn a_change_of_colour_alone_is_found() {
+    let (w, h) = (480u32, 360u32);
+    let poster = |x: u32, y: u32| (150..260).contains(&x) && (110..230).contains(&y);
+    // Blocky grey texture, the same in both, with a few coloured patches for the cast to act on.
+    let texture = |x: u32, y: u32| {
+        let cell = (x / 6).wrapping_mul(73_856_093) ^ (y / 6).wrapping_mul(19_349_663);
+        f32::from((cell.wrapping_mul(2_654_435_761) >> 24) as u8) / 255.0 * 0.3 - 0.15
+    };
+    let luma = |rgb: [f32; 3]| 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    let (red, mut teal) = ([0.7f32, 0.3, 0.3], [0.2f32, 0.0, 0.6]);
+    teal[1] = (luma(red) - 0.2126 * teal[0] - 0.0722 * teal[2]) / 0.7152;
+    let picture = |painted: bool, curve: &dyn Fn(usize, f32) -> f32| {
+        RgbImage::from_fn(w, h, |x, y| {
+            let base = if poster(x, y) {
+                if painted { teal } else { red }
+            } else if (x / 60 + y / 60) % 3 == 0 {
+                [0.55, 0.45, 0.35]
+            } else {
+                [0.5, 0.5, 0.5]
+            };
+            let t = texture(x, y);
+            image::Rgb(std::array::from_fn(|c| {
+                (255.0 * curve(c, (base[c] + t).clamp(0.0, 1.0))).round() as u8
+            }))
+        })
+    };
+    let before = loaded(picture(false, &|_, v| v), "before.png");
+    let cast = |c: usize, v: f32| v.powf([0.9, 1.0, 1.15][c]);
+    let after = loaded(picture(true, &cast), "after.png");
+    // Compared in luminance only (as for a grayscale print), the pair shows nothing: what is
+    // found below is found by colour alone.
+    let gray = LoadedImage {
+        grayscale: true,
+        ..after.clone()
+    };
+    let blind = analyze(&before, &gray, &Params::default(), None, Job::none()).unwrap();
+    assert!(
+        blind.detection.regions.is_empty(),
+        "luminance alone already differs: the case does not test colour"
+    );
+    let analysis = analyze(&before, &after, &Params::default(), None, Job::none()).unwrap();
+    let truth = GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([if poster(x, y) { 255 } else { 0 }])
+    });
+    let score = iou(&analysis.full_mask(), &truth);
+    let regions = &analysis.detection.regions;
+    eprintln!("colour alone: IoU {score:.3}, {} region(s)", regions.len());
+    assert_eq!(regions.len(), 1, "the poster, and nothing else");
+    assert!(score >= MIN_IOU, "IoU {score:.3}");
+}
