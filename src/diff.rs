@@ -48,6 +48,91 @@ pub fn fill_nan(after: &GrayF, before: &GrayF) -> GrayF {
     out
 }
 
+/// Extra blur (before, after), in working pixels, that makes the two pictures equally sharp.
+///
+/// A second-generation print, a copy negative or a web copy is softer than the original, and a
+/// scan may be sharpened; left alone, every edge of the picture then differs in intensity and
+/// texture. The detail band of both images (each blurred to the noise scale `sigma`, less a
+/// blur four times wider) is compared over the central part of the overlap, with the sharper
+/// image blurred by a few candidate amounts; the pair with the highest correlation wins, and
+/// (0, 0) unless it beats equal treatment clearly. Correlation ignores gain and offset, and an
+/// erased figure lowers every candidate alike, so neither tone nor the edit sways the choice.
+#[must_use]
+pub fn sharpness_match(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: f32) -> (f32, f32) {
+    const CANDIDATES: [f32; 7] = [0.0, 0.5, 0.8, 1.2, 1.7, 2.4, 3.4];
+    let (w, h) = before.dimensions();
+    let (cw, ch) = ((w / 2).max(w.min(64)), (h / 2).max(h.min(64)));
+    let (x0, y0) = ((w - cw) / 2, (h - ch) / 2);
+    let crop = |img: &GrayF| GrayF::from_fn(cw, ch, |x, y| *img.get_pixel(x0 + x, y0 + y));
+    let mask: Vec<bool> = (0..ch)
+        .flat_map(|y| (0..cw).map(move |x| (x, y)))
+        .map(|(x, y)| valid.get_pixel(x0 + x, y0 + y)[0] > 0)
+        .collect();
+    if mask.iter().filter(|&&m| m).count() * 2 < mask.len() {
+        return (0.0, 0.0);
+    }
+    let (b, a) = (crop(before), crop(&fill_nan(after, before)));
+    let wide = (4.0 * sigma).max(3.0);
+    let (coarse_b, coarse_a) = rayon::join(
+        || crate::imgops::gaussian_blur_smooth(&b, wide),
+        || crate::imgops::gaussian_blur_smooth(&a, wide),
+    );
+    // The detail band of each image at each candidate extra blur: index `i` of the before's
+    // list and of the after's list is `CANDIDATES[i]`.
+    let details = |img: &GrayF, coarse: &GrayF| -> Vec<Vec<f32>> {
+        CANDIDATES
+            .par_iter()
+            .map(|&extra| {
+                let fine = gaussian_blur(img, sigma.hypot(extra));
+                fine.iter().zip(coarse.iter()).map(|(f, c)| f - c).collect()
+            })
+            .collect()
+    };
+    let (db, da) = rayon::join(|| details(&b, &coarse_b), || details(&a, &coarse_a));
+    let correlation = |p: &[f32], q: &[f32]| -> f64 {
+        let (mut n, mut sp, mut sq, mut spp, mut sqq, mut spq) = (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for ((x, y), m) in p.iter().zip(q).zip(&mask) {
+            if *m {
+                let (x, y) = (f64::from(*x), f64::from(*y));
+                n += 1.0;
+                sp += x;
+                sq += y;
+                spp += x * x;
+                sqq += y * y;
+                spq += x * y;
+            }
+        }
+        let var = (spp - sp * sp / n) * (sqq - sq * sq / n);
+        if var <= 1e-18 {
+            return 0.0;
+        }
+        (spq - sp * sq / n) / var.sqrt()
+    };
+    let pairs: Vec<(f32, f32, usize, usize)> = CANDIDATES
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &extra)| [(extra, 0.0, i, 0), (0.0, extra, 0, i)])
+        .skip(1)
+        .collect();
+    let scores: Vec<f64> = pairs
+        .par_iter()
+        .map(|&(_, _, i, j)| correlation(&db[i], &da[j]))
+        .collect();
+    let equal = scores[0];
+    let mut best = ((0.0f32, 0.0f32), equal);
+    for (&(extra_b, extra_a, _, _), &score) in pairs.iter().zip(&scores) {
+        if score > best.1 {
+            best = ((extra_b, extra_a), score);
+        }
+    }
+    // Clearly better: a tenth of the way from equal treatment to perfect agreement.
+    if best.1 - equal > 0.1 * (1.0 - equal).max(0.0) {
+        best.0
+    } else {
+        (0.0, 0.0)
+    }
+}
+
 /// `max(min_δ |b(x) − a(x+δ)|, min_δ |b(x+δ) − a(x)|)` over the 3×3 neighbourhood.
 fn shift_tolerant_difference(b: &GrayF, a: &GrayF) -> GrayF {
     let (w, h) = b.dimensions();

@@ -375,9 +375,15 @@ fn run_from_alignment(
         }
         out
     };
+    // Equal sharpness first: the softer copy's blur is added to the sharper one's.
+    let (extra_b, extra_a) = crate::diff::sharpness_match(&bw, &aw, &valid_raw, sigma);
+    let tt = trace("work: sharpness", tt);
+    if tracing() {
+        eprintln!("palimpsest: extra blur before {extra_b:.1} px, after {extra_a:.1} px");
+    }
     let (bw_s, aw_s) = rayon::join(
-        || gaussian_blur(&bw, sigma),
-        || blur_valid_at(&aw, &bw, sigma),
+        || gaussian_blur(&bw, sigma.hypot(extra_b)),
+        || blur_valid_at(&aw, &bw, sigma.hypot(extra_a)),
     );
     let tt = trace("work: noise blur", tt);
     // No-data borders: erode so interpolation at the edge of the after image does not count.
