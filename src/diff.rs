@@ -605,6 +605,31 @@ pub fn clean_mask(mask: &GrayImage, c: Cleanup) -> GrayImage {
 mod tests {
     use super::*;
 
+    /// The softer copy is recognised and the original gets about the blur it lacks; equally
+    /// sharp pictures, however different in tone, get none.
+    #[test]
+    fn sharpness_match_finds_the_missing_blur() {
+        let (w, h) = (200u32, 160u32);
+        let texture = GrayF::from_fn(w, h, |x, y| {
+            let cell = (x / 3).wrapping_mul(73_856_093) ^ (y / 3).wrapping_mul(19_349_663);
+            Luma([f32::from((cell.wrapping_mul(2_654_435_761) >> 24) as u8) / 255.0])
+        });
+        let valid = GrayImage::from_pixel(w, h, Luma([255]));
+        let softer = gaussian_blur(&texture, 1.7);
+        let (b, a) = sharpness_match(&texture, &softer, &valid, 1.0);
+        assert!(
+            a == 0.0 && (1.2..=2.4).contains(&b),
+            "before {b}, after {a}"
+        );
+        let (b, a) = sharpness_match(&softer, &texture, &valid, 1.0);
+        assert!(
+            b == 0.0 && (1.2..=2.4).contains(&a),
+            "before {b}, after {a}"
+        );
+        let darker = GrayF::from_fn(w, h, |x, y| Luma([0.2 + 0.5 * texture.get_pixel(x, y)[0]]));
+        assert_eq!(sharpness_match(&texture, &darker, &valid, 1.0), (0.0, 0.0));
+    }
+
     /// The row-vectorised shift-tolerant difference against its definition, borders included.
     #[test]
     fn shift_tolerant_difference_matches_the_definition() {
