@@ -90,23 +90,13 @@ pub fn sharpness_match(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: 
     };
     let (db, da) = rayon::join(|| details(&b, &coarse_b), || details(&a, &coarse_a));
     let correlation = |p: &[f32], q: &[f32]| -> f64 {
-        let (mut n, mut sp, mut sq, mut spp, mut sqq, mut spq) = (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut sums = crate::imgops::Correlation::default();
         for ((x, y), m) in p.iter().zip(q).zip(&mask) {
             if *m {
-                let (x, y) = (f64::from(*x), f64::from(*y));
-                n += 1.0;
-                sp += x;
-                sq += y;
-                spp += x * x;
-                sqq += y * y;
-                spq += x * y;
+                sums.add(f64::from(*x), f64::from(*y));
             }
         }
-        let var = (spp - sp * sp / n) * (sqq - sq * sq / n);
-        if var <= 1e-18 {
-            return 0.0;
-        }
-        (spq - sp * sq / n) / var.sqrt()
+        sums.coefficient().unwrap_or(0.0)
     };
     let pairs: Vec<(f32, f32, usize, usize)> = CANDIDATES
         .iter()

@@ -402,6 +402,46 @@ pub fn resample_scaled(img: &GrayF, s: f32, width: u32, height: u32) -> GrayF {
     out
 }
 
+/// Running sums for the Pearson correlation of paired values.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Correlation {
+    n: f64,
+    sx: f64,
+    sy: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+}
+
+impl Correlation {
+    /// Adds one pair.
+    #[inline]
+    pub fn add(&mut self, x: f64, y: f64) {
+        self.n += 1.0;
+        self.sx += x;
+        self.sy += y;
+        self.sxx += x * x;
+        self.syy += y * y;
+        self.sxy += x * y;
+    }
+
+    /// How many pairs were added.
+    #[must_use]
+    pub fn count(&self) -> f64 {
+        self.n
+    }
+
+    /// The correlation coefficient, or `None` when either side has (almost) no variance.
+    #[must_use]
+    pub fn coefficient(&self) -> Option<f64> {
+        let n = self.n.max(1.0);
+        let cov = self.sxy / n - self.sx / n * self.sy / n;
+        let vx = self.sxx / n - (self.sx / n).powi(2);
+        let vy = self.syy / n - (self.sy / n).powi(2);
+        (vx > 1e-12 && vy > 1e-12).then(|| cov / (vx * vy).sqrt())
+    }
+}
+
 /// Bilinear sample at `(x, y)`; `None` outside the image.
 #[inline]
 #[must_use]

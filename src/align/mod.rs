@@ -325,8 +325,8 @@ pub fn align(
 fn overlap_correlation(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> f64 {
     let (w, h) = before.dimensions();
     let step = ((f64::from(w) * f64::from(h) / 20_000.0).sqrt().ceil() as usize).max(1);
-    let (mut n, mut total) = (0.0f64, 0.0f64);
-    let (mut sb, mut sa, mut sbb, mut saa, mut sab) = (0.0f64, 0.0, 0.0, 0.0, 0.0);
+    let mut total = 0.0f64;
+    let mut sums = crate::imgops::Correlation::default();
     for y in (0..h).step_by(step) {
         for x in (0..w).step_by(step) {
             total += 1.0;
@@ -334,25 +334,13 @@ fn overlap_correlation(before: &GrayF, after: &GrayF, after_from_before: &Transf
             let Some(a) = crate::imgops::sample(after, u as f32, v as f32) else {
                 continue;
             };
-            let (b, a) = (f64::from(before.get_pixel(x, y)[0]), f64::from(a));
-            n += 1.0;
-            sb += b;
-            sa += a;
-            sbb += b * b;
-            saa += a * a;
-            sab += a * b;
+            sums.add(f64::from(before.get_pixel(x, y)[0]), f64::from(a));
         }
     }
-    if n < 0.2 * total || n < 16.0 {
+    if sums.count() < 0.2 * total || sums.count() < 16.0 {
         return 0.0;
     }
-    let cov = sab / n - sb / n * sa / n;
-    let vb = sbb / n - (sb / n).powi(2);
-    let va = saa / n - (sa / n).powi(2);
-    if vb <= 1e-12 || va <= 1e-12 {
-        return 0.0;
-    }
-    cov / (vb * va).sqrt()
+    sums.coefficient().unwrap_or(0.0)
 }
 
 /// Which pixels of each level show a part of the scene that the other image shows too, under
