@@ -71,7 +71,8 @@ pub fn sharpness_match(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: 
     if mask.iter().filter(|&&m| m).count() * 2 < mask.len() {
         return (0.0, 0.0);
     }
-    let (b, a) = (crop(before), crop(&fill_nan(after, before)));
+    let b = crop(before);
+    let a = fill_nan(&crop(after), &b);
     let wide = (4.0 * sigma).max(3.0);
     let (coarse_b, coarse_a) = rayon::join(
         || crate::imgops::gaussian_blur_smooth(&b, wide),
@@ -98,21 +99,26 @@ pub fn sharpness_match(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: 
         }
         sums.coefficient().unwrap_or(0.0)
     };
-    let pairs: Vec<(f32, f32, usize, usize)> = CANDIDATES
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &extra)| [(extra, 0.0, i, 0), (0.0, extra, 0, i)])
-        .skip(1)
+    // Equal treatment, then each candidate blur on one side only: (extra before, extra after)
+    // and the indices of the two detail bands compared.
+    let pairs: Vec<((f32, f32), usize, usize)> = std::iter::once(((0.0, 0.0), 0, 0))
+        .chain(
+            CANDIDATES
+                .iter()
+                .enumerate()
+                .skip(1)
+                .flat_map(|(i, &extra)| [((extra, 0.0), i, 0), ((0.0, extra), 0, i)]),
+        )
         .collect();
     let scores: Vec<f64> = pairs
         .par_iter()
-        .map(|&(_, _, i, j)| correlation(&db[i], &da[j]))
+        .map(|&(_, i, j)| correlation(&db[i], &da[j]))
         .collect();
     let equal = scores[0];
     let mut best = ((0.0f32, 0.0f32), equal);
-    for (&(extra_b, extra_a, _, _), &score) in pairs.iter().zip(&scores) {
+    for (&(extra, _, _), &score) in pairs.iter().zip(&scores) {
         if score > best.1 {
-            best = ((extra_b, extra_a), score);
+            best = (extra, score);
         }
     }
     // Clearly better: a tenth of the way from equal treatment to perfect agreement.

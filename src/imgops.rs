@@ -121,27 +121,8 @@ pub fn downsample_channels(src: &RgbImage, k: u32) -> [GrayF; 3] {
         .for_each_init(
             || vec![[0u32; 3]; owu],
             |acc, (oy, (r_row, (g_row, b_row)))| {
-                let y0 = oy * k;
-                let y1 = (y0 + k).min(h);
-                acc.fill([0; 3]);
-                for y in y0..y1 {
-                    let line = &s[y * w * 3..(y + 1) * w * 3];
-                    // Integer sums are exact, so the unrolled block widths the pipeline uses
-                    // give the same planes as the generic loop.
-                    match k {
-                        2 => add_rgb_blocks::<6>(acc, line),
-                        3 => add_rgb_blocks::<9>(acc, line),
-                        4 => add_rgb_blocks::<12>(acc, line),
-                        5 => add_rgb_blocks::<15>(acc, line),
-                        _ => {
-                            for (a, block) in acc.iter_mut().zip(line.chunks(k * 3)) {
-                                for p in block.chunks_exact(3) {
-                                    add_rgb(a, p);
-                                }
-                            }
-                        }
-                    }
-                }
+                let (y0, y1) = (oy * k, (oy * k + k).min(h));
+                rgb_block_row(s, w, k, y0..y1, acc);
                 for (ox, (a, (r, (g, b)))) in acc
                     .iter()
                     .zip(r_row.iter_mut().zip(g_row.iter_mut().zip(b_row.iter_mut())))
@@ -153,6 +134,29 @@ pub fn downsample_channels(src: &RgbImage, k: u32) -> [GrayF; 3] {
             },
         );
     [red, green, blue]
+}
+
+/// The sums of each `k`-wide block of RGB pixels over the rows `rows` of the raster `s` (`w`
+/// pixels wide), one per output column, into `acc`. Integer sums are exact, so the unrolled
+/// block widths the pipeline uses give the same sums as the generic loop.
+fn rgb_block_row(s: &[u8], w: usize, k: usize, rows: std::ops::Range<usize>, acc: &mut [[u32; 3]]) {
+    acc.fill([0; 3]);
+    for y in rows {
+        let line = &s[y * w * 3..(y + 1) * w * 3];
+        match k {
+            2 => add_rgb_blocks::<6>(acc, line),
+            3 => add_rgb_blocks::<9>(acc, line),
+            4 => add_rgb_blocks::<12>(acc, line),
+            5 => add_rgb_blocks::<15>(acc, line),
+            _ => {
+                for (a, block) in acc.iter_mut().zip(line.chunks(k * 3)) {
+                    for p in block.chunks_exact(3) {
+                        add_rgb(a, p);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Adds one RGB pixel to a running sum.
@@ -178,41 +182,6 @@ fn add_rgb_blocks<const B: usize>(acc: &mut [[u32; 3]], line: &[u8]) {
             add_rgb(a, p);
         }
     }
-}
-
-/// Same as [`downsample_box`] for an 8-bit RGB image, per channel.
-#[must_use]
-pub fn downsample_rgb(src: &RgbImage, k: u32) -> RgbImage {
-    if k <= 1 {
-        return src.clone();
-    }
-    let (w, h) = src.dimensions();
-    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
-    let mut out = RgbImage::new(ow, oh);
-    let s = src.as_raw();
-    let (w, h, k) = (w as usize, h as usize, k as usize);
-    out.par_chunks_mut(ow as usize * 3)
-        .enumerate()
-        .for_each(|(oy, row)| {
-            let y0 = oy * k;
-            let y1 = (y0 + k).min(h);
-            let mut acc = vec![0u32; ow as usize * 3];
-            let mut cnt = vec![0u32; ow as usize];
-            for y in y0..y1 {
-                let line = &s[y * w * 3..(y + 1) * w * 3];
-                for x in 0..w {
-                    let o = x / k;
-                    cnt[o] += 1;
-                    for c in 0..3 {
-                        acc[o * 3 + c] += u32::from(line[x * 3 + c]);
-                    }
-                }
-            }
-            for (i, v) in row.iter_mut().enumerate() {
-                *v = u8::try_from(acc[i] / cnt[i / 3].max(1)).unwrap_or(255);
-            }
-        });
-    out
 }
 
 /// The transform from full-resolution pixel coordinates to those of an image box-downsampled

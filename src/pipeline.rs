@@ -440,24 +440,22 @@ fn run_from_alignment(
             })
             .collect();
         trace("colour: blur", tc);
-        Some(blurred)
+        <[(GrayF, GrayF); 3]>::try_from(blurred).ok()
     };
     let (aw_toned, colour) = rayon::join(toned, colour_planes);
     let tc = Instant::now();
-    let colour = colour.and_then(|blurred| {
-        let [(rb, ra), (gb, ga), (bb, ba)] = &blurred[..] else {
-            return None;
-        };
+    let colour = colour.and_then(|[(rb, ra), (gb, ga), (bb, ba)]| {
         let (luma_raw, luma_toned) =
             rayon::join(|| downsample_box(&aw_s, 2), || downsample_box(&aw_toned, 2));
-        let [ra, ga, ba] = tone::match_channels([rb, gb, bb], [ra, ga, ba], &luma_raw, &luma_toned);
+        let [ra, ga, ba] =
+            tone::match_channels([&rb, &gb, &bb], [&ra, &ga, &ba], &luma_raw, &luma_toned);
         let ((rg_b, yb_b), (rg_a, yb_a)) =
-            rayon::join(|| opponent(rb, gb, bb), || opponent(&ra, &ga, &ba));
-        let mut planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
+            rayon::join(|| opponent(&rb, &gb, &bb), || opponent(&ra, &ga, &ba));
+        let planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
             .par_iter()
             .map(|p| upsample_bilinear(p, 2, size.0, size.1))
             .collect();
-        let (ya, yb, ra, rb) = (planes.pop()?, planes.pop()?, planes.pop()?, planes.pop()?);
+        let [rb, ra, yb, ya] = <[GrayF; 4]>::try_from(planes).ok()?;
         Some((rb, ra, yb, ya))
     });
     trace("colour: match", tc);

@@ -323,18 +323,21 @@ pub fn correct_local(before: &GrayF, after: &GrayF, exclude: &GrayImage) -> Gray
     };
     let columns: Vec<(usize, usize, f32)> = (0..wu).map(|x| grid_at(x, gw)).collect();
     let mut out = after.clone();
-    out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
-        let (y0, y1, fy) = grid_at(y, gh);
-        let line: Vec<f32> = (0..gw)
-            .map(|gx| field[y0 * gw + gx] * (1.0 - fy) + field[y1 * gw + gx] * fy)
-            .collect();
-        for (p, &(x0, x1, fx)) in row.iter_mut().zip(&columns) {
-            if p.is_finite() {
-                let corr = line[x0] * (1.0 - fx) + line[x1] * fx;
-                *p = (*p + LOG_EPS) * corr.exp() - LOG_EPS;
+    out.par_chunks_mut(wu).enumerate().for_each_init(
+        || vec![0.0f32; gw],
+        |line, (y, row)| {
+            let (y0, y1, fy) = grid_at(y, gh);
+            for (gx, l) in line.iter_mut().enumerate() {
+                *l = field[y0 * gw + gx] * (1.0 - fy) + field[y1 * gw + gx] * fy;
             }
-        }
-    });
+            for (p, &(x0, x1, fx)) in row.iter_mut().zip(&columns) {
+                if p.is_finite() {
+                    let corr = line[x0] * (1.0 - fx) + line[x1] * fx;
+                    *p = (*p + LOG_EPS) * corr.exp() - LOG_EPS;
+                }
+            }
+        },
+    );
     out
 }
 
@@ -367,30 +370,36 @@ pub fn match_channels(
     luma_raw: &GrayF,
     luma_toned: &GrayF,
 ) -> [GrayF; 3] {
-    let mut out: Vec<GrayF> = before
+    debug_assert!(
+        after.iter().all(|a| a.dimensions() == luma_raw.dimensions()
+            && a.dimensions() == luma_toned.dimensions()),
+        "channel and luminance planes of one size"
+    );
+    // The gain field, once for all three channels (NaN where either luminance has no data).
+    let gain: Vec<f32> = luma_raw
+        .as_raw()
         .par_iter()
-        .zip(after.par_iter())
-        .map(|(b, a)| {
-            let mut lit = (*a).clone();
-            lit.par_iter_mut()
-                .zip(
-                    luma_raw
-                        .as_raw()
-                        .par_iter()
-                        .zip(luma_toned.as_raw().par_iter()),
-                )
-                .for_each(|(c, (raw, toned))| {
-                    let gain = (toned + LOG_EPS) / (raw + LOG_EPS).max(1e-3);
-                    if c.is_finite() && gain.is_finite() {
-                        *c = (*c + LOG_EPS) * gain - LOG_EPS;
-                    }
-                });
-            match_global(b, &lit)
-        })
+        .zip(luma_toned.as_raw().par_iter())
+        .map(|(raw, toned)| (toned + LOG_EPS) / (raw + LOG_EPS).max(1e-3))
         .collect();
-    let blue = out.pop().unwrap_or_else(|| after[2].clone());
-    let green = out.pop().unwrap_or_else(|| after[1].clone());
-    let red = out.pop().unwrap_or_else(|| after[0].clone());
+    let channel = |b: &GrayF, a: &GrayF| {
+        let mut lit = a.clone();
+        lit.par_iter_mut().zip(gain.par_iter()).for_each(|(c, g)| {
+            if c.is_finite() && g.is_finite() {
+                *c = (*c + LOG_EPS) * g - LOG_EPS;
+            }
+        });
+        match_global(b, &lit)
+    };
+    let (red, (green, blue)) = rayon::join(
+        || channel(before[0], after[0]),
+        || {
+            rayon::join(
+                || channel(before[1], after[1]),
+                || channel(before[2], after[2]),
+            )
+        },
+    );
     [red, green, blue]
 }
 
