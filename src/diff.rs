@@ -7,7 +7,9 @@
 //! folds and faces against smooth retouched background); and, when both images are in colour,
 //! the opponent-colour difference. Each is divided by its noise floor, estimated robustly from
 //! the image itself (most of a picture is unchanged), with an absolute floor so that a clean,
-//! unchanged pair stays quiet. A strength of 1 is the default threshold.
+//! unchanged pair stays quiet; intensity and texture also get the slack that a change of local
+//! contrast explains where the two pictures agree in shape (sharpening, another tone curve).
+//! A strength of 1 is the default threshold.
 //!
 //! This module does not outline regions; [`crate::regions`] does.
 
@@ -179,17 +181,71 @@ fn shift_tolerant_difference(b: &GrayF, a: &GrayF) -> GrayF {
     out
 }
 
-/// Local standard deviation over a Gaussian window of scale `sigma`.
-fn local_std(img: &GrayF, sigma: f32) -> GrayF {
-    let mean = gaussian_blur(img, sigma);
-    let mut sq = img.clone();
-    sq.par_iter_mut().for_each(|v| *v *= *v);
-    let mean_sq = gaussian_blur(&sq, sigma);
-    let mut out = mean_sq;
-    out.par_iter_mut()
-        .zip(mean.as_raw().par_iter())
-        .for_each(|(s, m)| *s = (*s - m * m).max(0.0).sqrt());
-    out
+/// Local statistics of a pair (`b` before, `a` after) over a Gaussian window.
+struct LocalMoments {
+    /// Standard deviation of `b`.
+    std_b: GrayF,
+    /// Standard deviation of `a`.
+    std_a: GrayF,
+    /// Pearson correlation of the two within the window (0 where either is flat).
+    rho: GrayF,
+    /// Local mean of `b`.
+    mean_b: GrayF,
+    /// Slope of the regression of `a` on `b` within the window (0 where `b` is flat).
+    alpha: GrayF,
+}
+
+/// [`LocalMoments`] of `b` and `a` over a Gaussian window of scale `sigma`.
+fn local_moments(b: &GrayF, a: &GrayF, sigma: f32) -> LocalMoments {
+    let product = |p: &GrayF, q: &GrayF| {
+        let mut out = p.clone();
+        out.par_iter_mut()
+            .zip(q.as_raw().par_iter())
+            .for_each(|(x, y)| *x *= *y);
+        out
+    };
+    let blurred: Vec<GrayF> = [
+        b.clone(),
+        a.clone(),
+        product(b, b),
+        product(a, a),
+        product(b, a),
+    ]
+    .par_iter()
+    .map(|img| gaussian_blur(img, sigma))
+    .collect();
+    let [mb, ma, bb, aa, ab] = <[GrayF; 5]>::try_from(blurred)
+        .unwrap_or_else(|_| unreachable!("five planes in, five out"));
+    let mut std_b = bb;
+    let mut std_a = aa;
+    let mut rho = ab;
+    let mut alpha = GrayF::new(b.width(), b.height());
+    std_b
+        .par_iter_mut()
+        .zip(std_a.par_iter_mut())
+        .zip(rho.par_iter_mut().zip(alpha.par_iter_mut()))
+        .zip(mb.as_raw().par_iter().zip(ma.as_raw().par_iter()))
+        .for_each(|(((sb, sa), (r, al)), (m_b, m_a))| {
+            let var_b = (*sb - m_b * m_b).max(0.0);
+            let var_a = (*sa - m_a * m_a).max(0.0);
+            let cov = *r - m_b * m_a;
+            let norm = (var_b * var_a).sqrt();
+            *al = if var_b > 1e-12 { cov / var_b } else { 0.0 };
+            *r = if norm > 1e-12 {
+                (cov / norm).clamp(-1.0, 1.0)
+            } else {
+                0.0
+            };
+            *sb = var_b.sqrt();
+            *sa = var_a.sqrt();
+        });
+    LocalMoments {
+        std_b,
+        std_a,
+        rho,
+        mean_b: mb,
+        alpha,
+    }
 }
 
 /// Grey erosion by a square of half-width `r` (separable: a row pass, then a column pass).
@@ -243,12 +299,11 @@ fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
 /// Difference of texture energy, and its threshold: local contrast around each pixel over a
 /// window a little wider than the blur, so folds, faces and lettering count against smooth
 /// retouched background.
-fn texture_difference(b: &GrayF, a: &GrayF, sigma: f32, valid: &GrayImage) -> (GrayF, f32) {
-    let (tb, ta) = rayon::join(|| local_std(b, 1.5 * sigma), || local_std(a, 1.5 * sigma));
-    let mut d_tex = tb;
+fn texture_difference(moments: &LocalMoments, sigma: f32, valid: &GrayImage) -> (GrayF, f32) {
+    let mut d_tex = moments.std_b.clone();
     d_tex
         .par_iter_mut()
-        .zip(ta.as_raw().par_iter())
+        .zip(moments.std_a.as_raw().par_iter())
         .for_each(|(x, y)| *x = (*x - y).abs());
     // The noise floor is measured on the texture difference as the window sees it.
     let t_tex = (4.0 * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
@@ -299,7 +354,7 @@ pub fn structural_change(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayIm
         .zip(smooth.as_raw().par_iter())
         .for_each(|(x, s)| *x = (*x - s).abs());
     let t_int = (4.0 * noise_scale(&d, valid)).max(MIN_CONTRAST);
-    let (d_tex, t_tex) = texture_difference(b, a, sigma, valid);
+    let (d_tex, t_tex) = texture_difference(&local_moments(b, a, 1.5 * sigma), sigma, valid);
     let raw = GrayImage::from_fn(w, h, |x, y| {
         let i = (y * w + x) as usize;
         let z = (d.as_raw()[i] / t_int).max(d_tex.as_raw()[i] / t_tex);
@@ -319,6 +374,37 @@ pub fn structural_change(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayIm
     })
 }
 
+/// How far a change of local contrast may go, as a multiple of what the local regression
+/// measures, and still be read as rendering (see [`LocalMoments::rendering_slack`]).
+const RENDERING_SLACK: f32 = 2.0;
+
+impl LocalMoments {
+    /// The part of the intensity and of the texture difference at pixel `i` (before value `b`)
+    /// that a change of local contrast explains.
+    ///
+    /// Two renderings of one picture differ most at its edges: sharpening overshoots them, a
+    /// steeper tone curve or another lens changes their contrast, and the difference there
+    /// grows with the edge's own contrast, far above the grain elsewhere. Within the window
+    /// such an after is the before with its contrast scaled: `a − ā ≈ α (b − b̄)`, with a high
+    /// correlation. The intensity difference this explains is `|α − 1| · |b − b̄|`, the
+    /// texture difference `|α − 1| · σ_b`. The slack is granted in full from a correlation of
+    /// 0.9, none at 0.6 or less, and none for a slope no rendering gives (under 0.4 or over
+    /// 2.5). An erased figure leaves nothing in the after that correlates with it, so its
+    /// inside gets no slack; nor does a shift of mean, a flat window, or a changed outline.
+    fn rendering_slack(&self, i: usize, b: f32) -> (f32, f32) {
+        let alpha = self.alpha.as_raw()[i];
+        if !(0.4..=2.5).contains(&alpha) {
+            return (0.0, 0.0);
+        }
+        let agreement = ((self.rho.as_raw()[i] - 0.6) / 0.3).clamp(0.0, 1.0);
+        let k = RENDERING_SLACK * agreement * (alpha - 1.0).abs();
+        (
+            k * (b - self.mean_b.as_raw()[i]).abs(),
+            k * self.std_b.as_raw()[i],
+        )
+    }
+}
+
 /// Computes the change strength (1.0 = default threshold) at working resolution. Pixels where
 /// `valid` is 0 get strength 0.
 #[must_use]
@@ -326,7 +412,8 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     let sigma = inputs.sigma;
     let (b, a) = (inputs.before, &fill_nan(inputs.after, inputs.before));
     let d_int = shift_tolerant_difference(b, a);
-    let (d_tex, t_tex) = texture_difference(b, a, sigma, valid);
+    let moments = local_moments(b, a, 1.5 * sigma);
+    let (d_tex, t_tex) = texture_difference(&moments, sigma, valid);
     let d_col = inputs.colour.map(|[(rb, ra), (yb, ya)]| {
         let mut d = shift_tolerant_difference(rb, &fill_nan(ra, rb));
         let d2 = shift_tolerant_difference(yb, &fill_nan(ya, yb));
@@ -350,7 +437,8 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
                 *s = 0.0;
                 return;
             }
-            let mut z = (*s / t_int).max(*t / t_tex);
+            let (slack_int, slack_tex) = moments.rendering_slack(i, b.as_raw()[i]);
+            let mut z = (*s / (t_int + slack_int)).max(*t / (t_tex + slack_tex));
             if let (Some(d), Some(tc)) = (&d_col, t_col) {
                 z = z.max(d.as_raw()[i] / tc);
             }
@@ -624,6 +712,65 @@ mod tests {
         );
         let darker = GrayF::from_fn(w, h, |x, y| Luma([0.2 + 0.5 * texture.get_pixel(x, y)[0]]));
         assert_eq!(sharpness_match(&texture, &darker, &valid, 1.0), (0.0, 0.0));
+    }
+
+    /// A sharpened copy (an unsharp mask of amount 1) is quiet at its edges, where the plain
+    /// difference is far above the threshold; a patch painted over in the same copy is still
+    /// found whole.
+    #[test]
+    fn sharpening_is_rendering_not_change() {
+        let (w, h) = (240u32, 180u32);
+        // Blocks of many grey levels: edges of every contrast, in every direction.
+        let picture = GrayF::from_fn(w, h, |x, y| {
+            let cell = (x / 12).wrapping_mul(73_856_093) ^ (y / 12).wrapping_mul(19_349_663);
+            Luma([0.1 + 0.8 * f32::from((cell.wrapping_mul(2_654_435_761) >> 24) as u8) / 255.0])
+        });
+        let soft = gaussian_blur(&picture, 1.0);
+        let halo = gaussian_blur(&soft, 2.0);
+        let sharpened = GrayF::from_fn(w, h, |x, y| {
+            let (s, c) = (soft.get_pixel(x, y)[0], halo.get_pixel(x, y)[0]);
+            Luma([(s + (s - c)).clamp(0.0, 1.0)])
+        });
+        let patch = |x: u32, y: u32| (150..200).contains(&x) && (60..120).contains(&y);
+        let painted = GrayF::from_fn(w, h, |x, y| {
+            Luma([if patch(x, y) {
+                0.0
+            } else {
+                sharpened.get_pixel(x, y)[0]
+            }])
+        });
+        let valid = GrayImage::from_pixel(w, h, Luma([255]));
+        let strength = |after: &GrayF| {
+            let inputs = ChangeInputs {
+                before: &soft,
+                after,
+                colour: None,
+                sigma: 1.0,
+            };
+            change_strength(&inputs, &valid)
+        };
+        let plain = shift_tolerant_difference(&soft, &sharpened);
+        let loud = plain.iter().filter(|&&d| d > 2.0 * MIN_CONTRAST).count();
+        assert!(
+            loud > 1000,
+            "the sharpening should differ at edges: {loud} px"
+        );
+        let quiet = strength(&sharpened);
+        let flagged = quiet.iter().filter(|&&z| z >= 1.0).count();
+        // Without the slack, 160 px are flagged here.
+        assert!(flagged < 16, "{flagged} px flagged on a sharpened copy");
+        let found = strength(&painted);
+        let (mut inside, mut hits) = (0, 0);
+        for (x, y, z) in found.enumerate_pixels() {
+            if patch(x, y) && (155..195).contains(&x) && (65..115).contains(&y) {
+                inside += 1;
+                hits += usize::from(z[0] >= 1.0);
+            }
+        }
+        assert!(
+            hits * 10 >= inside * 9,
+            "{hits} of {inside} px of the patch found"
+        );
     }
 
     /// The row-vectorised shift-tolerant difference against its definition, borders included.
