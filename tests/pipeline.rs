@@ -364,9 +364,10 @@ fn run_case(name: &str, c: &Case) {
 
     eprintln!(
         "{name:<24} IoU {score:>5.3} (over {over:>4.2}, under {under:>4.2})  align_err {align_err:>6.3} px  residual {residual:>5.3} px  \
-         found {found}/{required}  regions {:>2}  flagged {:>5.2}%  model {}  inliers {}  \
-         confidence {:.2}  (render {t_render:.1} s, analyze {t_analyze:.1} s)",
+         found {found}/{required}  regions {:>2} (weakest score {:.2})  flagged {:>5.2}%  model {}  \
+         inliers {}  confidence {:.2}  (render {t_render:.1} s, analyze {t_analyze:.1} s)",
         regions.len(),
+        regions.iter().map(|r| r.score).fold(f64::NAN, f64::min),
         100.0 * changed_px as f64 / total,
         analysis.alignment.model,
         analysis.alignment.inliers,
