@@ -459,6 +459,8 @@ fn run_from_alignment(
         Some((rb, ra, yb, ya))
     });
     trace("colour: match", tc);
+    let mut aw_toned = aw_toned;
+    tone::respect_clipping(&bw_s, &aw_s, &mut aw_toned, &valid);
     trace("tone and colour planes", tt);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);

@@ -357,6 +357,83 @@ pub fn normalise(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> 
     match_global_excluding(before, &corrected, exclude)
 }
 
+/// Raw levels within this distance of the after image's extreme count as clipped: a JPEG's
+/// ringing and the blur to the noise scale leave a clipped area a few levels short of it.
+const CLIP_MARGIN: f32 = 3.0 / 255.0;
+
+/// Least share of the overlap that must sit at the after image's extreme for it to count as
+/// clipped rather than as a few specular highlights.
+const CLIP_SHARE: f64 = 0.005;
+
+/// Where the after image is clipped (blown highlights or crushed shadows), replaces its
+/// normalised value by the before value nearest to what the clipping allows.
+///
+/// A print with more contrast, or a scan exposed for the mid-tones, flattens the lightest (or
+/// darkest) part of the picture to one level. No tone curve can give that area its shades
+/// back, and every shade the original has there would read as change. A clipped after pixel
+/// only says the picture was at least as light as the share of the overlap clipped with it,
+/// ranked in the before image: the before's level at that rank is the bound. A before value
+/// past the bound agrees; one short of it differs by the distance to the bound, so a dark
+/// figure erased to blank white paper is still found. `after_raw` is the warped after before
+/// tone normalisation (NaN = no data), at the scale of `after`.
+pub fn respect_clipping(before: &GrayF, after_raw: &GrayF, after: &mut GrayF, valid: &GrayImage) {
+    let raw: Vec<f32> = after_raw
+        .as_raw()
+        .iter()
+        .zip(valid.as_raw())
+        .filter(|(v, m)| **m > 0 && v.is_finite())
+        .map(|(v, _)| *v)
+        .collect();
+    if raw.is_empty() {
+        return;
+    }
+    let (lo, hi) = raw
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let share = |inside: &dyn Fn(f32) -> bool| {
+        raw.iter().filter(|&&v| inside(v)).count() as f64 / raw.len() as f64
+    };
+    let (share_hi, share_lo) = (
+        share(&|v| v >= hi - CLIP_MARGIN),
+        share(&|v| v <= lo + CLIP_MARGIN),
+    );
+    let mut ranked: Vec<f32> = before
+        .as_raw()
+        .iter()
+        .zip(valid.as_raw())
+        .filter(|(v, m)| **m > 0 && v.is_finite())
+        .map(|(v, _)| *v)
+        .collect();
+    // The before's level at the rank where the clipped share begins, or none.
+    let mut bound = |clipped: f64, light: bool| {
+        (clipped >= CLIP_SHARE && hi - lo > 4.0 * CLIP_MARGIN).then(|| {
+            let q = if light { 1.0 - clipped } else { clipped };
+            crate::imgops::quantile(&mut ranked, q as f32)
+        })
+    };
+    let (light, dark) = (bound(share_hi, true), bound(share_lo, false));
+    if light.is_none() && dark.is_none() {
+        return;
+    }
+    after
+        .par_iter_mut()
+        .zip(after_raw.as_raw().par_iter())
+        .zip(before.as_raw().par_iter())
+        .for_each(|((a, r), b)| {
+            if let Some(bound) = light
+                && *r >= hi - CLIP_MARGIN
+            {
+                *a = b.max(bound);
+            } else if let Some(bound) = dark
+                && *r <= lo + CLIP_MARGIN
+            {
+                *a = b.min(bound);
+            }
+        });
+}
+
 /// Normalises the colour channels of a warped after image (NaN = no data) to the before
 /// image's: first the gain field that [`normalise`] found for luminance (`luma_raw` before it,
 /// `luma_toned` after it), since fading and vignetting take light from every dye alike; then a
@@ -406,6 +483,63 @@ pub fn match_channels(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
+
+    /// A copy with more contrast clips the lightest fifth of a gradient to white: once its
+    /// clipping is respected, the clipped shades agree with the original, while a dark square
+    /// painted out to the same white still differs by nearly its full depth.
+    #[test]
+    fn clipped_highlights_agree_but_an_erasure_into_them_does_not() {
+        let (w, h) = (200u32, 100u32);
+        let square = |x: u32, y: u32| (170..190).contains(&x) && (40..60).contains(&y);
+        let before = GrayF::from_fn(w, h, |x, y| {
+            Luma([if square(x, y) {
+                0.1
+            } else {
+                x as f32 / w as f32
+            }])
+        });
+        // 25 % more contrast: everything from 0.8 up is clipped; the square is painted over.
+        let raw = GrayF::from_fn(w, h, |x, y| {
+            let b = if square(x, y) {
+                1.0
+            } else {
+                x as f32 / w as f32
+            };
+            Luma([(b * 1.25).min(1.0)])
+        });
+        let valid = GrayImage::from_pixel(w, h, Luma([255]));
+        let mut toned = match_global(&before, &raw);
+        respect_clipping(&before, &raw, &mut toned, &valid);
+        let mut worst_clipped = 0.0f32;
+        for (x, y, a) in toned.enumerate_pixels() {
+            let b = before.get_pixel(x, y)[0];
+            if square(x, y) {
+                assert!(
+                    a[0] - b > 0.6,
+                    "the erased square at ({x}, {y}): {} vs {b}",
+                    a[0]
+                );
+            } else if x >= 165 {
+                worst_clipped = worst_clipped.max((a[0] - b).abs());
+            }
+        }
+        assert!(
+            worst_clipped < 0.02,
+            "clipped shades differ by {worst_clipped}"
+        );
+        // Without it, the clipped shades differ by up to a tenth of the range.
+        let plain = match_global(&before, &raw);
+        let plain_worst = plain
+            .enumerate_pixels()
+            .filter(|(x, y, _)| *x >= 165 && !square(*x, *y))
+            .map(|(x, y, a)| (a[0] - before.get_pixel(x, y)[0]).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            plain_worst > 0.05,
+            "plain matching differs by only {plain_worst}"
+        );
+    }
 
     /// Per-channel curves and an uneven fade that took light from every channel alike: the
     /// luminance's gain field and one curve per channel bring every channel back.

@@ -204,3 +204,20 @@ fn real_photograph_darker_grainy_copy_is_quiet() {
     });
     assert_eq!(regions, 0, "an unchanged copy must give no region");
 }
+
+/// A copy printed with so much contrast that the lightest tenth of the picture is blank white
+/// and the darkest tones are crushed to black: the shades the original has there cannot be
+/// brought back by any tone curve, but they are not an edit. Nothing was erased.
+#[test]
+fn real_photograph_copy_with_blown_highlights_is_quiet() {
+    let regions = regions_against_copy("blown-out astronaut", |rgb| {
+        let mut levels = rgb.clone();
+        for v in levels.iter_mut() {
+            *v = ((f32::from(*v) - 30.0) * 255.0 / 170.0)
+                .clamp(0.0, 255.0)
+                .round() as u8;
+        }
+        levels
+    });
+    assert_eq!(regions, 0, "an unchanged copy must give no region");
+}
