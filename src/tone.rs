@@ -377,13 +377,15 @@ const CLIP_SHARE: f64 = 0.005;
 /// figure erased to blank white paper is still found. `after_raw` is the warped after before
 /// tone normalisation (NaN = no data), at the scale of `after`.
 pub fn respect_clipping(before: &GrayF, after_raw: &GrayF, after: &mut GrayF, valid: &GrayImage) {
-    let raw: Vec<f32> = after_raw
-        .as_raw()
-        .iter()
-        .zip(valid.as_raw())
-        .filter(|(v, m)| **m > 0 && v.is_finite())
-        .map(|(v, _)| *v)
-        .collect();
+    let in_overlap = |img: &GrayF| -> Vec<f32> {
+        img.as_raw()
+            .iter()
+            .zip(valid.as_raw())
+            .filter(|(v, m)| **m > 0 && v.is_finite())
+            .map(|(v, _)| *v)
+            .collect()
+    };
+    let raw = in_overlap(after_raw);
     if raw.is_empty() {
         return;
     }
@@ -399,13 +401,7 @@ pub fn respect_clipping(before: &GrayF, after_raw: &GrayF, after: &mut GrayF, va
         share(&|v| v >= hi - CLIP_MARGIN),
         share(&|v| v <= lo + CLIP_MARGIN),
     );
-    let mut ranked: Vec<f32> = before
-        .as_raw()
-        .iter()
-        .zip(valid.as_raw())
-        .filter(|(v, m)| **m > 0 && v.is_finite())
-        .map(|(v, _)| *v)
-        .collect();
+    let mut ranked = in_overlap(before);
     // The before's level at the rank where the clipped share begins, or none.
     let mut bound = |clipped: f64, light: bool| {
         (clipped >= CLIP_SHARE && hi - lo > 4.0 * CLIP_MARGIN).then(|| {
