@@ -204,18 +204,10 @@ fn local_moments(b: &GrayF, a: &GrayF, sigma: f32) -> LocalMoments {
             .for_each(|(x, y)| *x *= *y);
         out
     };
-    let blurred: Vec<GrayF> = [
-        b.clone(),
-        a.clone(),
-        product(b, b),
-        product(a, a),
-        product(b, a),
-    ]
-    .par_iter()
-    .map(|img| gaussian_blur(img, sigma))
-    .collect();
-    let [mb, ma, bb, aa, ab] = <[GrayF; 5]>::try_from(blurred)
-        .unwrap_or_else(|_| unreachable!("five planes in, five out"));
+    let products = [product(b, b), product(a, a), product(b, a)];
+    // Each blur is row-parallel already; five in a row keep both cores busy.
+    let [mb, ma, bb, aa, ab] =
+        [b, a, &products[0], &products[1], &products[2]].map(|img| gaussian_blur(img, sigma));
     let mut std_b = bb;
     let mut std_a = aa;
     let mut rho = ab;

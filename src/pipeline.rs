@@ -442,7 +442,7 @@ fn run_from_alignment(
         trace("colour: blur", tc);
         <[(GrayF, GrayF); 3]>::try_from(blurred).ok()
     };
-    let (aw_toned, colour) = rayon::join(toned, colour_planes);
+    let (mut aw_toned, colour) = rayon::join(toned, colour_planes);
     let tc = Instant::now();
     let colour = colour.and_then(|[(rb, ra), (gb, ga), (bb, ba)]| {
         let (luma_raw, luma_toned) =
@@ -459,7 +459,6 @@ fn run_from_alignment(
         Some((rb, ra, yb, ya))
     });
     trace("colour: match", tc);
-    let mut aw_toned = aw_toned;
     tone::respect_clipping(&bw_s, &aw_s, &mut aw_toned, &valid);
     trace("tone and colour planes", tt);
     timings.normalise_secs = t.elapsed().as_secs_f64();

@@ -394,25 +394,21 @@ pub fn respect_clipping(before: &GrayF, after_raw: &GrayF, after: &mut GrayF, va
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let share = |inside: &dyn Fn(f32) -> bool| {
-        raw.iter().filter(|&&v| inside(v)).count() as f64 / raw.len() as f64
-    };
-    let (share_hi, share_lo) = (
-        share(&|v| v >= hi - CLIP_MARGIN),
-        share(&|v| v <= lo + CLIP_MARGIN),
-    );
-    let mut ranked = in_overlap(before);
-    // The before's level at the rank where the clipped share begins, or none.
-    let mut bound = |clipped: f64, light: bool| {
-        (clipped >= CLIP_SHARE && hi - lo > 4.0 * CLIP_MARGIN).then(|| {
-            let q = if light { 1.0 - clipped } else { clipped };
-            crate::imgops::quantile(&mut ranked, q as f32)
-        })
-    };
-    let (light, dark) = (bound(share_hi, true), bound(share_lo, false));
-    if light.is_none() && dark.is_none() {
+    if hi - lo <= 4.0 * CLIP_MARGIN {
         return;
     }
+    let n = raw.len() as f64;
+    let share_hi = raw.iter().filter(|&&v| v >= hi - CLIP_MARGIN).count() as f64 / n;
+    let share_lo = raw.iter().filter(|&&v| v <= lo + CLIP_MARGIN).count() as f64 / n;
+    if share_hi < CLIP_SHARE && share_lo < CLIP_SHARE {
+        return;
+    }
+    // The before's level at the rank where each clipped share begins.
+    let mut ranked = in_overlap(before);
+    let light = (share_hi >= CLIP_SHARE)
+        .then(|| crate::imgops::quantile(&mut ranked, (1.0 - share_hi) as f32));
+    let dark =
+        (share_lo >= CLIP_SHARE).then(|| crate::imgops::quantile(&mut ranked, share_lo as f32));
     after
         .par_iter_mut()
         .zip(after_raw.as_raw().par_iter())

@@ -13,7 +13,7 @@ mod agreement;
 
 use std::path::Path;
 
-use palimpsest::io::{LoadOptions, load_image};
+use palimpsest::io::{LoadOptions, load_image, load_image_from_bytes};
 use palimpsest::job::Job;
 use palimpsest::pipeline::{Params, analyze};
 
@@ -104,19 +104,10 @@ fn unchanged_rescan_is_quiet() {
 fn regions_against_copy(name: &str, copy: impl Fn(&image::RgbImage) -> image::RgbImage) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images/astronaut");
     let before = load_image(&dir.join("before.jpg"), &LoadOptions::default()).unwrap();
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&copy(&before.rgb))
-        .unwrap();
-    let rgb = image::load_from_memory(&jpeg).unwrap().to_rgb8();
-    let grayscale = rgb.pixels().all(|p| p[0] == p[1] && p[1] == p[2]);
-    let after = palimpsest::io::LoadedImage {
-        rgb,
-        grayscale,
-        path: dir.join("copy.jpg"),
-        format: "jpeg".into(),
-        source_bits: 8,
-    };
+    // Loaded from the JPEG's bytes as a file would be, so a gray copy is flagged as gray.
+    let jpeg = palimpsest::synth::encode_jpeg(&copy(&before.rgb), 85, false).unwrap();
+    let after =
+        load_image_from_bytes(&jpeg, &dir.join("copy.jpg"), &LoadOptions::default()).unwrap();
     let analysis = analyze(&before, &after, &Params::default(), None, Job::none()).unwrap();
     let regions = &analysis.detection.regions;
     eprintln!(
@@ -180,27 +171,17 @@ fn real_photograph_darker_grainy_copy_is_quiet() {
             h * 3 / 5,
             image::imageops::FilterType::Triangle,
         );
-        // Grain: the sum of a few hashed values per pixel, about 12 grey levels (σ), the same
+        // Grain: the sum of four uniform values per pixel, about 12 grey levels (σ), the same
         // on every run.
-        let grain = |x: u32, y: u32| {
-            (0..4u32)
-                .map(|k| {
-                    let n = x.wrapping_mul(73_856_093)
-                        ^ y.wrapping_mul(19_349_663)
-                        ^ k.wrapping_mul(83_492_791);
-                    f32::from((n.wrapping_mul(2_654_435_761) >> 24) as u8) / 255.0 - 0.5
-                })
-                .sum::<f32>()
-                * 21.0
-        };
-        image::RgbImage::from_fn(small.width(), small.height(), |x, y| {
-            let p = small.get_pixel(x, y);
-            let luma =
-                (0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]))
-                    / 255.0;
-            let v = (255.0 * luma.powf(1.0 / 0.7) + grain(x, y)).clamp(0.0, 255.0) as u8;
-            image::Rgb([v, v, v])
-        })
+        let mut rng = palimpsest::synth::SplitMix64::new(7);
+        let mut gray = palimpsest::synth::to_gray_rgb(&small);
+        for p in gray.pixels_mut() {
+            let grain: f64 = (0..4).map(|_| rng.range(-0.5, 0.5)).sum::<f64>() * 21.0;
+            let darker = 255.0 * (f64::from(p[0]) / 255.0).powf(1.0 / 0.7);
+            let v = (darker + grain).clamp(0.0, 255.0) as u8;
+            *p = image::Rgb([v, v, v]);
+        }
+        gray
     });
     assert_eq!(regions, 0, "an unchanged copy must give no region");
 }
