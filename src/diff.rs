@@ -647,6 +647,51 @@ pub fn erode(mask: &GrayImage, radius: u32) -> GrayImage {
         .unwrap_or_else(|| mask.clone())
 }
 
+/// Grows `mask` into the pixels within `radius` of it whose strength is at least `floor`,
+/// through such pixels only (a geodesic growth, 8-connected), then fills its holes.
+///
+/// Detection keeps what is clearly changed; the edge of an edit fades out (an inpainting's
+/// or an airbrush's feathered border, a blur of the print), so the outline of what hysteresis
+/// keeps sits inside it. Grown down to a floor near the noise, in a narrow band only, the
+/// outline reaches where the change falls back into the grain.
+#[must_use]
+pub fn grow_within(mask: &GrayImage, strength: &GrayF, floor: f32, radius: u32) -> GrayImage {
+    let (w, h) = mask.dimensions();
+    let band = dilate(mask, radius);
+    let mut out = mask.clone();
+    let mut queue: Vec<(u32, u32)> = mask
+        .enumerate_pixels()
+        .filter(|(_, _, p)| p[0] > 0)
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    while let Some((x, y)) = queue.pop() {
+        for (dx, dy) in [
+            (-1i32, -1i32),
+            (0, -1),
+            (1, -1),
+            (-1, 0),
+            (1, 0),
+            (-1, 1),
+            (0, 1),
+            (1, 1),
+        ] {
+            let (nx, ny) = (x as i32 + dx, y as i32 + dy);
+            if nx < 0 || ny < 0 || nx >= w as i32 || ny >= h as i32 {
+                continue;
+            }
+            let (nx, ny) = (nx as u32, ny as u32);
+            if out.get_pixel(nx, ny)[0] == 0
+                && band.get_pixel(nx, ny)[0] > 0
+                && strength.get_pixel(nx, ny)[0] >= floor
+            {
+                out.put_pixel(nx, ny, Luma([255]));
+                queue.push((nx, ny));
+            }
+        }
+    }
+    fill_holes(&out)
+}
+
 /// Cleanup parameters, in working pixels.
 #[derive(Clone, Copy, Debug)]
 pub struct Cleanup {

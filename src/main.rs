@@ -254,11 +254,15 @@ fn diff(args: &DiffArgs) -> Result<()> {
         palimpsest::export::write_atomic(path, text.as_bytes())?;
     }
     let a = &analysis.alignment;
+    if let Some(warning) = &a.warning {
+        eprintln!("warning: {warning}");
+    }
     eprintln!(
-        "{} region(s); alignment {} (confidence {:.2}, residual {:.2} px, {} inliers); {:.2} s",
+        "{} region(s); alignment {} (confidence {:.2}, expected error {:.2} px, residual {:.2} px, {} inliers); {:.2} s",
         analysis.detection.regions.len(),
         a.model,
         a.confidence,
+        a.expected_error_px,
         a.residual_px,
         a.inliers,
         t0.elapsed().as_secs_f64()

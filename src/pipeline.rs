@@ -515,6 +515,14 @@ pub fn sensitivity_factor(sensitivity: f64) -> f32 {
 /// the grain of a darkened, heavily grained copy).
 const SEED: f32 = 1.5;
 
+/// Strength, relative to the threshold, down to which a found region's outline is grown in a
+/// narrow band round it: about one and a half standard deviations of the noise (the threshold
+/// is four), where the feathered edge of an edit fades into the grain.
+const EDGE: f32 = 0.35;
+
+/// The widest a dust speck, hair or scratch is, as a half-width in working pixels.
+const SCAN_DEFECT_HALF_WIDTH: u8 = 4;
+
 /// Thresholds and cleans a change map and extracts its regions.
 ///
 /// # Errors
@@ -559,19 +567,50 @@ pub fn detect(
     let tt = trace("regions: cleanup", tt);
     let min_area_px = params.min_area_fraction * f64::from(w) * f64::from(h);
     let full_from_work = level_from_full(k).inverse().unwrap_or_default();
-    let (regions, kept) = crate::regions::extract(
+    let options = ExtractOptions {
+        merge_radius: (side / 80.0).round().max(2.0) as u32,
+        min_area_px,
+        min_mean_strength: SEED * threshold,
+        simplify_px: (side / 1000.0).max(0.75),
+    };
+    let (_, found) = crate::regions::extract(
         &cleaned,
+        None,
         &strength,
         &full_from_work,
         change.scale,
-        &ExtractOptions {
-            merge_radius: (side / 80.0).round().max(2.0) as u32,
-            min_area_px,
-            min_mean_strength: SEED * threshold,
-            simplify_px: (side / 1000.0).max(0.75),
-        },
+        &options,
     );
-    trace("regions: extract", tt);
+    let tt = trace("regions: extract", tt);
+    // Dust, hairs and scratches in one scan only are not edits: they are dropped (see
+    // `regions::drop_scan_defects`). Half-widths are counted in working pixels: a hair of a
+    // few before pixels is a pixel or two here whatever the scan's resolution, and the blur,
+    // growth and closing add a few.
+    let (found, defects) = crate::regions::drop_scan_defects(
+        &found,
+        SCAN_DEFECT_HALF_WIDTH,
+        0.02 * f64::from(w) * f64::from(h),
+    );
+    if tracing() && defects > 0 {
+        eprintln!("palimpsest: {defects} scan defect(s) dropped");
+    }
+    // The outlines are grown to the edge of the edit, where the change falls back into the
+    // noise (see `diff::grow_within`); scores stay those of what was found.
+    let grown = crate::diff::grow_within(
+        &found,
+        &strength,
+        EDGE * threshold,
+        (side / 150.0).round().max(3.0) as u32,
+    );
+    let (regions, kept) = crate::regions::extract(
+        &grown,
+        Some(&found),
+        &strength,
+        &full_from_work,
+        change.scale,
+        &options,
+    );
+    trace("regions: edges", tt);
     Ok(Detection {
         mask: kept,
         regions,

@@ -111,6 +111,7 @@ pub struct ExtractOptions {
 
 struct Acc {
     count: u64,
+    scored: u64,
     sx: f64,
     sy: f64,
     strength: f64,
@@ -123,9 +124,14 @@ struct Acc {
 /// Turns a working-resolution change mask into regions in full-resolution coordinates;
 /// `full_from_work` maps working pixels to before-image pixels and `scale` is before pixels per
 /// working pixel. Also returns the mask with dropped regions removed.
+///
+/// A region's score (its mean strength) is taken over its pixels in `core` where given (what
+/// detection found before the outline was grown to the edge of the edit), else over all of
+/// them; a region with no pixel in `core` is dropped.
 #[must_use]
 pub fn extract(
     mask: &GrayImage,
+    core: Option<&GrayImage>,
     strength: &GrayF,
     full_from_work: &Transform,
     scale: f64,
@@ -142,8 +148,10 @@ pub fn extract(
         let (x, y) = ((i % w as usize) as u32, (i / w as usize) as u32);
         let l = lraw[i] as usize;
         let s = f64::from(sraw[i]);
+        let in_core = core.is_none_or(|c| c.as_raw()[i] > 0);
         let a = accs[l].get_or_insert(Acc {
             count: 0,
+            scored: 0,
             sx: 0.0,
             sy: 0.0,
             strength: 0.0,
@@ -155,7 +163,10 @@ pub fn extract(
         a.count += 1;
         a.sx += f64::from(x);
         a.sy += f64::from(y);
-        a.strength += s;
+        if in_core {
+            a.scored += 1;
+            a.strength += s;
+        }
         a.x0 = a.x0.min(x);
         a.y0 = a.y0.min(y);
         a.x1 = a.x1.max(x);
@@ -169,7 +180,10 @@ pub fn extract(
         .enumerate()
         .filter_map(|(l, a)| Some((u32::try_from(l).ok()?, a.as_ref()?)))
     {
-        let mean = a.strength / a.count as f64;
+        if a.scored == 0 {
+            continue;
+        }
+        let mean = a.strength / a.scored as f64;
         if (a.count as f64) < options.min_area_px || mean < f64::from(options.min_mean_strength) {
             continue;
         }
@@ -235,4 +249,48 @@ pub fn extract(
     }
     sort_reading_order(&mut regions);
     (regions, kept_mask)
+}
+
+/// Removes from `mask` the parts that are scan defects: dust specks, hairs and scratches that
+/// one scan shows and the other does not. Such a part is thin everywhere (no pixel of it is
+/// more than `max_half_width` pixels from its edge: a speck or a line, however long) and small
+/// (under `max_area` pixels). Whatever a retoucher painted out of a photograph (a person, a
+/// sign, an object) is wider than a hair somewhere. Returns the cleaned mask and how many
+/// parts were removed.
+#[must_use]
+pub fn drop_scan_defects(
+    mask: &GrayImage,
+    max_half_width: u8,
+    max_area: f64,
+) -> (GrayImage, usize) {
+    let (w, h) = mask.dimensions();
+    // Distance of each changed pixel to the nearest unchanged one.
+    let outside = GrayImage::from_fn(w, h, |x, y| {
+        Luma([if mask.get_pixel(x, y)[0] > 0 { 0 } else { 255 }])
+    });
+    let depth = imageproc::distance_transform::distance_transform(
+        &outside,
+        imageproc::distance_transform::Norm::LInf,
+    );
+    let labels = connected_components(mask, Connectivity::Eight, Luma([0u8]));
+    let n = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
+    let mut deepest = vec![0u8; n + 1];
+    let mut area = vec![0u64; n + 1];
+    for (l, d) in labels.iter().zip(depth.iter()) {
+        if *l > 0 {
+            let l = *l as usize;
+            deepest[l] = deepest[l].max(*d);
+            area[l] += 1;
+        }
+    }
+    let defect: Vec<bool> = (0..=n)
+        .map(|l| l > 0 && deepest[l] <= max_half_width && (area[l] as f64) < max_area)
+        .collect();
+    let mut out = mask.clone();
+    for (o, l) in out.iter_mut().zip(labels.iter()) {
+        if defect[*l as usize] {
+            *o = 0;
+        }
+    }
+    (out, defect.iter().filter(|&&d| d).count())
 }

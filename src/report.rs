@@ -39,10 +39,15 @@ pub struct AlignmentInfo {
     pub inliers: usize,
     /// Typical remaining misalignment in before-image pixels.
     pub residual_px: f64,
-    /// 0 (no trust) to 1.
+    /// 0 (no trust) to 1, from the predicted error.
     pub confidence: f64,
+    /// Predicted error of the fit at the after image's corners, in before-image pixels.
+    pub expected_error_px: f64,
     /// How the transform was found.
     pub method: AlignMethod,
+    /// Why the fit should be checked, when the evidence for it is mixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The whole report.
@@ -96,7 +101,9 @@ impl Report {
                 inliers: a.alignment.inliers,
                 residual_px: a.alignment.residual_px,
                 confidence: a.alignment.confidence,
+                expected_error_px: a.alignment.expected_error_px,
                 method: a.alignment.method,
+                warning: a.alignment.warning.clone(),
             },
             params: a.params.clone(),
             threshold: a.detection.threshold,

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
+use agreement::components;
 use image::{GrayImage, RgbImage};
 use palimpsest::geometry::Transform;
 use palimpsest::io::LoadedImage;
@@ -209,48 +210,6 @@ fn visible_truth(truth: &GrayImage, before_from_after: &Transform, aw: u32, ah: 
         let inside = (0.0..=wmax).contains(&ax) && (0.0..=hmax).contains(&ay);
         image::Luma([if inside { truth.get_pixel(x, y)[0] } else { 0 }])
     })
-}
-
-/// 4-connected components of a mask: pixel lists.
-fn components(mask: &GrayImage) -> Vec<Vec<(u32, u32)>> {
-    let (w, h) = mask.dimensions();
-    let mut seen = vec![false; (w * h) as usize];
-    let mut out = Vec::new();
-    for y0 in 0..h {
-        for x0 in 0..w {
-            let i0 = (y0 * w + x0) as usize;
-            if seen[i0] || mask.get_pixel(x0, y0)[0] == 0 {
-                continue;
-            }
-            seen[i0] = true;
-            let mut comp = Vec::new();
-            let mut stack = vec![(x0, y0)];
-            while let Some((x, y)) = stack.pop() {
-                comp.push((x, y));
-                let mut push = |nx: u32, ny: u32| {
-                    let i = (ny * w + nx) as usize;
-                    if !seen[i] && mask.get_pixel(nx, ny)[0] > 0 {
-                        seen[i] = true;
-                        stack.push((nx, ny));
-                    }
-                };
-                if x > 0 {
-                    push(x - 1, y);
-                }
-                if x + 1 < w {
-                    push(x + 1, y);
-                }
-                if y > 0 {
-                    push(x, y - 1);
-                }
-                if y + 1 < h {
-                    push(x, y + 1);
-                }
-            }
-            out.push(comp);
-        }
-    }
-    out
 }
 
 // ---- The check --------------------------------------------------------------------------------

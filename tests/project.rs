@@ -102,6 +102,8 @@ fn alignment() -> impl Strategy<Value = Alignment> {
                 residual_px,
                 confidence,
                 method,
+                expected_error_px: residual_px.abs(),
+                warning: None,
             },
         )
 }

@@ -86,6 +86,12 @@ pub struct Alignment {
     pub confidence: f64,
     /// How the transform was found.
     pub method: AlignMethod,
+    /// The predicted error of the fit at the after image's corners, in before-image pixels.
+    #[serde(default)]
+    pub expected_error_px: f64,
+    /// Why the fit should be checked, when the evidence for it is mixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 impl Alignment {
@@ -99,10 +105,13 @@ impl Alignment {
             residual_px: 0.0,
             confidence: 1.0,
             method: AlignMethod::Identity,
+            expected_error_px: 0.0,
+            warning: None,
         }
     }
 }
 
+pub mod assess;
 pub mod features;
 pub mod fit;
 pub mod phase;
@@ -241,13 +250,37 @@ pub fn align(
         .collect();
     let side = f64::from(before.width().max(before.height()));
     let threshold = (0.004 * side).max(1.5 * f64::from(kb));
-    let ransac_model = match options.model {
-        Some(m) => m,
-        None if pairs.len() >= 40 => Model::Homography,
-        None => Model::Affine,
+    // The simplest model the correspondences support: an affine fit, which every flatbed
+    // rescan is, unless a homography keeps markedly more of them (a print photographed at
+    // an angle). Fitting a homography to an affine scene lets the keypoints' noise tilt it.
+    let min_inliers = |m: Model| 8.max(fit::min_points(m) + 4);
+    let robust = match options.model {
+        Some(m) => {
+            fit::ransac(&pairs, m, threshold, 4000).filter(|r| r.inliers.len() >= min_inliers(m))
+        }
+        None => {
+            let affine = fit::ransac(&pairs, Model::Affine, threshold, 4000)
+                .filter(|r| r.inliers.len() >= min_inliers(Model::Affine));
+            let affine_count = affine.as_ref().map_or(0, |r| r.inliers.len());
+            let projective = (pairs.len() >= 40 && affine_count * 10 < pairs.len() * 6)
+                .then(|| fit::ransac(&pairs, Model::Homography, threshold, 4000))
+                .flatten()
+                .filter(|r| {
+                    r.inliers.len() >= min_inliers(Model::Homography)
+                        && r.inliers.len() * 10 > affine_count * 13
+                });
+            projective.or(affine)
+        }
     };
-    let robust = fit::ransac(&pairs, ransac_model, threshold, 4000)
-        .filter(|r| r.inliers.len() >= 8.max(fit::min_points(ransac_model) + 4));
+    // Correspondences that agree and cover the picture: then the fit stands even where the
+    // patch check below doubts it (much of the picture changed, or too blurred to measure).
+    let support = robust.as_ref().map_or(0, |r| {
+        let spread = spread_cells(r.inliers.iter().map(|&i| pairs[i].0), after.dimensions());
+        if spread >= 4 { r.inliers.len() } else { 0 }
+    });
+    let projective_start = robust
+        .as_ref()
+        .is_some_and(|r| options.model.is_none() && !is_affine(&r.transform));
     job.report(Stage::Aligning, 0.45);
     job.check()?;
     let tt = trace("align: ransac", tt);
@@ -273,6 +306,8 @@ pub fn align(
         ka,
         screens: [screen_b, screen_a],
         matches: pairs.len(),
+        support,
+        projective_start,
     };
     let from_phase = |tt| match phase_estimate() {
         Some(init) => {
@@ -318,6 +353,88 @@ pub fn align(
         }
         None => from_phase(tt),
     }
+}
+
+/// How far a given fit is from the truth, as the patches see it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Assessment {
+    /// Predicted error at the after image's corners, in before-image pixels.
+    pub expected_error_px: f64,
+    /// The confidence that follows from it, 0 to 1.
+    pub confidence: f64,
+    /// Median displacement of the patches that line up nearby, in before-image pixels.
+    pub residual_px: f64,
+}
+
+/// Assesses `before_from_after` between two full-resolution luminance images as [`align`]
+/// assesses its own fits: at the finer refinement level, patch by patch, with a displacement
+/// field of `model`'s family. For checking a fit given by hand or by another program.
+#[must_use]
+pub fn assess(
+    before: &GrayF,
+    after: &GrayF,
+    before_from_after: &Transform,
+    model: Model,
+    options: &AlignOptions,
+) -> Assessment {
+    let kb = factor_for(before, options.fine_max_side);
+    let ka = factor_for(after, options.fine_max_side);
+    let [screen_b, screen_a] = options.screen_periods.unwrap_or_else(|| {
+        [
+            crate::imgops::halftone_period(before),
+            crate::imgops::halftone_period(after),
+        ]
+    });
+    let (b_img, a_img) = rayon::join(
+        || {
+            refine::high_pass(&gaussian_blur(
+                &downsample_box(before, kb),
+                descreen_sigma(screen_b, kb).max(1.0),
+            ))
+        },
+        || {
+            refine::high_pass(&gaussian_blur(
+                &downsample_box(after, ka),
+                descreen_sigma(screen_a, ka).max(1.0),
+            ))
+        },
+    );
+    let (to_b, to_a) = (level_from_full(kb), level_from_full(ka));
+    let after_from_before = before_from_after.inverse().unwrap_or_default();
+    let current = to_a
+        .then_after(&after_from_before)
+        .then_after(&to_b.inverse().unwrap_or_default());
+    let mis = refine::misalignment_detail(&b_img, &a_img, &current);
+    let corners = corners_in_level(after, before_from_after, &to_b);
+    let expected_level = match assess::Field::fit(model, &mis.shifts) {
+        Some(field) if mis.lined() >= 8 => field.corner_error(&corners),
+        _ => refine::SEARCH_PX,
+    };
+    let expected_error_px = expected_level.max(0.02) * f64::from(kb);
+    Assessment {
+        expected_error_px,
+        confidence: assess::confidence_for(expected_error_px),
+        residual_px: mis.median_px * f64::from(kb),
+    }
+}
+
+/// The after image's corners, carried into the before image's level `to_b`.
+fn corners_in_level(
+    after: &GrayF,
+    before_from_after: &Transform,
+    to_b: &Transform,
+) -> Vec<(f64, f64)> {
+    let (w, h) = (
+        f64::from(after.width()) - 1.0,
+        f64::from(after.height()) - 1.0,
+    );
+    [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)]
+        .iter()
+        .map(|&(x, y)| {
+            let (bx, by) = before_from_after.apply_lossy(x, y);
+            to_b.apply_lossy(bx, by)
+        })
+        .collect()
 }
 
 /// Pearson correlation of `before` with `after` sampled through `after_from_before`, on a
@@ -389,6 +506,34 @@ struct Coarse<'a> {
     ka: u32,
     screens: [Option<f32>; 2],
     matches: usize,
+    /// Consistent keypoint correspondences when they are spread over the picture, else 0.
+    support: usize,
+    /// Whether the keypoints needed a homography.
+    projective_start: bool,
+}
+
+/// Keypoint matches with this many consistent correspondences, spread over the picture, make
+/// a fit that is reported (with a warning when the patches doubt it), never refused.
+pub const TRUSTED_MATCHES: usize = 50;
+
+/// How many cells of a 3×3 grid over a `size` image hold at least one of `points`.
+fn spread_cells(points: impl Iterator<Item = [f64; 2]>, size: (u32, u32)) -> usize {
+    let mut cells = [false; 9];
+    let (w, h) = (f64::from(size.0.max(1)), f64::from(size.1.max(1)));
+    for [x, y] in points {
+        let (i, j) = (
+            (3.0 * x / w).clamp(0.0, 2.0) as usize,
+            (3.0 * y / h).clamp(0.0, 2.0) as usize,
+        );
+        cells[j * 3 + i] = true;
+    }
+    cells.iter().filter(|&&c| c).count()
+}
+
+/// Whether a transform has no perspective part.
+fn is_affine(t: &Transform) -> bool {
+    let m = t.normalized().matrix;
+    m[(2, 0)].abs() < 1e-12 && m[(2, 1)].abs() < 1e-12
 }
 
 /// Refines a starting `before_from_after` coarse then fine, measures the misalignment that
@@ -415,6 +560,8 @@ fn refine_levels(
         ka,
         screens: [screen_b, screen_a],
         matches,
+        support,
+        projective_start,
     } = *coarse_level;
     let mut before_from_after = init;
     let mut tt = tt;
@@ -425,7 +572,13 @@ fn refine_levels(
     if kb_fine != kb || ka_fine != ka {
         levels.push((kb_fine, ka_fine, 1.0));
     }
-    let final_model = options.model.unwrap_or(Model::Homography);
+    // The fine level keeps to an affine fit unless the keypoints needed a homography; the
+    // patches decide below whether perspective is measurable.
+    let final_model = options.model.unwrap_or(if projective_start {
+        Model::Homography
+    } else {
+        Model::Affine
+    });
     let mut last_level = None;
     let mut low_texture = false;
     for (li, &(k_b, k_a, sigma)) in levels.iter().enumerate() {
@@ -510,20 +663,75 @@ fn refine_levels(
         tt = trace("align: level fit", tt);
     }
 
-    let (b_img, a_img, current, k_b) =
+    let (b_img, a_img, mut current, k_b) =
         last_level.ok_or_else(|| AlignError::NoFit("no refinement level".into()))?;
-    let mis = refine::misalignment_detail(&b_img, &a_img, &current);
-    job.check()?;
-    trace("align: residual patches", tt);
-    let residual_px = mis.median_px * f64::from(k_b);
-    let texture_known = mis.patches >= 8;
-    let mut confidence = if texture_known {
-        (mis.good_fraction / 0.7).min(1.0)
-    } else {
-        0.5
+    let (k_a, to_b) = (levels.last().map_or(ka, |l| l.1), level_from_full(k_b));
+    let to_a = level_from_full(k_a);
+    let full_from_level = |current: &Transform| {
+        let from_a = to_a.inverse().unwrap_or_default();
+        from_a.then_after(current).then_after(&to_b).inverse()
     };
-    if method == AlignMethod::Features {
-        confidence *= (inliers as f64 / 12.0).min(1.0);
+    let mut mis = refine::misalignment_detail(&b_img, &a_img, &current);
+    job.check()?;
+    tt = trace("align: residual patches", tt);
+    // The after image's corners in the before level, where the predicted error is taken.
+    let corners: Vec<(f64, f64)> = {
+        let (w, h) = (
+            f64::from(after.width()) - 1.0,
+            f64::from(after.height()) - 1.0,
+        );
+        [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)]
+            .iter()
+            .map(|&(x, y)| {
+                let (bx, by) = before_from_after.apply_lossy(x, y);
+                to_b.apply_lossy(bx, by)
+            })
+            .collect()
+    };
+    let mut fitted_model = if low_texture {
+        Model::Similarity
+    } else {
+        final_model
+    };
+    // Model selection: a homography only where the patches measure the perspective it adds.
+    if options.model.is_none()
+        && fitted_model == Model::Affine
+        && assess::perspective_supported(&mis.shifts, &corners)
+    {
+        let refined = refine::refine_detail(&b_img, &a_img, &current, Model::Homography, 40);
+        if fit::plausible(&refined.after_from_before) {
+            let remeasured =
+                refine::misalignment_detail(&b_img, &a_img, &refined.after_from_before);
+            if remeasured.lined() >= mis.lined() * 9 / 10 && remeasured.median_px < mis.median_px {
+                current = refined.after_from_before;
+                mis = remeasured;
+                fitted_model = Model::Homography;
+                if let Some(t) = full_from_level(&current) {
+                    before_from_after = t;
+                }
+            }
+        }
+        tt = trace("align: homography tried", tt);
+    }
+    let residual_px = mis.median_px * f64::from(k_b);
+    // Evidence against the fit: textured patches that line up a few pixels away. Patches
+    // whose content lines up nowhere nearby are changed content, and count neither way.
+    let texture_known = mis.patches >= 8;
+    let expected_level =
+        assess::Field::fit(fitted_model, &mis.shifts).map(|field| field.corner_error(&corners));
+    let mut doubt = None;
+    if texture_known && mis.lined() < 8 {
+        doubt = Some(format!(
+            "of {} textured patches, {} line up nowhere near where the fit puts them",
+            mis.patches, mis.changed
+        ));
+    } else if texture_known && mis.good_fraction < 0.25 && expected_level.is_none_or(|e| e > 1.5) {
+        // The patches that match are mostly a pixel or more off, and not at random (grain
+        // or a halftone screen scatter them about a true fit): the fit itself is off.
+        doubt = Some(format!(
+            "only {:.0}% of the textured patches that match line up after fitting",
+            100.0 * mis.good_fraction
+        ));
     }
     // Too little texture to measure patch by patch: the detail that there is (a horizon, the
     // edge of a shape) must at least line up as a whole.
@@ -542,19 +750,40 @@ fn refine_levels(
             })
             .fold(f64::NEG_INFINITY, f64::max);
         if agreement < 0.5 || (1.0 - nearby) < 1.1 * (1.0 - agreement) {
-            return Err(AlignError::NoFit(format!(
-                "the pictures do not line up (correlation of their detail {agreement:.2}, {nearby:.2} a few pixels off; {matches} keypoint matches, {inliers} consistent)"
-            )));
+            doubt = Some(format!(
+                "the pictures do not line up (correlation of their detail {agreement:.2}, {nearby:.2} a few pixels off)"
+            ));
         }
     }
-    if texture_known && mis.good_fraction < 0.25 {
-        return Err(AlignError::NoFit(format!(
-            "only {:.0}% of textured patches line up after fitting ({} keypoint matches, {} consistent)",
-            100.0 * mis.good_fraction,
-            matches,
-            inliers
-        )));
+    let trusted = method == AlignMethod::Features && support >= TRUSTED_MATCHES;
+    let mut warning = None;
+    if let Some(reason) = doubt {
+        if !trusted {
+            return Err(AlignError::NoFit(format!(
+                "{reason} ({matches} keypoint matches, {inliers} consistent)"
+            )));
+        }
+        warning = Some(format!(
+            "{inliers} keypoint matches agree on this fit, but {reason}"
+        ));
     }
+    // The predicted corner error: from the patches where they measure it; where they cannot
+    // (no texture, or the patches doubt the fit) at least a level pixel, and the typical
+    // misalignment the patches saw.
+    let expected_level = match (expected_level, &warning) {
+        (Some(e), None) if texture_known => e,
+        (Some(e), _) => e.max(mis.median_px).max(1.0),
+        (None, _) => mis.median_px.max(1.0),
+    };
+    let expected_error_px = expected_level.max(0.02) * f64::from(k_b);
+    let mut confidence = assess::confidence_for(expected_error_px);
+    if method == AlignMethod::Features {
+        confidence *= (inliers as f64 / 12.0).min(1.0);
+    }
+    if warning.is_some() {
+        confidence = confidence.min(0.25);
+    }
+    trace("align: assessed", tt);
     let (model, before_from_after) = match options.model {
         Some(m) => (m, before_from_after),
         None => simplest_equivalent(
@@ -572,5 +801,7 @@ fn refine_levels(
         residual_px,
         confidence,
         method,
+        expected_error_px,
+        warning,
     })
 }

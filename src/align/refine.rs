@@ -430,22 +430,50 @@ pub fn refine_detail(
 /// Remaining misalignment measured patch by patch.
 #[derive(Clone, Debug, Default)]
 pub struct Misalignment {
-    /// Median local displacement, in level pixels of the before image.
+    /// Median local displacement of the patches that line up nearby, in level pixels of the
+    /// before image.
     pub median_px: f64,
-    /// Fraction of textured patches whose displacement is under one level pixel.
+    /// Fraction of the patches that line up nearby whose displacement is under one level
+    /// pixel.
     pub good_fraction: f64,
     /// Number of textured patches measured.
     pub patches: usize,
+    /// Textured patches whose content lines up nowhere within the search range: changed
+    /// content (or a fit far off), which says nothing about a small misalignment.
+    pub changed: usize,
+    /// The patches that line up nearby: their centres and displacements, level pixels.
+    pub shifts: Vec<PatchShift>,
 }
 
-/// Measures, patch by patch, how far the warped after image still sits from the before image:
-/// each textured patch gets its own translation (with gain and offset) by Gauss–Newton; the
-/// median length of those translations is the residual.
-#[must_use]
-pub fn misalignment(before: &GrayF, after: &GrayF, after_from_before: &Transform) -> Misalignment {
-    let (before, after) = rayon::join(|| high_pass(before), || high_pass(after));
-    misalignment_detail(&before, &after, after_from_before)
+impl Misalignment {
+    /// Patches whose content was found nearby, lined up or a few pixels off.
+    #[must_use]
+    pub fn lined(&self) -> usize {
+        self.shifts.len()
+    }
 }
+
+/// Where one patch of the warped after image lines up in the before image: its content sits
+/// `(dx, dy)` away from where the fit put it (level pixels of the before image).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PatchShift {
+    /// Patch centre, before level pixels.
+    pub x: f64,
+    /// Patch centre, before level pixels.
+    pub y: f64,
+    /// Displacement to where the content lines up.
+    pub dx: f64,
+    /// Displacement to where the content lines up.
+    pub dy: f64,
+}
+
+/// How far [`misalignment_detail`] looks for a patch's content, in level pixels.
+pub const SEARCH_PX: f64 = 8.0;
+
+/// The correlation a patch must reach, once shifted, to count as the same content: two scans
+/// of one scene, grain and all, correlate well above it in their detail; a patch whose
+/// content was erased, repainted or replaced correlates with nothing near it.
+const SAME_CONTENT: f64 = 0.5;
 
 /// Centres of the patches [`misalignment_detail`] measures on, and the patches' radius.
 fn patch_grid(w: u32, h: u32) -> (Vec<(u32, u32)>, i32) {
@@ -509,6 +537,12 @@ fn patch_textured(gx: &GrayF, gy: &GrayF, cx: u32, cy: u32, radius: i32) -> bool
 }
 
 /// [`misalignment`] on images already passed through [`high_pass`].
+///
+/// Each textured patch of the before image gets its own translation (with gain and offset)
+/// by Gauss–Newton, within [`SEARCH_PX`]. A patch whose content then correlates with the
+/// before image lines up there: a misalignment if that is a pixel or more away. A patch whose
+/// content correlates with nothing nearby is changed content, and is left out of the residual
+/// and of the share that lines up: an erased figure is evidence of an edit, not against the fit.
 #[must_use]
 pub fn misalignment_detail(
     before: &GrayF,
@@ -520,7 +554,7 @@ pub fn misalignment_detail(
     let (gx, gy) = gradients(before);
     let (w, h) = before.dimensions();
     let (centres, radius) = patch_grid(w, h);
-    let results: Vec<Option<f64>> = centres
+    let results: Vec<Option<Option<PatchShift>>> = centres
         .par_iter()
         .map(|&(cx, cy)| {
             // Warped after values of the patch; skip patches partly without data.
@@ -536,54 +570,104 @@ pub fn misalignment_detail(
             if !patch_textured(&gx, &gy, cx, cy, radius) {
                 return None;
             }
-            let (mut d0, mut d1, mut g, mut o) = (0.0f64, 0.0f64, 1.0f64, 0.0f64);
-            for _ in 0..8 {
-                let mut hm = nalgebra::Matrix4::<f64>::zeros();
-                let mut bv = nalgebra::Vector4::<f64>::zeros();
-                let mut i = 0;
-                for dy in -radius..=radius {
-                    for dx in -radius..=radius {
-                        let (x, y) = (
-                            f64::from(cx as i32 + dx) + d0,
-                            f64::from(cy as i32 + dy) + d1,
-                        );
-                        let jv = f64::from(warped[i]);
-                        i += 1;
-                        // One sampling position for the image and both its gradients.
-                        let Some(at) = Bilinear::at(w, h, x as f32, y as f32) else {
-                            continue;
-                        };
-                        let t = at.of(before);
-                        let tx = f64::from(at.of(&gx));
-                        let ty = f64::from(at.of(&gy));
-                        // r = T(x + d) − (g·J + o); minimise over d, g, o.
-                        let r = f64::from(t) - (g * jv + o);
-                        let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
-                        hm += j * j.transpose();
-                        bv += j * r;
-                    }
-                }
-                let delta = hm.try_inverse()? * bv;
-                d0 += delta[0];
-                d1 += delta[1];
-                g += delta[2];
-                o += delta[3];
-                if delta[0].abs() + delta[1].abs() < 1e-3 || d0.abs() + d1.abs() > 8.0 {
-                    break;
-                }
-            }
-            Some(d0.hypot(d1))
+            Some(patch_shift(before, &gx, &gy, &warped, cx, cy, radius))
         })
         .collect();
-    let mut d: Vec<f32> = results.into_iter().flatten().map(|v| v as f32).collect();
-    let patches = d.len();
-    if patches == 0 {
-        return Misalignment::default();
+    let measured: Vec<Option<PatchShift>> = results.into_iter().flatten().collect();
+    let patches = measured.len();
+    let shifts: Vec<PatchShift> = measured.into_iter().flatten().collect();
+    let changed = patches - shifts.len();
+    let mut d: Vec<f32> = shifts.iter().map(|s| s.dx.hypot(s.dy) as f32).collect();
+    if d.is_empty() {
+        return Misalignment {
+            patches,
+            changed,
+            ..Misalignment::default()
+        };
     }
     let good = d.iter().filter(|&&v| v < 1.0).count();
     Misalignment {
         median_px: f64::from(median(&mut d)),
-        good_fraction: good as f64 / patches as f64,
+        good_fraction: good as f64 / shifts.len() as f64,
         patches,
+        changed,
+        shifts,
     }
+}
+
+/// The translation (with gain and offset) that lines the warped after values of one patch up
+/// with the before image, by Gauss–Newton; `None` when the content lines up nowhere within
+/// [`SEARCH_PX`] (see [`misalignment_detail`]).
+fn patch_shift(
+    before: &GrayF,
+    gx: &GrayF,
+    gy: &GrayF,
+    warped: &[f32],
+    cx: u32,
+    cy: u32,
+    radius: i32,
+) -> Option<PatchShift> {
+    let (w, h) = before.dimensions();
+    let (mut d0, mut d1, mut g, mut o) = (0.0f64, 0.0f64, 1.0f64, 0.0f64);
+    for _ in 0..10 {
+        let mut hm = nalgebra::Matrix4::<f64>::zeros();
+        let mut bv = nalgebra::Vector4::<f64>::zeros();
+        let mut i = 0;
+        for dy in -radius..=radius {
+            for dx in -radius..=radius {
+                let (x, y) = (
+                    f64::from(cx as i32 + dx) + d0,
+                    f64::from(cy as i32 + dy) + d1,
+                );
+                let jv = f64::from(warped[i]);
+                i += 1;
+                // One sampling position for the image and both its gradients.
+                let Some(at) = Bilinear::at(w, h, x as f32, y as f32) else {
+                    continue;
+                };
+                let t = at.of(before);
+                let tx = f64::from(at.of(gx));
+                let ty = f64::from(at.of(gy));
+                // r = T(x + d) − (g·J + o); minimise over d, g, o.
+                let r = f64::from(t) - (g * jv + o);
+                let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
+                hm += j * j.transpose();
+                bv += j * r;
+            }
+        }
+        let delta = hm.try_inverse()? * bv;
+        d0 += delta[0];
+        d1 += delta[1];
+        g += delta[2];
+        o += delta[3];
+        if d0.hypot(d1) > SEARCH_PX {
+            return None;
+        }
+        if delta[0].abs() + delta[1].abs() < 1e-3 {
+            break;
+        }
+    }
+    // The same content? Correlate the patch with the before image where it now lines up.
+    let mut sums = crate::imgops::Correlation::default();
+    let mut i = 0;
+    for dy in -radius..=radius {
+        for dx in -radius..=radius {
+            let (x, y) = (
+                f64::from(cx as i32 + dx) + d0,
+                f64::from(cy as i32 + dy) + d1,
+            );
+            let jv = f64::from(warped[i]);
+            i += 1;
+            if let Some(t) = sample(before, x as f32, y as f32) {
+                sums.add(f64::from(t), jv);
+            }
+        }
+    }
+    let same = sums.coefficient().is_some_and(|r| r >= SAME_CONTENT);
+    same.then_some(PatchShift {
+        x: f64::from(cx),
+        y: f64::from(cy),
+        dx: d0,
+        dy: d1,
+    })
 }

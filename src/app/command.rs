@@ -701,6 +701,8 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
                 residual_px: shapes::mean_residual(&t, &m.pairs),
                 confidence: 1.0,
                 method: AlignMethod::Manual,
+                expected_error_px: shapes::mean_residual(&t, &m.pairs),
+                warning: None,
             };
             app.project.manual_points.clone_from(&m.pairs);
             app.project.alignment = Some(alignment.clone());

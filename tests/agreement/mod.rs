@@ -1,6 +1,11 @@
 //! The agreement of a detected mask with the truth, drawn over the dimmed picture, for looking
 //! at a case by eye: green = found, red = flagged but unchanged, blue = changed but missed.
 
+#![allow(
+    dead_code,
+    reason = "every test binary compiles this module and uses its own part of it"
+)]
+
 use image::{GrayImage, Rgb, RgbImage};
 
 /// The agreement map of `mask` against `truth` over `picture` (all the same size).
@@ -17,4 +22,46 @@ pub fn agreement_map(picture: &RgbImage, mask: &GrayImage, truth: &GrayImage) ->
             }
         }
     })
+}
+
+/// 4-connected components of a mask: pixel lists.
+pub fn components(mask: &GrayImage) -> Vec<Vec<(u32, u32)>> {
+    let (w, h) = mask.dimensions();
+    let mut seen = vec![false; (w * h) as usize];
+    let mut out = Vec::new();
+    for y0 in 0..h {
+        for x0 in 0..w {
+            let i0 = (y0 * w + x0) as usize;
+            if seen[i0] || mask.get_pixel(x0, y0)[0] == 0 {
+                continue;
+            }
+            seen[i0] = true;
+            let mut comp = Vec::new();
+            let mut stack = vec![(x0, y0)];
+            while let Some((x, y)) = stack.pop() {
+                comp.push((x, y));
+                let mut push = |nx: u32, ny: u32| {
+                    let i = (ny * w + nx) as usize;
+                    if !seen[i] && mask.get_pixel(nx, ny)[0] > 0 {
+                        seen[i] = true;
+                        stack.push((nx, ny));
+                    }
+                };
+                if x > 0 {
+                    push(x - 1, y);
+                }
+                if x + 1 < w {
+                    push(x + 1, y);
+                }
+                if y > 0 {
+                    push(x, y - 1);
+                }
+                if y + 1 < h {
+                    push(x, y + 1);
+                }
+            }
+            out.push(comp);
+        }
+    }
+    out
 }

@@ -41,6 +41,12 @@ pub fn ui(
                             .desired_width(120.0),
                     );
                     ui.end_row();
+                    ui.label("Expected error");
+                    ui.label(format!("{:.2} px", a.expected_error_px))
+                        .on_hover_text(
+                            "Predicted error of the fit at the corners of the after image",
+                        );
+                    ui.end_row();
                     ui.label("Residual");
                     ui.label(format!("{:.2} px", a.residual_px));
                     ui.end_row();
@@ -48,7 +54,15 @@ pub fn ui(
                     ui.label(a.inliers.to_string());
                     ui.end_row();
                 });
-            if a.confidence < LOW_CONFIDENCE {
+            if let Some(warning) = &a.warning {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "⚠ {warning}. Compare with the swipe or blink view; if they disagree, \
+                         use Align by points… below."
+                    ),
+                );
+            } else if a.confidence < LOW_CONFIDENCE {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     "⚠ Low confidence: the images may be misaligned, and differences may be \
