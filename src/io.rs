@@ -216,10 +216,10 @@ fn load_bytes(
         return Err(LoadError::Empty(name.to_path_buf()));
     }
     let jpeg = is_jpeg(bytes).then_some(bytes);
-    if let Err(e) = check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], name) {
-        if !allow_damage {
-            return Err(e);
-        }
+    if let Err(e) = check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], name)
+        && !allow_damage
+    {
+        return Err(e);
     }
     decode(
         std::io::Cursor::new(bytes),

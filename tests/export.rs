@@ -831,6 +831,7 @@ fn a_ten_megabyte_note_gives_bounded_exports_quickly() {
         let started = std::time::Instant::now();
         let size = run();
         let secs = started.elapsed().as_secs_f64();
+        eprintln!("{name}: {secs:.2} s");
         assert!(secs < 10.0, "{name} took {secs:.1} s");
         size
     };
