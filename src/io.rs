@@ -27,6 +27,9 @@ pub enum LoadError {
     /// The file has no bytes.
     #[error("file is empty: {0}")]
     Empty(PathBuf),
+    /// The path names a device, a pipe or a socket, not a regular file.
+    #[error("not a regular file (a device, pipe or socket): {0}")]
+    NotRegular(PathBuf),
     /// The format is not one Palimpsest reads.
     #[error("unsupported or unrecognised image format: {0}")]
     Unsupported(PathBuf),
@@ -51,6 +54,14 @@ pub enum LoadError {
         width: u32,
         /// Height.
         height: u32,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The compressed pixel data of a JPEG is damaged: the decoder would fill it with grey.
+    #[error("corrupt JPEG data ({reason}): {path}")]
+    CorruptJpeg {
+        /// What the decoder said.
+        reason: String,
         /// The file.
         path: PathBuf,
     },
@@ -116,11 +127,36 @@ impl LoadedImage {
     }
 }
 
-/// Loads an image from a file.
+/// Loads an image from a file, refusing damaged data.
+///
+/// A JPEG is decoded strictly: compressed data the decoder would silently fill with grey (a
+/// corrupted or cut-off scan) is a [`LoadError::CorruptJpeg`]. PNG chunk checksums and zlib
+/// streams, and TIFF strips, are checked by their decoders ([`LoadError::Corrupt`]).
 ///
 /// # Errors
-/// Any [`LoadError`]: missing, empty, unsupported, over the size cap, corrupt or unreadable.
+/// Any [`LoadError`]: missing, empty, not a regular file, unsupported, over the size cap,
+/// corrupt or unreadable.
 pub fn load_image(path: &Path, options: &LoadOptions) -> Result<LoadedImage, LoadError> {
+    load(path, options, false).map(|(img, _)| img)
+}
+
+/// Loads an image from a file like [`load_image`], but decodes a JPEG with damaged data the
+/// lenient way (damaged blocks grey) and returns what was wrong with it.
+///
+/// # Errors
+/// As [`load_image`], except [`LoadError::CorruptJpeg`].
+pub fn load_image_allowing_damage(
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<(LoadedImage, Option<String>), LoadError> {
+    load(path, options, true)
+}
+
+fn load(
+    path: &Path,
+    options: &LoadOptions,
+    allow_damage: bool,
+) -> Result<(LoadedImage, Option<String>), LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
         _ => LoadError::Io {
@@ -131,22 +167,34 @@ pub fn load_image(path: &Path, options: &LoadOptions) -> Result<LoadedImage, Loa
     if meta.is_dir() {
         return Err(LoadError::IsDirectory(path.to_path_buf()));
     }
+    if !meta.is_file() {
+        return Err(LoadError::NotRegular(path.to_path_buf()));
+    }
     if meta.len() == 0 {
         return Err(LoadError::Empty(path.to_path_buf()));
     }
-    let mut file = File::open(path).map_err(|e| LoadError::Io {
+    let io_err = |e| LoadError::Io {
         source: e,
         path: path.to_path_buf(),
-    })?;
-    let tail = read_tail(&mut file, 64).map_err(|e| LoadError::Io {
-        source: e,
-        path: path.to_path_buf(),
-    })?;
-    check_jpeg_end(&read_prefix(path, 3).unwrap_or_default(), &tail, path)?;
-    decode(BufReader::new(file), path, options)
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    let mut head = Vec::with_capacity(3);
+    file.by_ref()
+        .take(3)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    file.seek(std::io::SeekFrom::Start(0)).map_err(io_err)?;
+    if is_jpeg(&head) {
+        // The JPEG decoder reads the whole file into memory anyway.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_err)?;
+        return load_bytes(&bytes, path, options, allow_damage);
+    }
+    decode(BufReader::new(file), path, options, None, allow_damage)
 }
 
-/// Loads an image from bytes in memory; `name` is used in error messages only.
+/// Loads an image from bytes in memory, refusing damaged data as [`load_image`] does; `name`
+/// is used in error messages only.
 ///
 /// # Errors
 /// As [`load_image`].
@@ -155,18 +203,84 @@ pub fn load_image_from_bytes(
     name: &Path,
     options: &LoadOptions,
 ) -> Result<LoadedImage, LoadError> {
+    load_bytes(bytes, name, options, false).map(|(img, _)| img)
+}
+
+fn load_bytes(
+    bytes: &[u8],
+    name: &Path,
+    options: &LoadOptions,
+    allow_damage: bool,
+) -> Result<(LoadedImage, Option<String>), LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::Empty(name.to_path_buf()));
     }
-    check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], name)?;
-    decode(std::io::Cursor::new(bytes), name, options)
+    let jpeg = is_jpeg(bytes).then_some(bytes);
+    if let Err(e) = check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], name)
+        && !allow_damage
+    {
+        return Err(e);
+    }
+    decode(
+        std::io::Cursor::new(bytes),
+        name,
+        options,
+        jpeg,
+        allow_damage,
+    )
+}
+
+fn is_jpeg(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+
+/// Decodes a JPEG strictly: any damaged or missing compressed data is an error, where the
+/// lenient decoders fill it with grey.
+fn decode_jpeg_strict(bytes: &[u8]) -> Result<DynamicImage, String> {
+    use zune_core::bytestream::ZCursor;
+    crate::jpeg_scan::check(bytes)?;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(|e| e.to_string())?;
+    let input = decoder
+        .input_colorspace()
+        .ok_or_else(|| "no colour space".to_string())?;
+    let out = match input {
+        ColorSpace::RGB | ColorSpace::RGBA | ColorSpace::Luma | ColorSpace::LumaA => input,
+        _ => ColorSpace::RGB,
+    };
+    decoder.set_options(decoder.options().jpeg_set_out_colorspace(out));
+    let (w, h) = decoder
+        .dimensions()
+        .ok_or_else(|| "no dimensions".to_string())?;
+    let pixels = decoder.decode().map_err(|e| e.to_string())?;
+    let (w, h) = (
+        u32::try_from(w).map_err(|e| e.to_string())?,
+        u32::try_from(h).map_err(|e| e.to_string())?,
+    );
+    let image = match out {
+        ColorSpace::Luma => image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        ColorSpace::LumaA => {
+            image::GrayAlphaImage::from_raw(w, h, pixels).map(DynamicImage::ImageLumaA8)
+        }
+        ColorSpace::RGBA => image::RgbaImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgba8),
+        _ => RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
+    };
+    image.ok_or_else(|| "decoded data has the wrong size".to_string())
 }
 
 fn decode<R: std::io::BufRead + Seek>(
     reader: R,
     path: &Path,
     options: &LoadOptions,
-) -> Result<LoadedImage, LoadError> {
+    jpeg: Option<&[u8]>,
+    allow_damage: bool,
+) -> Result<(LoadedImage, Option<String>), LoadError> {
     let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
         reason: one_line(&e.to_string()),
         path: path.to_path_buf(),
@@ -201,7 +315,28 @@ fn decode<R: std::io::BufRead + Seek>(
         8
     };
     let gray_source = !color.has_color();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(&e, path))?;
+    let mut damage = None;
+    let strict = jpeg.map(decode_jpeg_strict);
+    let mut image = match strict {
+        Some(Ok(image)) => image,
+        Some(Err(reason)) if !allow_damage => {
+            return Err(LoadError::CorruptJpeg {
+                reason: one_line(&reason),
+                path: path.to_path_buf(),
+            });
+        }
+        Some(Err(reason)) => {
+            damage = Some(one_line(&reason));
+            DynamicImage::from_decoder(decoder).map_err(|e| classify(&e, path))?
+        }
+        None => DynamicImage::from_decoder(decoder).map_err(|e| classify(&e, path))?,
+    };
+    if damage.is_none()
+        && let Some(bytes) = jpeg
+        && check_jpeg_end(bytes, &bytes[bytes.len().saturating_sub(64)..], path).is_err()
+    {
+        damage = Some(NO_EOI.to_string());
+    }
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
@@ -210,29 +345,24 @@ fn decode<R: std::io::BufRead + Seek>(
         return Err(corrupt(&"decoded to an empty image"));
     }
     let grayscale = gray_source || looks_gray(&rgb);
-    Ok(LoadedImage {
-        rgb,
-        grayscale,
-        path: path.to_path_buf(),
-        format: format_name,
-        source_bits,
-    })
+    Ok((
+        LoadedImage {
+            rgb,
+            grayscale,
+            path: path.to_path_buf(),
+            format: format_name,
+            source_bits,
+        },
+        damage,
+    ))
 }
 
-/// Reads the last `n` bytes of a file and rewinds it.
-fn read_tail(file: &mut File, n: u64) -> std::io::Result<Vec<u8>> {
-    let len = file.metadata()?.len();
-    file.seek(std::io::SeekFrom::Start(len.saturating_sub(n)))?;
-    let mut tail = Vec::new();
-    file.by_ref().take(n).read_to_end(&mut tail)?;
-    file.seek(std::io::SeekFrom::Start(0))?;
-    Ok(tail)
-}
+const NO_EOI: &str = "truncated: no end-of-image marker";
 
 /// A JPEG must end with its end-of-image marker (possibly followed by padding); decoders
 /// silently fill a cut-off file with grey, which would then be "changed" everywhere.
 fn check_jpeg_end(head: &[u8], tail: &[u8], path: &Path) -> Result<(), LoadError> {
-    if !head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    if !is_jpeg(head) {
         return Ok(());
     }
     let trimmed: &[u8] = {
@@ -245,8 +375,8 @@ fn check_jpeg_end(head: &[u8], tail: &[u8], path: &Path) -> Result<(), LoadError
     if trimmed.ends_with(&[0xFF, 0xD9]) {
         Ok(())
     } else {
-        Err(LoadError::Corrupt {
-            reason: "truncated JPEG: no end-of-image marker".into(),
+        Err(LoadError::CorruptJpeg {
+            reason: NO_EOI.into(),
             path: path.to_path_buf(),
         })
     }
@@ -388,6 +518,32 @@ mod tests {
         let cut = &bytes[..bytes.len() / 3];
         let err = load_image_from_bytes(cut, Path::new("cut.jpg"), &LoadOptions::default());
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn damaged_jpeg_data_is_refused_unless_allowed() {
+        let mut img = RgbImage::new(128, 96);
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            *p = Rgb([(x * 2) as u8, (y * 2) as u8, ((x * y) % 251) as u8]);
+        }
+        let bytes = encode(&DynamicImage::ImageRgb8(img), ImageFormat::Jpeg);
+        let mut bad = bytes.clone();
+        let mid = bad.len() / 2;
+        let mut s = 7_u32;
+        for b in &mut bad[mid..mid + 400] {
+            s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            *b = (s >> 16) as u8;
+        }
+        let name = Path::new("bad.jpg");
+        let err = load_image_from_bytes(&bad, name, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, LoadError::CorruptJpeg { .. }), "{err}");
+        assert!(err.to_string().starts_with("corrupt JPEG data ("), "{err}");
+        assert!(err.to_string().ends_with(": bad.jpg"), "{err}");
+        let (img, damage) = load_bytes(&bad, name, &LoadOptions::default(), true).unwrap();
+        assert_eq!(img.rgb.dimensions(), (128, 96));
+        assert!(damage.is_some());
+        let (_, damage) = load_bytes(&bytes, name, &LoadOptions::default(), true).unwrap();
+        assert_eq!(damage, None, "an intact JPEG has no damage");
     }
 
     #[test]

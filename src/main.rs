@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 use image::GrayImage;
 use palimpsest::geometry::Model;
 use palimpsest::io::{LoadOptions, load_image};
 use palimpsest::job::Job;
+use palimpsest::output::OutputSet;
 use palimpsest::pipeline::{Params, analyze};
 use palimpsest::report::Report;
 
@@ -65,20 +66,24 @@ struct DiffArgs {
     #[arg(long, value_name = "MASK.png")]
     ignore: Option<PathBuf>,
     /// 0 = only the most certain changes, 1 = faint ones too.
-    #[arg(long, default_value_t = 0.5, value_parser = unit_interval)]
+    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
     sensitivity: f64,
     /// 0 = keep fine detail, 1 = smooth away more grain and halftone.
-    #[arg(long, default_value_t = 0.5, value_parser = unit_interval)]
+    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
     noise_suppression: f64,
-    /// Smallest region kept, as a percentage of BEFORE's area.
-    #[arg(long, default_value_t = 0.15, value_name = "PERCENT")]
+    /// Smallest region kept, as a percentage of BEFORE's area (0 to 100).
+    #[arg(long, default_value_t = 0.15, value_name = "PERCENT", value_parser = percentage, allow_negative_numbers = true)]
     min_area: f64,
     /// Alignment model (default: chosen automatically).
     #[arg(long, value_enum)]
     model: Option<ModelArg>,
-    /// Refuse images larger than this many megapixels.
-    #[arg(long, default_value_t = palimpsest::io::DEFAULT_MAX_MEGAPIXELS, value_name = "MP")]
+    /// Refuse images larger than this many megapixels (more than 0, at most 1000).
+    #[arg(long, default_value_t = palimpsest::io::DEFAULT_MAX_MEGAPIXELS, value_name = "MP", value_parser = megapixels, allow_negative_numbers = true)]
     max_megapixels: f64,
+    /// Go on with an image whose data is damaged (a corrupt or cut-off JPEG, a PNG failing its
+    /// checksums), with a warning and the confidence halved, instead of refusing it.
+    #[arg(long)]
+    allow_corrupt: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -100,24 +105,120 @@ impl From<ModelArg> for Model {
     }
 }
 
-fn unit_interval(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("not a number: {s}"))?;
-    if (0.0..=1.0).contains(&v) {
+/// A finite number within `range` (both ends included), for clap.
+fn finite_in(s: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("not a number: {s}"))?;
+    if !v.is_finite() {
+        return Err(format!("must be a finite number, got {s}"));
+    }
+    if range.contains(&v) {
         Ok(v)
     } else {
-        Err(format!("must be between 0 and 1, got {v}"))
+        Err(format!(
+            "must be between {} and {}, got {v}",
+            range.start(),
+            range.end()
+        ))
     }
 }
 
+fn unit_interval(s: &str) -> Result<f64, String> {
+    finite_in(s, 0.0..=1.0)
+}
+
+fn percentage(s: &str) -> Result<f64, String> {
+    finite_in(s, 0.0..=100.0)
+}
+
+fn megapixels(s: &str) -> Result<f64, String> {
+    let v = finite_in(s, 0.0..=MAX_MEGAPIXELS_OPTION)?;
+    if v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("must be more than 0, got {v}"))
+    }
+}
+
+/// The largest `--max-megapixels` accepted: a 1000 MP RGB image is 3 GB decoded.
+const MAX_MEGAPIXELS_OPTION: f64 = 1000.0;
+
+/// Exit status of a failure while running (a bad file, a failed alignment, a failed write).
+const EXIT_RUNTIME: u8 = 1;
+/// Exit status of a mistake in the command line itself.
+const EXIT_USAGE: u8 = 2;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", one_line(&format!("{err:#}")));
-            ExitCode::FAILURE
+            let message = one_line(&message(&err));
+            if err
+                .downcast_ref::<palimpsest::export::UsageError>()
+                .is_some()
+            {
+                eprintln!("error: {message}; see 'palimpsest --help'");
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_RUNTIME)
+            }
         }
     }
+}
+
+/// Prints `--help` and `--version` as clap does; any other command-line mistake as one line
+/// with a hint, exit status 2.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return if err.exit_code() == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_USAGE)
+        };
+    }
+    // clap's message, without its usage block, tips and help hint, on one line.
+    let rendered = err.render().to_string();
+    let lines: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect();
+    let text = one_line(&lines.join(" "));
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let text = if text.is_empty() {
+        "invalid command line"
+    } else {
+        text
+    };
+    eprintln!("error: {text}; see 'palimpsest --help'");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// The error and its causes joined with `: `, leaving out a cause whose text the message
+/// already holds (errors here name their cause themselves, then the path last).
+fn message(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
+    }
+    text
 }
 
 fn one_line(s: &str) -> String {
@@ -132,7 +233,10 @@ fn run(cli: Cli) -> Result<()> {
         None => match cli.images.as_slice() {
             [] => open_app(None),
             [before, after] => open_app(Some(StartWith::Pair(before.clone(), after.clone()))),
-            _ => bail!("give two images (BEFORE AFTER), or none to open the bundled sample"),
+            _ => Err(palimpsest::export::UsageError(
+                "give two images (BEFORE AFTER), or none to open the bundled sample".to_owned(),
+            )
+            .into()),
         },
     }
 }
@@ -162,6 +266,12 @@ fn diff(args: &DiffArgs) -> Result<()> {
     let load_opts = LoadOptions {
         max_megapixels: args.max_megapixels,
     };
+    let mut outputs = OutputSet::new();
+    outputs.input(&args.before);
+    outputs.input(&args.after);
+    if let Some(ignore) = &args.ignore {
+        outputs.input(ignore);
+    }
     for out in [
         &args.mask,
         &args.json,
@@ -172,19 +282,27 @@ fn diff(args: &DiffArgs) -> Result<()> {
     .into_iter()
     .flatten()
     {
-        for input in [&args.before, &args.after] {
-            if same_file(out, input) {
-                bail!("refusing to overwrite an input image: {}", out.display());
-            }
-        }
+        outputs.output(out)?;
     }
     let t0 = Instant::now();
-    let (before, after) = rayon::join(
-        || load_image(&args.before, &load_opts),
-        || load_image(&args.after, &load_opts),
-    );
-    let before = before.context("before image")?;
-    let after = after.context("after image")?;
+    let load = |path: &Path| {
+        if args.allow_corrupt {
+            palimpsest::io::load_image_allowing_damage(path, &load_opts)
+        } else {
+            load_image(path, &load_opts).map(|img| (img, None))
+        }
+    };
+    let (before, after) = rayon::join(|| load(&args.before), || load(&args.after));
+    let (before, before_damage) = before.map_err(|e| anyhow!("before image: {e}"))?;
+    let (after, after_damage) = after.map_err(|e| anyhow!("after image: {e}"))?;
+    for (damage, path) in [(&before_damage, &args.before), (&after_damage, &args.after)] {
+        if let Some(reason) = damage {
+            eprintln!(
+                "warning: going on with damaged image data ({reason}); the confidence is halved: {}",
+                path.display()
+            );
+        }
+    }
     let load_secs = t0.elapsed().as_secs_f64();
     palimpsest::pipeline::trace("decode both", t0);
     let ignore = match &args.ignore {
@@ -198,22 +316,36 @@ fn diff(args: &DiffArgs) -> Result<()> {
         model: args.model.map(Model::from),
         ..Params::default()
     };
-    let mut analysis = analyze(&before, &after, &params, ignore.as_ref(), Job::none())?;
+    let mut analysis =
+        analyze(&before, &after, &params, ignore.as_ref(), Job::none()).map_err(|e| {
+            anyhow!(
+                "{}: {} onto {}",
+                one_line(&format!("{e:#}")),
+                args.after.display(),
+                args.before.display()
+            )
+        })?;
     analysis.timings.load_secs = load_secs;
+    if before_damage.is_some() || after_damage.is_some() {
+        analysis.alignment.confidence *= 0.5;
+    }
 
     let write_start = Instant::now();
     let results: Vec<Result<()>> = {
         let mut tasks: Vec<Box<dyn FnOnce() -> Result<()> + Send + '_>> = Vec::new();
+        let outputs = &outputs;
         if let Some(path) = &args.mask {
             let analysis = &analysis;
-            tasks.push(Box::new(move || save_mask_png(&analysis.full_mask(), path)));
+            tasks.push(Box::new(move || {
+                Ok(outputs.write(path, &encode_mask_png(&analysis.full_mask(), path)?)?)
+            }));
         }
         if let Some(path) = &args.annotated {
             let (analysis, before) = (&analysis, &before);
             tasks.push(Box::new(move || {
                 let img =
                     palimpsest::report::annotate_regions(&before.rgb, &analysis.detection.regions);
-                palimpsest::export::save_rgb(&img, path)
+                Ok(outputs.write(path, &palimpsest::export::encode_image(&img, path)?)?)
             }));
         }
         if let Some(path) = &args.aligned {
@@ -225,7 +357,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
                     before.width(),
                     before.height(),
                 );
-                palimpsest::export::save_rgb(&warped, path)
+                Ok(outputs.write(path, &palimpsest::export::encode_image(&warped, path)?)?)
             }));
         }
         if let Some(path) = &args.heatmap {
@@ -237,7 +369,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
                     analysis.change.before_size.1,
                     image::imageops::FilterType::Triangle,
                 );
-                palimpsest::export::save_rgb(&heat, path)
+                Ok(outputs.write(path, &palimpsest::export::encode_image(&heat, path)?)?)
             }));
         }
         use rayon::prelude::*;
@@ -251,8 +383,9 @@ fn diff(args: &DiffArgs) -> Result<()> {
     if let Some(path) = &args.json {
         let report = Report::new(&before, &after, &analysis, write_secs);
         let text = serde_json::to_string_pretty(&report).context("serialising the report")?;
-        palimpsest::export::write_atomic(path, text.as_bytes())?;
+        outputs.write(path, text.as_bytes())?;
     }
+    outputs.commit()?;
     let a = &analysis.alignment;
     if let Some(warning) = &a.warning {
         eprintln!("warning: {warning}");
@@ -276,7 +409,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
 /// turns them into zeros, which fdeflate's fast mode packs as small as the default adaptive
 /// filtering does (about 130 KB for 24 MP) in under half the time, and without copying the
 /// 24 MB image first.
-fn save_mask_png(mask: &GrayImage, path: &Path) -> Result<()> {
+fn encode_mask_png(mask: &GrayImage, path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, mask.width(), mask.height());
     encoder.set_color(png::ColorType::Grayscale);
@@ -287,19 +420,12 @@ fn save_mask_png(mask: &GrayImage, path: &Path) -> Result<()> {
         writer.write_image_data(mask.as_raw())?;
         writer.finish()
     });
-    encoded.with_context(|| format!("cannot encode {}", path.display()))?;
-    palimpsest::export::write_atomic(path, &bytes)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
+    encoded.map_err(|e| anyhow!("cannot encode ({e}): {}", path.display()))?;
+    Ok(bytes)
 }
 
 fn load_mask(path: &Path, width: u32, height: u32) -> Result<GrayImage> {
-    let img = load_image(path, &LoadOptions::default()).context("ignore mask")?;
+    let img = load_image(path, &LoadOptions::default()).map_err(|e| anyhow!("ignore mask: {e}"))?;
     if img.width() != width || img.height() != height {
         bail!(
             "ignore mask is {}×{}, but the before image is {width}×{height}: {}",

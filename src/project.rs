@@ -15,10 +15,9 @@
 //! `version`, or with `"version": 0`, has the earlier layout described at [`migrate`].
 
 use std::ffi::OsString;
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -38,6 +37,25 @@ pub const PROJECT_EXTENSION: &str = ".palimpsest.json";
 
 /// Largest project file [`Project::load`] accepts, in bytes.
 pub const MAX_PROJECT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Longest title or region label [`Project::load`] accepts, in characters.
+pub const MAX_LABEL_CHARS: usize = 500;
+
+/// Longest region note [`Project::load`] accepts, in characters (about six printed pages).
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+/// Longest provenance field, essay anchor or path [`Project::load`] accepts, in characters.
+pub const MAX_FIELD_CHARS: usize = 4_000;
+
+/// Most regions [`Project::load`] accepts.
+pub const MAX_REGIONS: usize = 10_000;
+
+/// Most points in one outline, ignore area or list of essay links [`Project::load`] accepts.
+pub const MAX_POINTS: usize = 100_000;
+
+/// Largest absolute pixel coordinate [`Project::load`] accepts (a 1000-megapixel image is
+/// under 100 000 pixels on a side; outlines may reach a little past the picture).
+pub const MAX_COORDINATE: f64 = 1.0e6;
 
 /// How many entries the recent-projects list keeps.
 pub const MAX_RECENT: usize = 10;
@@ -183,6 +201,11 @@ pub struct Project {
     pub regions: Vec<RegionNote>,
     /// Path of the essay (Markdown), or `None` for the bundled essay.
     pub essay: Option<PathBuf>,
+    /// This document's identity, a UUID (`8-4-4-4-12` lower-case hex), written at the first
+    /// save ([`Project::uuid`]) and kept after, so exported annotation ids stay the same.
+    pub id: String,
+    /// Language of the title, labels and notes, a BCP 47 tag ("en", "ru", "de-CH").
+    pub language: String,
 }
 
 impl Default for Project {
@@ -198,8 +221,59 @@ impl Default for Project {
             ignore_areas: Vec::new(),
             regions: Vec::new(),
             essay: None,
+            id: String::new(),
+            language: DEFAULT_LANGUAGE.to_owned(),
         }
     }
+}
+
+/// The language of a document that names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// True for a UUID written as 8-4-4-4-12 hexadecimal digits.
+#[must_use]
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// True for a well-formed BCP 47 language tag (letters, digits and hyphens in subtags of 1 to
+/// 8, starting with a 2 to 8 letter language).
+#[must_use]
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A UUID made from the SHA-256 of `name` (version 8, "custom"): the same name always gives
+/// the same UUID.
+#[must_use]
+pub fn uuid_from_name(name: &[u8]) -> String {
+    let digest = Sha256::digest(name);
+    let mut b = [0_u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    format_uuid(&b)
+}
+
+fn format_uuid(b: &[u8; 16]) -> String {
+    let hex = to_hex(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 impl RegionNote {
@@ -304,19 +378,12 @@ impl std::fmt::Display for ImageProblem {
             ImageProblemKind::Unreadable { reason } => {
                 write!(f, "{which} image cannot be read: {reason}: {path}")
             }
-            ImageProblemKind::HashMismatch { expected, found } => write!(
+            ImageProblemKind::HashMismatch { .. } => write!(
                 f,
-                "{which} image is not the file the project was saved with \
-                 (SHA-256 {} expected, {} found): {path}",
-                short_hash(expected),
-                short_hash(found)
+                "{which} image is not the file the project was saved with: {path}"
             ),
         }
     }
-}
-
-fn short_hash(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }
 
 /// The outcome of [`Project::relocate`].
@@ -432,6 +499,15 @@ pub enum ProjectError {
         /// The version the layout was checked against.
         version: u32,
         /// What the decoder found.
+        reason: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A value is out of bounds: a coordinate not finite or too large, a text over its cap,
+    /// two regions with one number, an alignment that cannot be inverted.
+    #[error("project file has an invalid value ({reason}): {}", path.display())]
+    Invalid {
+        /// What is wrong, and where.
         reason: String,
         /// The file.
         path: PathBuf,
@@ -627,11 +703,7 @@ impl Project {
     pub fn load(path: &Path) -> Result<LoadedProject, ProjectError> {
         let abs = absolutize(path);
         let bytes = read_limited(path)?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| json_error(&e, path))?;
-        let migrated_from = schema_version(&value)
-            .ok()
-            .filter(|&v| v < u64::from(SCHEMA_VERSION));
-        let mut project = decode(value, path)?;
+        let (mut project, migrated_from) = Self::parse(&bytes, path)?;
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         project.resolve_paths(&base);
         let problems = project.check_images();
@@ -641,6 +713,20 @@ impl Project {
             problems,
             migrated_from,
         })
+    }
+
+    /// Decodes the bytes of a project file: JSON, migrated from older versions, values checked
+    /// ([`validate`]); paths as stored. `path` names the file in errors only. Returns the
+    /// document and the version it was upgraded from, if older.
+    ///
+    /// # Errors
+    /// As [`Project::load`], except for reading.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<(Project, Option<u64>), ProjectError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| json_error(&e, path))?;
+        let migrated_from = schema_version(&value)
+            .ok()
+            .filter(|&v| v < u64::from(SCHEMA_VERSION));
+        Ok((decode(value, path)?, migrated_from))
     }
 
     /// Writes the project to `path` atomically (a temporary file in the same folder, flushed,
@@ -669,6 +755,9 @@ impl Project {
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut doc = self.clone();
         doc.version = SCHEMA_VERSION;
+        if doc.id.is_empty() {
+            doc.id = self.uuid();
+        }
         for which in Which::BOTH {
             let entry = doc.image_mut(which);
             if entry.is_unset() {
@@ -698,6 +787,25 @@ impl Project {
                 "it holds a value JSON cannot store, such as a non-finite number: {e}"
             ))),
         }
+    }
+
+    /// The document's UUID: [`Project::id`] when set, else one derived from the title and the
+    /// images (stable for an unsaved document, which gets its own at the first save).
+    #[must_use]
+    pub fn uuid(&self) -> String {
+        if is_uuid(&self.id) {
+            return self.id.to_ascii_lowercase();
+        }
+        let mut name = Vec::new();
+        name.extend_from_slice(self.title.as_bytes());
+        for which in Which::BOTH {
+            let e = self.image(which);
+            name.push(0);
+            name.extend_from_slice(e.path.as_os_str().as_encoded_bytes());
+            name.push(0);
+            name.extend_from_slice(e.sha256.as_deref().unwrap_or("").as_bytes());
+        }
+        uuid_from_name(&name)
     }
 
     /// Checks that each image exists and, when a hash is stored, that it still has it.
@@ -912,51 +1020,170 @@ fn decode(value: Value, path: &Path) -> Result<Project, ProjectError> {
         path: path.to_path_buf(),
     })?;
     project.version = SCHEMA_VERSION;
+    validate(&project).map_err(|reason| ProjectError::Invalid {
+        reason,
+        path: path.to_path_buf(),
+    })?;
     Ok(project)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder: written, flushed,
-/// synced, renamed over the target, then the folder synced. On failure the temporary file is
-/// removed and the target is untouched.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
-    let mut tmp_name = OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(
-        ".{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        file.write_all(bytes)?;
-        file.flush()?;
-        file.sync_all()?;
-        drop(file);
-        if let Ok(meta) = std::fs::metadata(path) {
-            // Keep the permissions of the file being replaced.
-            let _ = std::fs::set_permissions(&tmp, meta.permissions());
+fn shorten_for_message(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// Checks the values a file may hold but a document must not: see the `MAX_` constants.
+///
+/// # Errors
+/// What is wrong, and where, in a few words.
+pub fn validate(project: &Project) -> Result<(), String> {
+    let chars = |s: &str, max: usize, what: &str| -> Result<(), String> {
+        let n = s.chars().count();
+        if n > max {
+            Err(format!("{what} has {n} characters, over the {max} limit"))
+        } else {
+            Ok(())
         }
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    };
+    let coord = |v: f64, what: &str| -> Result<(), String> {
+        if v.is_finite() && v.abs() <= MAX_COORDINATE {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} is {v}, not a finite coordinate within ±{MAX_COORDINATE}"
+            ))
+        }
+    };
+    let points = |pts: &[[f64; 2]], what: &str| -> Result<(), String> {
+        if pts.len() > MAX_POINTS {
+            return Err(format!(
+                "{what} has {} points, over the {MAX_POINTS} limit",
+                pts.len()
+            ));
+        }
+        pts.iter()
+            .flatten()
+            .try_for_each(|v| coord(*v, &format!("a point of {what}")))
+    };
+    chars(&project.title, MAX_LABEL_CHARS, "the title")?;
+    if !project.id.is_empty() && !is_uuid(&project.id) {
+        return Err("the id is not a UUID (8-4-4-4-12 hexadecimal digits)".to_owned());
     }
-    // Make the rename itself durable; not every platform can sync a folder.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
+    if !is_language_tag(&project.language) {
+        return Err(format!(
+            "the language {:?} is not a BCP 47 tag such as \"en\" or \"ru\"",
+            shorten_for_message(&project.language)
+        ));
+    }
+    for which in Which::BOTH {
+        let e = project.image(which);
+        let m = &e.meta;
+        let name = which.name();
+        let path_text = e.path.to_string_lossy();
+        for (field, value) in [
+            ("path", &*path_text),
+            ("source", m.source.as_str()),
+            ("date", m.date.as_str()),
+            ("archive", m.archive.as_str()),
+            ("credit", m.credit.as_str()),
+            ("licence", m.licence.as_str()),
+            ("note", m.note.as_str()),
+        ] {
+            chars(
+                value,
+                MAX_FIELD_CHARS,
+                &format!("the {name} image's {field}"),
+            )?;
+        }
+        if let Some(h) = &e.sha256
+            && (h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(format!("the {name} image's sha256 is not 64 hex digits"));
+        }
+    }
+    if let Some(a) = &project.alignment {
+        let m = &a.before_from_after.matrix;
+        if !m.iter().all(|v| v.is_finite()) {
+            return Err("the alignment matrix holds a non-finite number".to_owned());
+        }
+        let det = m.determinant();
+        if !det.is_finite() || det.abs() < 1e-12 || a.before_from_after.inverse().is_none() {
+            return Err(format!(
+                "the alignment matrix cannot be inverted (determinant {det:e})"
+            ));
+        }
+        for (v, what) in [
+            (a.residual_px, "the alignment residual"),
+            (a.confidence, "the alignment confidence"),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err(format!("{what} is {v}, not a finite non-negative number"));
+            }
+        }
+    }
+    let p = &project.params;
+    for (v, what, max) in [
+        (p.sensitivity, "sensitivity", 1.0),
+        (p.noise_suppression, "noise suppression", 1.0),
+        (p.min_area_fraction, "minimum area", 1.0),
+    ] {
+        if !v.is_finite() || !(0.0..=max).contains(&v) {
+            return Err(format!(
+                "the {what} parameter is {v}, not between 0 and {max}"
+            ));
+        }
+    }
+    for (a, b) in &project.manual_points {
+        points(&[*a, *b], "a manual alignment point")?;
+    }
+    if project.manual_points.len() > MAX_POINTS {
+        return Err("too many manual alignment points".to_owned());
+    }
+    if project.ignore_areas.len() > MAX_POINTS {
+        return Err("too many ignore areas".to_owned());
+    }
+    for area in &project.ignore_areas {
+        points(area, "an ignore area")?;
+    }
+    if project.regions.len() > MAX_REGIONS {
+        return Err(format!(
+            "{} regions, over the {MAX_REGIONS} limit",
+            project.regions.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in &project.regions {
+        let what = format!("region {}", r.id);
+        if !seen.insert(r.id) {
+            return Err(format!("two regions have the number {}", r.id));
+        }
+        chars(&r.label, MAX_LABEL_CHARS, &format!("the label of {what}"))?;
+        chars(&r.note, MAX_NOTE_CHARS, &format!("the note of {what}"))?;
+        points(&r.polygon, &format!("the outline of {what}"))?;
+        let b = &r.bbox;
+        for v in [b.x, b.y, b.width, b.height] {
+            coord(v, &format!("the box of {what}"))?;
+        }
+        if b.width < 0.0 || b.height < 0.0 {
+            return Err(format!("the box of {what} has a negative size"));
+        }
+        let max_area = MAX_COORDINATE * MAX_COORDINATE;
+        if !r.area_px.is_finite() || !(0.0..=max_area).contains(&r.area_px) {
+            return Err(format!("the area of {what} is {}", r.area_px));
+        }
+        if !r.score.is_finite() {
+            return Err(format!("the score of {what} is not a finite number"));
+        }
+        if r.links.len() > MAX_POINTS {
+            return Err(format!("{what} has too many essay links"));
+        }
+        for l in &r.links {
+            chars(l, MAX_FIELD_CHARS, &format!("an essay link of {what}"))?;
+        }
     }
     Ok(())
 }
+
+use crate::output::write_atomic;
 
 // ---------------------------------------------------------------------------------------------
 // Paths
@@ -1423,8 +1650,7 @@ mod tests {
         };
         assert_eq!(
             p.to_string(),
-            "after image is not the file the project was saved with (SHA-256 0123456789ab \
-             expected, fedcba987654 found): /x/after.jpg"
+            "after image is not the file the project was saved with: /x/after.jpg"
         );
     }
 }

@@ -176,6 +176,11 @@ fn unrelated_images_fail_to_align() {
     noise.save(&n).unwrap();
     let out = run(&["diff".as_ref(), b.as_os_str(), n.as_os_str()]);
     assert_one_line_error(&out, "align");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&n.display().to_string()),
+        "names the image: {err}"
+    );
 }
 
 #[test]
@@ -240,4 +245,286 @@ fn bad_sensitivity_is_refused() {
         "7".as_ref(),
     ]);
     assert!(!out.status.success());
+}
+
+fn os(p: &Path) -> &std::ffi::OsStr {
+    p.as_os_str()
+}
+
+#[test]
+fn the_ignore_mask_is_an_input_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let ig = dir.path().join("ig.png");
+    image::GrayImage::new(640, 480).save(&ig).unwrap();
+    let kept = std::fs::read(&ig).unwrap();
+    for flag in ["--mask", "--json", "--heatmap"] {
+        let out = run(&[
+            "diff".as_ref(),
+            os(&b),
+            os(&a),
+            "--ignore".as_ref(),
+            os(&ig),
+            flag.as_ref(),
+            os(&ig),
+        ]);
+        assert_one_line_error(&out, "overwrite");
+        assert_eq!(
+            std::fs::read(&ig).unwrap(),
+            kept,
+            "{flag} replaced the mask"
+        );
+    }
+}
+
+#[test]
+fn outputs_linked_to_an_input_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let kept = std::fs::read(&b).unwrap();
+    let hard = dir.path().join("hard.png");
+    std::fs::hard_link(&b, &hard).unwrap();
+    let out = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&a),
+        "--mask".as_ref(),
+        os(&hard),
+    ]);
+    assert_one_line_error(&out, "overwrite");
+    #[cfg(unix)]
+    {
+        let soft = dir.path().join("soft.jpg");
+        std::os::unix::fs::symlink(&a, &soft).unwrap();
+        let out = run(&[
+            "diff".as_ref(),
+            os(&b),
+            os(&a),
+            "--annotated".as_ref(),
+            os(&soft),
+        ]);
+        assert_one_line_error(&out, "overwrite");
+    }
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let dotted = sub.join("..").join("before.png");
+    let out = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&a),
+        "--aligned".as_ref(),
+        os(&dotted),
+    ]);
+    assert_one_line_error(&out, "overwrite");
+    assert_eq!(std::fs::read(&b).unwrap(), kept);
+}
+
+#[test]
+fn two_outputs_on_one_path_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let x = dir.path().join("x.png");
+    let x_again = dir.path().join(".").join("x.png");
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&a),
+        "--mask".as_ref(),
+        os(&x),
+        "--heatmap".as_ref(),
+        os(&x_again),
+    ]);
+    assert_one_line_error(&out, "same file");
+    assert!(!x.exists());
+    // Refused before decoding or aligning anything.
+    assert!(started.elapsed().as_secs_f64() < 2.0);
+}
+
+#[test]
+fn a_failing_run_leaves_no_output_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let mask = dir.path().join("m.png");
+    // The JSON report's folder would be a file: its write fails after the mask is made.
+    let blocked = dir.path().join("blocker");
+    std::fs::write(&blocked, b"a file, not a folder").unwrap();
+    let json = blocked.join("r.json");
+    let out = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&a),
+        "--mask".as_ref(),
+        os(&mask),
+        "--json".as_ref(),
+        os(&json),
+    ]);
+    assert_one_line_error(&out, "r.json");
+    assert!(!mask.exists(), "the mask of a failed run was left behind");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files left: {names:?}"
+    );
+}
+
+/// A deterministic byte stream for corrupting files.
+fn noise_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 33) as u8
+        })
+        .collect()
+}
+
+/// Where a baseline JPEG's compressed data starts: just after its start-of-scan header.
+fn scan_start(jpeg: &[u8]) -> usize {
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let len = (usize::from(jpeg[sos + 2]) << 8) | usize::from(jpeg[sos + 3]);
+    sos + 2 + len
+}
+
+/// Three damaged JPEGs as found in the wild: 2 000 bytes overwritten with noise in the middle,
+/// 64 bytes zeroed (a sector read back as zeros), and a file cut at half with its end marker
+/// put back. (Some small damage resynchronises and leaves the compressed data well formed: no
+/// decoder, libjpeg included, can see it in the data; see the README.)
+fn corrupt_jpegs(dir: &Path, good: &Path) -> Vec<PathBuf> {
+    let bytes = std::fs::read(good).unwrap();
+    let start = scan_start(&bytes);
+    let end = bytes.len() - 2;
+    let mid = (start + end) / 2;
+    let mut many = bytes.clone();
+    many[mid - 1000..mid + 1000].copy_from_slice(&noise_bytes(1, 2000));
+    let mut few = bytes.clone();
+    few[mid..mid + 64].fill(0);
+    let mut cut = bytes[..mid].to_vec();
+    cut.extend_from_slice(&[0xFF, 0xD9]);
+    let mut paths = Vec::new();
+    for (name, data) in [("many.jpg", many), ("few.jpg", few), ("cut.jpg", cut)] {
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        paths.push(p);
+    }
+    paths
+}
+
+#[test]
+fn corrupt_jpegs_are_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    for bad in corrupt_jpegs(dir.path(), &a) {
+        let out = run(&["diff".as_ref(), os(&b), os(&bad)]);
+        assert!(!out.status.success(), "{} was accepted", bad.display());
+        assert_one_line_error(&out, "corrupt jpeg data");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.trim_end().ends_with(&bad.display().to_string()),
+            "{err}"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
+    let bad = dir.path().join("few.jpg");
+    let json = dir.path().join("r.json");
+    let out = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&bad),
+        "--allow-corrupt".as_ref(),
+        "--json".as_ref(),
+        os(&json),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: going on with damaged image data"),
+        "{err}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report["alignment"]["confidence"].as_f64().unwrap() <= 0.5);
+}
+
+#[test]
+fn a_png_failing_its_checksum_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let mut bytes = std::fs::read(&b).unwrap();
+    let idat = bytes.windows(4).position(|w| w == b"IDAT").unwrap();
+    bytes[idat + 40] ^= 0x55;
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, bytes).unwrap();
+    assert_one_line_error(&run(&["diff".as_ref(), os(&bad), os(&a)]), "corrupt");
+}
+
+/// Asserts a usage error: exit status 2 and one line that ends with the `--help` hint.
+fn assert_usage_error(out: &Output, needle: &str) {
+    assert_one_line_error(out, needle);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit with 2");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--help"));
+}
+
+#[test]
+fn options_must_be_finite_and_in_range() {
+    for (flag, value, needle) in [
+        ("--max-megapixels", "NaN", "finite"),
+        ("--max-megapixels", "inf", "finite"),
+        ("--max-megapixels", "-1", "between"),
+        ("--max-megapixels", "0", "more than 0"),
+        ("--min-area", "-5", "between"),
+        ("--min-area", "NaN", "finite"),
+        ("--sensitivity", "7", "between"),
+        ("--noise-suppression", "NaN", "finite"),
+        ("--model", "rotation", "invalid value"),
+    ] {
+        let out = run(&[
+            "diff".as_ref(),
+            "a.png".as_ref(),
+            "b.png".as_ref(),
+            flag.as_ref(),
+            value.as_ref(),
+        ]);
+        assert_usage_error(&out, needle);
+    }
+}
+
+#[test]
+fn usage_errors_are_one_line_with_a_hint() {
+    assert_usage_error(&run(&["diff".as_ref(), "--bogus".as_ref()]), "--bogus");
+    assert_usage_error(
+        &run(&["diff".as_ref(), "only-one.png".as_ref()]),
+        "required",
+    );
+    assert_usage_error(&run(&["frobnicate".as_ref()]), "two images");
+    let out = run(&["export".as_ref(), "p.palimpsest.json".as_ref()]);
+    assert_usage_error(&out, "nothing to export");
+    let out = run(&[
+        "export".as_ref(),
+        "p.palimpsest.json".as_ref(),
+        "--web-annotation".as_ref(),
+        "w.json".as_ref(),
+        "--image-iri".as_ref(),
+        "not an iri with spaces".as_ref(),
+    ]);
+    assert_usage_error(&out, "iri");
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_are_not_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, _) = write_pair(dir.path());
+    let out = run(&["diff".as_ref(), os(&b), "/dev/zero".as_ref()]);
+    assert_one_line_error(&out, "not a regular file");
+    let fifo = dir.path().join("pipe.jpg");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = run(&["diff".as_ref(), os(&b), os(&fifo)]);
+    assert_one_line_error(&out, "not a regular file");
 }

@@ -174,7 +174,11 @@ fn web_annotation_has_the_w3c_required_fields() {
         assert_eq!(a["type"], "Annotation");
         assert!(a["motivation"].is_string());
         let target = &a["target"];
-        assert_eq!(target["source"], "before.png");
+        let source = target["source"].as_str().unwrap();
+        assert!(
+            source.starts_with("file:///") && source.ends_with("/before.png"),
+            "{source}"
+        );
         let selectors = target["selector"].as_array().unwrap();
         let frag = selectors
             .iter()
@@ -467,5 +471,507 @@ fn cli_refuses_to_overwrite_a_source_image_and_needs_an_output() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such.palimpsest.json"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.trim_end().ends_with("no-such.palimpsest.json"),
+        "the path comes last, once: {err}"
+    );
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web Annotation against the W3C model's MUSTs
+
+/// True for an RFC 3986 URI: ASCII, a scheme, then only URI characters (percent escapes
+/// well formed). This is JSON Schema's `format: uri`.
+fn is_rfc3986_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut sc = scheme.chars();
+    if !sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        || !sc.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        || rest.is_empty()
+    {
+        return false;
+    }
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'%' {
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&c)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A JSON Schema validator for exactly the draft-04 keywords `musts.schema.json` uses; any
+/// other keyword fails the test, so the schema cannot hold a check that is not run. Returns
+/// the first failure as a JSON pointer and reason.
+fn validate(
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    v: &serde_json::Value,
+    at: &str,
+) -> Result<(), String> {
+    let obj = schema
+        .as_object()
+        .ok_or_else(|| format!("{at}: schema is not an object"))?;
+    for (k, s) in obj {
+        match k.as_str() {
+            "$schema" | "title" | "description" | "definitions" => {}
+            "$ref" => {
+                let name = s.as_str().unwrap().strip_prefix("#/definitions/").unwrap();
+                validate(&root["definitions"][name], root, v, at)?;
+            }
+            "type" => {
+                let ok = match s.as_str().unwrap() {
+                    "object" => v.is_object(),
+                    "array" => v.is_array(),
+                    "string" => v.is_string(),
+                    "integer" => v.is_i64() || v.is_u64(),
+                    other => panic!("type {other} not implemented"),
+                };
+                if !ok {
+                    return Err(format!("{at}: not of type {s}"));
+                }
+            }
+            "enum" => {
+                if !s.as_array().unwrap().contains(v) {
+                    return Err(format!("{at}: {v} not one of {s}"));
+                }
+            }
+            "format" => {
+                assert_eq!(s, "uri", "only format uri is implemented");
+                if let Some(text) = v.as_str()
+                    && !is_rfc3986_uri(text)
+                {
+                    return Err(format!("{at}: {text:?} is not a URI"));
+                }
+            }
+            "required" => {
+                for key in s.as_array().unwrap() {
+                    if v.is_object() && v.get(key.as_str().unwrap()).is_none() {
+                        return Err(format!("{at}: missing {key}"));
+                    }
+                }
+            }
+            "properties" => {
+                if let Some(o) = v.as_object() {
+                    for (key, sub) in s.as_object().unwrap() {
+                        if let Some(child) = o.get(key) {
+                            validate(sub, root, child, &format!("{at}/{key}"))?;
+                        }
+                    }
+                }
+            }
+            "items" => {
+                if let Some(a) = v.as_array() {
+                    for (i, child) in a.iter().enumerate() {
+                        validate(s, root, child, &format!("{at}/{i}"))?;
+                    }
+                }
+            }
+            "minItems" | "maxItems" => {
+                if let Some(a) = v.as_array() {
+                    let n = s.as_u64().unwrap() as usize;
+                    if (k == "minItems" && a.len() < n) || (k == "maxItems" && a.len() > n) {
+                        return Err(format!("{at}: {k} {n}"));
+                    }
+                }
+            }
+            "minimum" => {
+                if let Some(n) = v.as_f64()
+                    && n < s.as_f64().unwrap()
+                {
+                    return Err(format!("{at}: below {s}"));
+                }
+            }
+            "allOf" => {
+                for sub in s.as_array().unwrap() {
+                    validate(sub, root, v, at)?;
+                }
+            }
+            "oneOf" => {
+                let results: Vec<Result<(), String>> = s
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|sub| validate(sub, root, v, at))
+                    .collect();
+                let passed = results.iter().filter(|r| r.is_ok()).count();
+                if passed != 1 {
+                    let why: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+                    return Err(format!(
+                        "{at}: {passed} of oneOf match ({})",
+                        why.join("; ")
+                    ));
+                }
+            }
+            "not" => {
+                if validate(s, root, v, at).is_ok() {
+                    return Err(format!("{at}: matches a `not`"));
+                }
+            }
+            other => panic!("keyword {other} is not implemented by this validator"),
+        }
+    }
+    Ok(())
+}
+
+fn musts_schema() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/annotation-model/musts.schema.json"
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn web_annotation_meets_the_w3c_musts_for_a_cyrillic_project() {
+    let f = fixture();
+    let mut project = f.project.clone();
+    project.title = "Исчезнувшие: Ленин на Свердловской площади, 5 мая 1920".to_owned();
+    project.language = "ru".to_owned();
+    project.before.path = std::path::PathBuf::from("/архив/снимки/до правки.jpg");
+    let value = export::web_annotation(&project, &f.essay, &WebAnnotationOptions::default());
+    let schema = musts_schema();
+    validate(&schema, &schema, &value, "").unwrap();
+    let text = serde_json::to_string(&value).unwrap();
+    let items = value["first"]["items"].as_array().unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for a in items {
+        let id = a["id"].as_str().unwrap();
+        assert!(id.is_ascii() && id.starts_with("urn:uuid:"), "{id}");
+        assert!(ids.insert(id.to_owned()));
+        let source = a["target"]["source"].as_str().unwrap();
+        assert!(
+            source.starts_with("file:///") && source.is_ascii(),
+            "{source}"
+        );
+        assert_eq!(a["target"]["selector"][0]["type"], "SvgSelector");
+        assert!(a["created"].is_string() && a["creator"].is_object());
+        for body in a["body"].as_array().unwrap() {
+            if body["type"] == "TextualBody" && body["purpose"] != "tagging" {
+                assert_eq!(body["language"], "ru");
+            }
+            if body["purpose"] == "commenting" {
+                assert_eq!(body["format"], "text/markdown");
+            }
+            if body["purpose"] == "linking" {
+                assert_eq!(
+                    body["selector"][0]["conformsTo"],
+                    "http://tools.ietf.org/rfc/rfc3236"
+                );
+            }
+        }
+    }
+    assert_eq!(value["last"], value["first"]["id"]);
+    assert_eq!(value["first"]["partOf"], value["id"]);
+    assert!(
+        text.contains("Исчезнувшие"),
+        "the title stays readable in the label"
+    );
+    // Ids are the project's: the same project exports the same ids, another gets others.
+    let again = export::web_annotation(&project, &f.essay, &WebAnnotationOptions::default());
+    assert_eq!(again["id"], value["id"]);
+    let mut other = project.clone();
+    other.id = "0b5c1d2e-1111-8000-8000-000000000001".to_owned();
+    let other = export::web_annotation(&other, &f.essay, &WebAnnotationOptions::default());
+    assert_ne!(other["id"], value["id"]);
+    assert_eq!(other["id"], "urn:uuid:0b5c1d2e-1111-8000-8000-000000000001");
+
+    // The validator can fail: what the export used to write does not pass.
+    let mut old = value.clone();
+    old["first"]["items"][0]["target"]["source"] = "before.jpg".into();
+    assert!(validate(&schema, &schema, &old, "").is_err());
+    let mut old = value.clone();
+    old["id"] = "urn:palimpsest:исчезнувшие/annotations".into();
+    assert!(validate(&schema, &schema, &old, "").is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hardening
+
+fn export_cmd(
+    dir: &std::path::Path,
+    project: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_palimpsest"))
+        .arg("export")
+        .arg(project)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_never_writes_over_the_essay_or_twice_on_one_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let project_path = saved_project(dir.path());
+    let essay = dir.path().join("essay.md");
+    std::fs::write(&essay, export_fixture::ESSAY).unwrap();
+    let mut project = palimpsest::project::Project::load(&project_path)
+        .unwrap()
+        .project;
+    project.essay = Some(essay.clone());
+    project.save(&project_path).unwrap();
+
+    let out = export_cmd(dir.path(), &project_path, &["--web-annotation", "essay.md"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to overwrite") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&essay).unwrap(),
+        export_fixture::ESSAY
+    );
+
+    let out = export_cmd(
+        dir.path(),
+        &project_path,
+        &[
+            "--png",
+            "x.png",
+            "--side-by-side",
+            "./x.png",
+            "--csv",
+            "r.csv",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("same file"), "{err}");
+    assert!(!dir.path().join("x.png").exists() && !dir.path().join("r.csv").exists());
+}
+
+#[test]
+fn csv_neutralises_formulas_and_offers_a_bom_for_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    let project_path = saved_project(dir.path());
+    let mut project = palimpsest::project::Project::load(&project_path)
+        .unwrap()
+        .project;
+    project.regions[0].label = "=HYPERLINK(\"http://evil.example\",\"click\")".to_owned();
+    project.regions[0].note = "-cmd|' /C calc'!A0".to_owned();
+    project.regions[1].label = "@SUM(1+1)*cmd|' /C calc'!A0".to_owned();
+    project.regions[1].note = "Троцкий\tстоял".to_owned();
+    project.save(&project_path).unwrap();
+    let out = export_cmd(dir.path(), &project_path, &["--csv", "r.csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
+    assert!(!text.starts_with('\u{feff}'), "no BOM by default");
+    let rows = parse_csv(&text);
+    for row in &rows[1..] {
+        for cell in &row[1..5] {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula cell survived: {cell:?}"
+            );
+        }
+    }
+    assert_eq!(rows[1][1], "'=HYPERLINK(\"http://evil.example\",\"click\")");
+    assert_eq!(rows[1][2], "'-cmd|' /C calc'!A0");
+    assert!(
+        text.contains("\"'=HYPERLINK("),
+        "neutralised cells stay quoted"
+    );
+    assert_eq!(rows[2][2], "Троцкий\tстоял", "inner tabs are data");
+
+    let out = export_cmd(
+        dir.path(),
+        &project_path,
+        &["--csv", "x.csv", "--csv-excel"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(dir.path().join("x.csv")).unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 BOM for Excel"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_note_gives_bounded_exports_quickly() {
+    let mut f = fixture();
+    let sentence = "Trotsky stood on the steps beside the podium before he was painted out. ";
+    let mut note = String::with_capacity(10 << 20);
+    while note.len() < 10 << 20 {
+        note.push_str(sentence);
+    }
+    f.project.regions[0].note = note;
+    f.project.regions[0].label = "L".repeat(1 << 20);
+    let input = f.input();
+    let timed = |name: &str, run: &dyn Fn() -> usize| {
+        let started = std::time::Instant::now();
+        let size = run();
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("{name}: {secs:.2} s");
+        assert!(secs < 10.0, "{name} took {secs:.1} s");
+        size
+    };
+    let png = timed("annotated image", &|| {
+        let img = export::annotated_image(&input, Base::Before);
+        assert!(img.height() < 4 * img.width(), "{:?}", img.dimensions());
+        img.len()
+    });
+    let sbs = timed("side by side", &|| {
+        let img = export::side_by_side(&input);
+        assert!(img.height() < 4 * img.width(), "{:?}", img.dimensions());
+        img.len()
+    });
+    timed("slides", &|| export::slides(&input, Base::Before).len());
+    let pdf = timed("PDF", &|| {
+        let bytes = export::pdf_handout(&input, Base::Before, PageSize::A4).unwrap();
+        let (pages, _) = pdf_text(&bytes);
+        assert!(pages < 20, "{pages} pages");
+        bytes.len()
+    });
+    timed("reveal", &|| reveal_frames(&input, &small_reveal()).len());
+    timed("web annotation", &|| {
+        serde_json::to_string(&export::web_annotation(
+            &f.project,
+            &f.essay,
+            &WebAnnotationOptions::default(),
+        ))
+        .unwrap()
+        .len()
+    });
+    timed("csv", &|| export::csv(&f.project).len());
+    // Well under the 500 MB budget: the pixels are at most a few tens of MB.
+    assert!(png + sbs < 100 << 20 && pdf < 20 << 20, "{png} {sbs} {pdf}");
+}
+
+#[test]
+fn cli_refuses_a_note_over_the_cap_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let project_path = saved_project(dir.path());
+    let text = std::fs::read_to_string(&project_path).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["regions"][0]["note"] = "x".repeat(palimpsest::project::MAX_NOTE_CHARS + 1).into();
+    std::fs::write(&project_path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let out = export_cmd(dir.path(), &project_path, &["--png", "a.png"]);
+    assert!(started.elapsed().as_secs_f64() < 10.0);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("note of region 1") && err.contains("limit"),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("case.palimpsest.json"), "{err}");
+}
+
+#[test]
+fn cli_writes_a_iiif_manifest_with_the_regions_on_the_before_canvas() {
+    let dir = tempfile::tempdir().unwrap();
+    let project_path = saved_project(dir.path());
+    let out = export_cmd(
+        dir.path(),
+        &project_path,
+        &[
+            "--iiif",
+            "manifest.json",
+            "--iiif-base",
+            "https://example.org/pair/",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        m["@context"],
+        "http://iiif.io/api/presentation/3/context.json"
+    );
+    assert_eq!(m["type"], "Manifest");
+    assert_eq!(m["id"], "https://example.org/pair/manifest.json");
+    let canvases = m["items"].as_array().unwrap();
+    assert_eq!(canvases.len(), 2, "a canvas per image");
+    let before = &canvases[0];
+    assert_eq!(before["id"], "https://example.org/pair/canvas/before");
+    assert_eq!(
+        (before["width"].as_u64(), before["height"].as_u64()),
+        (Some(400), Some(300))
+    );
+    let painting = &before["items"][0]["items"][0];
+    assert_eq!(painting["motivation"], "painting");
+    assert_eq!(
+        painting["body"]["id"],
+        "https://example.org/pair/before.png"
+    );
+    assert_eq!(painting["target"], before["id"]);
+    let page = &before["annotations"][0];
+    assert_eq!(page["type"], "AnnotationPage");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "the visible regions");
+    for a in items {
+        assert_eq!(a["target"]["source"], before["id"]);
+        assert!(
+            a["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://example.org/pair/canvas/before/")
+        );
+    }
+    assert!(canvases[1].get("annotations").is_none());
+    // A base that is not an http(s) URL is a usage error.
+    let out = export_cmd(
+        dir.path(),
+        &project_path,
+        &["--iiif", "m.json", "--iiif-base", "ftp://x/"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn two_thousand_regions_keep_the_legend_bounded() {
+    let mut f = fixture();
+    let template = f.project.regions[0].clone();
+    f.project.regions = (1..=2000)
+        .map(|id| palimpsest::project::RegionNote {
+            id,
+            label: format!("Region number {id}"),
+            note: "A short note on what was changed here.".to_owned(),
+            hidden: false,
+            ..template.clone()
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    // 40 legend entries and a closing line, not 2 000 (which made a 445 725-pixel-tall image).
+    let img = export::side_by_side(&f.input());
+    assert!(img.height() < 8_000, "{:?}", img.dimensions());
+    let img = export::annotated_image(&f.input(), Base::Before);
+    assert!(img.height() < 8_000, "{:?}", img.dimensions());
+    assert!(started.elapsed().as_secs_f64() < 20.0);
 }

@@ -31,8 +31,24 @@ fn finite() -> impl Strategy<Value = f64> {
     ]
 }
 
+/// A coordinate the loader accepts (within ±`MAX_COORDINATE`).
+fn coordinate() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1e6..=1e6f64,
+        -1e3..1e3f64,
+        Just(0.0),
+        Just(1e6),
+        Just(-1e6)
+    ]
+}
+
+/// A non-negative size or figure, up to `top`.
+fn non_negative(top: f64) -> impl Strategy<Value = f64> {
+    prop_oneof![0.0..=top, Just(0.0), Just(top)]
+}
+
 fn point() -> impl Strategy<Value = [f64; 2]> {
-    [finite(), finite()]
+    [coordinate(), coordinate()]
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -90,8 +106,8 @@ fn alignment() -> impl Strategy<Value = Alignment> {
             [finite(), finite(), finite()],
         ],
         any::<usize>(),
-        finite(),
-        finite(),
+        non_negative(1e5),
+        non_negative(1.0),
         method,
     )
         .prop_map(
@@ -106,13 +122,17 @@ fn alignment() -> impl Strategy<Value = Alignment> {
                 warning: None,
             },
         )
+        .prop_filter("an invertible matrix", |a| {
+            let det = a.before_from_after.matrix.determinant();
+            det.is_finite() && det.abs() >= 1e-12 && a.before_from_after.inverse().is_some()
+        })
 }
 
 fn params() -> impl Strategy<Value = Params> {
     (
-        finite(),
-        finite(),
-        finite(),
+        non_negative(1.0),
+        non_negative(1.0),
+        non_negative(1.0),
         prop::option::of(model()),
         any::<u32>(),
     )
@@ -129,12 +149,18 @@ fn params() -> impl Strategy<Value = Params> {
 
 fn region() -> impl Strategy<Value = RegionNote> {
     let origin = prop::sample::select(vec![Origin::Detected, Origin::Drawn, Origin::Edited]);
-    let bbox = (finite(), finite(), finite(), finite()).prop_map(|(x, y, width, height)| BBox {
-        x,
-        y,
-        width,
-        height,
-    });
+    let bbox = (
+        coordinate(),
+        coordinate(),
+        non_negative(1e6),
+        non_negative(1e6),
+    )
+        .prop_map(|(x, y, width, height)| BBox {
+            x,
+            y,
+            width,
+            height,
+        });
     let links = prop::collection::vec(
         prop_oneof![
             Just(format!("{REVISIONISM_ANCHOR}/1")),
@@ -147,7 +173,7 @@ fn region() -> impl Strategy<Value = RegionNote> {
         any::<u32>(),
         prop::collection::vec(point(), 0..8),
         bbox,
-        (finite(), finite()),
+        (non_negative(1e12), finite()),
         origin,
         any::<bool>(),
         (text(), text()),
@@ -182,8 +208,15 @@ fn project() -> impl Strategy<Value = Project> {
         prop::collection::vec((point(), point()), 0..5),
         params(),
         prop::collection::vec(prop::collection::vec(point(), 0..5), 0..3),
-        prop::collection::vec(region(), 0..6),
+        prop::collection::vec(region(), 0..6).prop_filter("unique region numbers", |rs| {
+            let ids: std::collections::HashSet<u32> = rs.iter().map(|r| r.id).collect();
+            ids.len() == rs.len()
+        }),
         prop::option::of(image_path()),
+        (
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            prop::sample::select(vec!["en", "ru", "de-CH", "zh-Hant"]),
+        ),
     )
         .prop_map(
             |(
@@ -196,6 +229,7 @@ fn project() -> impl Strategy<Value = Project> {
                 ignore_areas,
                 regions,
                 essay,
+                (id, language),
             )| {
                 Project {
                     version: SCHEMA_VERSION,
@@ -208,6 +242,8 @@ fn project() -> impl Strategy<Value = Project> {
                     ignore_areas,
                     regions,
                     essay,
+                    id,
+                    language: language.to_owned(),
                 }
             },
         )
@@ -609,7 +645,11 @@ fn version_0_file_migrates_to_version_1() {
     p.save(&path).unwrap();
     let again = Project::load(&path).unwrap();
     assert_eq!(again.migrated_from, None);
-    assert_eq!(&again.project, p);
+    // The first save gives the document its UUID, the one its exports already used.
+    assert_eq!(again.project.id, p.uuid());
+    let mut expected = p.clone();
+    expected.id.clone_from(&again.project.id);
+    assert_eq!(again.project, expected);
 }
 
 #[test]
@@ -742,4 +782,124 @@ fn recent_projects_are_deduplicated_and_capped() {
         .remove_recent_project(Path::new("/lessons/5.palimpsest.json"))
         .unwrap();
     assert_eq!(list.len(), palimpsest::project::MAX_RECENT - 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values checked on load
+
+/// Writes `project` as saved, applies `edit` to its JSON, and loads it back.
+fn load_edited(
+    edit: impl Fn(&mut serde_json::Value),
+) -> (ProjectError, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = project_with_images(dir.path());
+    project.regions.push(RegionNote {
+        id: 2,
+        polygon: vec![[1.0, 2.0], [30.0, 2.0], [30.0, 40.0]],
+        ..RegionNote::default()
+    });
+    let path = dir.path().join("v.palimpsest.json");
+    project.save(&path).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let err = load_err_untouched(&path);
+    (err, path, dir)
+}
+
+#[test]
+fn out_of_bounds_values_are_refused_on_load() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+        (
+            "finite coordinate",
+            Box::new(|v| v["regions"][1]["polygon"][0][0] = 1e300.into()),
+        ),
+        (
+            "finite coordinate",
+            Box::new(|v| v["regions"][0]["bbox"]["x"] = (-1e19).into()),
+        ),
+        ("number 1", Box::new(|v| v["regions"][1]["id"] = 1.into())),
+        (
+            "cannot be inverted",
+            Box::new(|v| {
+                v["alignment"] = serde_json::json!({
+                    "model": "affine",
+                    "before_from_after": [[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 1.0]],
+                    "inliers": 10, "residual_px": 0.5, "confidence": 0.9, "method": "features"
+                });
+            }),
+        ),
+        (
+            "over the 500 limit",
+            Box::new(|v| v["regions"][0]["label"] = "Л".repeat(501).into()),
+        ),
+        (
+            "note of region 1",
+            Box::new(|v| v["regions"][0]["note"] = "n".repeat(20_001).into()),
+        ),
+        (
+            "sensitivity",
+            Box::new(|v| v["params"]["sensitivity"] = 7.into()),
+        ),
+        ("not a uuid", Box::new(|v| v["id"] = "исчезнувшие".into())),
+        (
+            "bcp 47",
+            Box::new(|v| v["language"] = "not a language".into()),
+        ),
+    ];
+    for (needle, edit) in cases {
+        let (err, _, _dir) = load_edited(edit);
+        let msg = err.to_string();
+        assert!(matches!(err, ProjectError::Invalid { .. }), "{msg}");
+        assert!(
+            msg.to_lowercase().contains(&needle.to_lowercase()),
+            "expected {needle:?}: {msg}"
+        );
+    }
+}
+
+#[test]
+fn a_saved_project_keeps_one_uuid_and_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = project_with_images(dir.path());
+    project.language = "ru".to_owned();
+    let path = dir.path().join("u.palimpsest.json");
+    project.save(&path).unwrap();
+    let loaded = Project::load(&path).unwrap().project;
+    assert!(palimpsest::project::is_uuid(&loaded.id), "{}", loaded.id);
+    assert_eq!(
+        loaded.uuid(),
+        project.uuid(),
+        "the id exports used before the save"
+    );
+    assert_eq!(loaded.language, "ru");
+    let mut renamed = loaded.clone();
+    renamed.title = "Другое название".to_owned();
+    renamed.save(&path).unwrap();
+    assert_eq!(
+        Project::load(&path).unwrap().project.id,
+        loaded.id,
+        "kept across saves"
+    );
+}
+
+#[test]
+fn a_replaced_image_is_reported_without_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project_with_images(dir.path());
+    let path = dir.path().join("h.palimpsest.json");
+    project.save(&path).unwrap();
+    std::fs::write(
+        dir.path().join("images/after.png"),
+        b"root:x:0:0:root:/root:/bin/sh\n",
+    )
+    .unwrap();
+    let problems = Project::load(&path).unwrap().problems;
+    let text = problems[0].to_string();
+    let found = palimpsest::project::sha256_file(&dir.path().join("images/after.png")).unwrap();
+    assert!(
+        !text.contains(&found[..12]),
+        "prints part of the file's hash: {text}"
+    );
+    assert!(!text.contains("SHA-256"), "{text}");
 }

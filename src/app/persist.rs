@@ -966,6 +966,10 @@ fn save_to(app: &mut PalimpsestApp, path: &Path) -> bool {
             entry.sha256 = crate::project::sha256_file(&entry.path).ok();
         }
     }
+    // Likewise the document's identity, which exported annotations are named after.
+    if app.project.id.is_empty() {
+        app.project.id = app.project.uuid();
+    }
     if let Err(e) = app.project.save(path) {
         app.runtime.error = Some(format!(
             "Could not save the project: {e}. Use File > Save as… to save it somewhere else."

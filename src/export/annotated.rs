@@ -174,7 +174,16 @@ pub(crate) fn callout_position(
     (cx, cy)
 }
 
-/// Lays out the legend (one entry per region) at `y`; returns the y below it.
+/// Most regions listed in an image's legend; the rest are named in one closing line.
+pub const LEGEND_MAX_REGIONS: usize = 40;
+
+/// Longest note shown in an image's legend, in characters; a longer one ends with a pointer
+/// to the handout, which prints it whole.
+pub const LEGEND_NOTE_CHARS: usize = 600;
+
+/// Lays out the legend (one entry per region, at most [`LEGEND_MAX_REGIONS`], notes cut at
+/// [`LEGEND_NOTE_CHARS`]) at `y`; returns the y below it, so the image's height is bounded
+/// whatever the project holds.
 pub(crate) fn legend(
     ops: &mut Ops<'_>,
     regions: &[RegionContent<'_>],
@@ -199,6 +208,18 @@ pub(crate) fn legend(
     let text_x = x + 2.0 * r + 14.0 * u;
     let text_w = w - (text_x - x);
     for (i, c) in regions.iter().enumerate() {
+        if i == LEGEND_MAX_REGIONS {
+            let rest = regions.len() - i;
+            return ops.paragraph(
+                Face::Oblique,
+                16.5 * u,
+                x,
+                y + 12.0 * u,
+                w,
+                GREY,
+                &format!("… and {rest} more: see the PDF handout."),
+            );
+        }
         if i > 0 {
             y += 12.0 * u;
         }
@@ -217,6 +238,8 @@ pub(crate) fn legend(
             y = ops.paragraph(Face::Regular, 14.5 * u, text_x, y, text_w, GREY, &c.tags);
         }
         if !c.note.is_empty() {
+            let note =
+                content::shorten(&c.note, LEGEND_NOTE_CHARS, " … (continued in the handout)");
             y = ops.paragraph(
                 Face::Regular,
                 16.5 * u,
@@ -224,7 +247,7 @@ pub(crate) fn legend(
                 y + 2.0 * u,
                 text_w,
                 INK,
-                &c.note,
+                &note,
             );
         }
         let sections: Vec<String> = c

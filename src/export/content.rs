@@ -108,10 +108,33 @@ pub fn plain(text: &str) -> String {
     out.trim().to_string()
 }
 
-/// Everything printed about one region.
+/// `text` cut to at most `max_chars` characters (at a word break when one is near), with
+/// `more` appended when anything was cut.
+#[must_use]
+pub fn shorten(text: &str, max_chars: usize, more: &str) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let head = &text[..end];
+            let cut = head
+                .rfind(char::is_whitespace)
+                .filter(|&i| i >= end.saturating_sub(80).max(end / 2))
+                .unwrap_or(end);
+            format!("{}{more}", head[..cut].trim_end())
+        }
+    }
+}
+
+/// Everything printed about one region. Labels and notes longer than the project file allows
+/// ([`crate::project::MAX_LABEL_CHARS`], [`crate::project::MAX_NOTE_CHARS`]; a document built in
+/// memory may hold more) are cut there, so no export grows with the text beyond that.
 #[must_use]
 pub fn region_content<'a>(essay: &Essay, region: &'a RegionNote) -> RegionContent<'a> {
-    let label = plain(&region.label);
+    let label = plain(&shorten(
+        &region.label,
+        crate::project::MAX_LABEL_CHARS,
+        "…",
+    ));
     RegionContent {
         region,
         colour: region_colour(region.id),
@@ -120,7 +143,7 @@ pub fn region_content<'a>(essay: &Essay, region: &'a RegionNote) -> RegionConten
         } else {
             label
         },
-        note: plain(&region.note),
+        note: plain(&shorten(&region.note, crate::project::MAX_NOTE_CHARS, " …")),
         tags: region
             .tags
             .iter()

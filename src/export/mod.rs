@@ -9,10 +9,9 @@
 //! detect or align anything, and draws nothing on screen: the app's presentation mode mirrors
 //! the slide layout documented in [`slides`].
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use image::{GrayImage, RgbImage};
 
 use crate::essay::Essay;
@@ -21,6 +20,7 @@ use crate::project::Project;
 pub mod annotated;
 pub mod content;
 pub mod draw;
+pub mod iiif;
 pub mod pdf;
 pub mod regions_csv;
 pub mod reveal;
@@ -34,7 +34,7 @@ pub use reveal::{
     RevealFrame, RevealOptions, encode_apng, encode_gif, reveal_frame_count, reveal_frames,
     write_apng, write_gif,
 };
-pub use slides::{SLIDE_HEIGHT, SLIDE_WIDTH, slides};
+pub use slides::{SLIDE_HEIGHT, SLIDE_WIDTH, slide_at, slides};
 pub use web_annotation::{WebAnnotationOptions, web_annotation};
 
 /// Which image a raster export draws the outlines on.
@@ -114,9 +114,14 @@ pub struct ExportArgs {
     /// W3C Web Annotation collection (JSON-LD).
     #[arg(long, value_name = "F")]
     pub web_annotation: Option<PathBuf>,
-    /// The regions as CSV.
+    /// The regions as CSV (RFC 4180, UTF-8; cells a spreadsheet would run as a formula are
+    /// neutralised).
     #[arg(long, value_name = "F")]
     pub csv: Option<PathBuf>,
+    /// Write the CSV for Excel: with a UTF-8 byte-order mark, so Cyrillic and other non-Latin
+    /// text opens correctly.
+    #[arg(long, requires = "csv")]
+    pub csv_excel: bool,
     /// Before and after side by side with the same outlines (PNG or JPEG by extension).
     #[arg(long, value_name = "F")]
     pub side_by_side: Option<PathBuf>,
@@ -129,9 +134,35 @@ pub struct ExportArgs {
     /// Image the annotated image and the slides are drawn on.
     #[arg(long, value_enum, default_value_t = Base::Before)]
     pub base: Base,
-    /// IRI of the before image in the Web Annotation targets (default: its file name).
-    #[arg(long, value_name = "IRI")]
+    /// Absolute IRI of the before image in the Web Annotation targets (default: the image's
+    /// file:// URI).
+    #[arg(long, value_name = "IRI", value_parser = absolute_iri)]
     pub image_iri: Option<String>,
+    /// IIIF Presentation 3 manifest: a canvas per image, the regions as an annotation page on
+    /// the original's canvas.
+    #[arg(long, value_name = "MANIFEST.json")]
+    pub iiif: Option<PathBuf>,
+    /// Where the IIIF manifest and both image files will be served from (an http or https
+    /// URL of a folder); the manifest's ids and image URLs are made from it.
+    #[arg(long, value_name = "URL", value_parser = http_base, default_value = iiif::DEFAULT_BASE, requires = "iiif")]
+    pub iiif_base: String,
+}
+
+fn absolute_iri(s: &str) -> Result<String, String> {
+    if web_annotation::is_absolute_iri(s) {
+        Ok(s.to_string())
+    } else {
+        Err("not an absolute IRI (such as https://example.org/photo.jpg)".to_string())
+    }
+}
+
+fn http_base(s: &str) -> Result<String, String> {
+    if web_annotation::is_absolute_iri(s) && (s.starts_with("http://") || s.starts_with("https://"))
+    {
+        Ok(s.to_string())
+    } else {
+        Err("not an http:// or https:// URL".to_string())
+    }
 }
 
 /// A project with its images decoded and the after image aligned, ready to export.
@@ -149,6 +180,8 @@ pub struct LoadedProject {
     pub before: RgbImage,
     /// The doctored print warped into the original's frame.
     pub after_aligned: RgbImage,
+    /// The doctored print's own width and height, as decoded.
+    pub after_size: (u32, u32),
 }
 
 impl LoadedProject {
@@ -178,32 +211,84 @@ pub fn align_after(before: &RgbImage, after: &RgbImage, project: &Project) -> Rg
 
 /// Loads a project file ([`Project::load`]: image and essay paths resolved against its
 /// folder), its essay and both images, and aligns the after image. An image whose bytes differ
-/// from those the project was saved with is exported all the same, with a warning on stderr.
+/// from those the project was saved with, or that lies outside the project's folder, is
+/// exported all the same, with a warning on stderr.
 ///
 /// # Errors
 /// An unreadable project, essay or image, each with its path.
 pub fn load_project(path: &Path) -> Result<LoadedProject> {
-    let loaded = Project::load(path)
-        .with_context(|| format!("cannot open the project {}", path.display()))?;
-    for problem in &loaded.problems {
+    decode_project(open_project(path)?)
+}
+
+/// Reads a project file and its essay, warning on stderr about images that changed or lie
+/// outside the project's folder and about broken essay links; decodes no image.
+///
+/// # Errors
+/// An unreadable or invalid project, or an unreadable essay, each with its path.
+pub fn open_project(path: &Path) -> Result<(Project, Essay)> {
+    let (project, essay, notes) = read_project(path)?;
+    for n in notes {
+        eprintln!("{n}");
+    }
+    Ok((project, essay))
+}
+
+/// [`open_project`], the warnings returned rather than printed.
+fn read_project(path: &Path) -> Result<(Project, Essay, Vec<String>)> {
+    let mut notes = Vec::new();
+    let crate::project::LoadedProject {
+        project,
+        path: file,
+        problems,
+        ..
+    } = Project::load(path)?;
+    for problem in &problems {
         if !matches!(problem.kind, crate::project::ImageProblemKind::Missing) {
-            eprintln!("warning: {problem}");
+            notes.push(format!("warning: {problem}"));
         }
     }
-    let project = loaded.project;
-    let before_path = project.before.path.clone();
-    let after_path = project.after.path.clone();
+    let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    for which in crate::project::Which::BOTH {
+        let image = &project.image(which).path;
+        if !image.as_os_str().is_empty() && !image.starts_with(&folder) {
+            notes.push(format!(
+                "note: the {} image is outside the project's folder: {}",
+                which.name(),
+                image.display()
+            ));
+        }
+    }
     let essay = match &project.essay {
-        Some(p) => Essay::load(p).context("the project's essay")?,
+        Some(p) => Essay::load(p)?,
         None => Essay::bundled(),
     };
+    for d in project.dangling_links(&essay) {
+        notes.push(format!(
+            "warning: region {} links to a passage the essay does not have ({}): {}",
+            d.region_id,
+            content::shorten(&d.anchor, 80, "…"),
+            file.display()
+        ));
+    }
+    Ok((project, essay, notes))
+}
+
+/// Decodes both images of an opened project and aligns the after image.
+///
+/// # Errors
+/// An unreadable or corrupt image, with its path.
+pub fn decode_project((project, essay): (Project, Essay)) -> Result<LoadedProject> {
+    let before_path = project.before.path.clone();
+    let after_path = project.after.path.clone();
     let opts = crate::io::LoadOptions::default();
     let (before, after) = rayon::join(
         || crate::io::load_image(&before_path, &opts),
         || crate::io::load_image(&after_path, &opts),
     );
-    let before = before.context("before image")?.rgb;
-    let after = after.context("after image")?.rgb;
+    let before = before
+        .map_err(|e| anyhow::anyhow!("before image: {e}"))?
+        .rgb;
+    let after = after.map_err(|e| anyhow::anyhow!("after image: {e}"))?.rgb;
     let after_aligned = align_after(&before, &after, &project);
     Ok(LoadedProject {
         project,
@@ -212,27 +297,21 @@ pub fn load_project(path: &Path) -> Result<LoadedProject> {
         after_path,
         before,
         after_aligned,
+        after_size: after.dimensions(),
     })
 }
 
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// Fails when `out` would overwrite one of `inputs`.
+/// Fails when `out` would overwrite one of `inputs` (the same file through any link, or the
+/// same place).
 ///
 /// # Errors
 /// `out` names the same file as an input.
 pub fn refuse_overwrite(out: &Path, inputs: &[&Path]) -> Result<()> {
+    let mut set = crate::output::OutputSet::new();
     for input in inputs {
-        if same_file(out, input) {
-            bail!("refusing to overwrite an input file: {}", out.display());
-        }
+        set.input(input);
     }
+    set.output(out)?;
     Ok(())
 }
 
@@ -252,151 +331,192 @@ fn encode_png(img: &RgbImage) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
+/// The files [`write_slides`] writes into `dir` for `project`, in slide order.
+#[must_use]
+pub fn slide_paths(project: &Project, dir: &Path) -> Vec<PathBuf> {
+    std::iter::once(None)
+        .chain(content::visible_regions(project).iter().map(|r| Some(r.id)))
+        .enumerate()
+        .map(|(i, id)| dir.join(slide_file_name(i, id)))
+        .collect()
+}
+
 /// Writes the slides into `dir` (created if missing) as `00-title.png`, `01-region-N.png`, …,
-/// refusing to overwrite any of `inputs`; returns the files written.
+/// refusing to overwrite any of `inputs`; returns the files written. Nothing is left behind
+/// when it fails.
 ///
 /// # Errors
-/// A folder or file that cannot be written.
+/// A folder or file that cannot be written, or a slide that would overwrite an input.
 pub fn write_slides(
     input: &ExportInput<'_>,
     base: Base,
     dir: &Path,
     inputs: &[&Path],
 ) -> Result<Vec<PathBuf>> {
-    use rayon::prelude::*;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let regions = content::visible_regions(input.project);
-    let ids: Vec<Option<u32>> = std::iter::once(None)
-        .chain(regions.iter().map(|r| Some(r.id)))
-        .collect();
-    let paths: Vec<PathBuf> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| dir.join(slide_file_name(i, *id)))
-        .collect();
-    for p in &paths {
-        refuse_overwrite(p, inputs)?;
+    let mut set = crate::output::OutputSet::new();
+    for i in inputs {
+        set.input(i);
     }
-    let images = slides(input, base);
-    images
-        .par_iter()
-        .zip(paths.par_iter())
-        .map(|(img, path)| write_atomic(path, &encode_png(img)?))
-        .collect::<Result<Vec<()>>>()?;
-    Ok(paths)
+    let paths = slide_paths(input.project, dir);
+    for p in &paths {
+        set.output(p)?;
+    }
+    stage_slides(input, base, &paths, &set)?;
+    Ok(set.commit()?)
 }
 
-/// Runs `palimpsest export`: loads the project and writes every output asked for.
+fn stage_slides(
+    input: &ExportInput<'_>,
+    base: Base,
+    paths: &[PathBuf],
+    set: &crate::output::OutputSet,
+) -> Result<()> {
+    use rayon::prelude::*;
+    // One slide at a time per thread: a deck of a thousand regions never sits in memory.
+    let regions = content::regions_content(input.project, input.essay);
+    paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let img = slides::slide_of(input, base, &regions, i)
+                .with_context(|| format!("no slide {i}: {}", path.display()))?;
+            Ok(set.write(path, &encode_png(&img)?)?)
+        })
+        .collect::<Result<Vec<()>>>()?;
+    Ok(())
+}
+
+/// A mistake in how a command was called (exit status 2), as opposed to a failure while
+/// running it (exit status 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs `palimpsest export`: reads the project, checks every output against every input and
+/// against each other before any work, then renders everything and moves the files into
+/// place only when all have succeeded.
 ///
 /// # Errors
-/// No output asked for, an unreadable project or image, an output that would overwrite an
-/// input, or any failure to write an output.
+/// No output asked for ([`UsageError`]), an unreadable project or image, an output that would
+/// overwrite an input or another output, or any failure to write an output.
 pub fn run_cli(args: &ExportArgs) -> Result<()> {
-    let outputs: Vec<&PathBuf> = [
+    let named: Vec<&PathBuf> = [
         &args.png,
         &args.side_by_side,
         &args.gif,
         &args.apng,
         &args.pdf,
         &args.web_annotation,
+        &args.iiif,
         &args.csv,
     ]
     .into_iter()
     .flatten()
     .collect();
-    if outputs.is_empty() && args.slides.is_none() {
-        bail!(
-            "nothing to export: give one or more of --png, --side-by-side, --slides, --gif, --apng, --pdf, --web-annotation, --csv"
-        );
+    if named.is_empty() && args.slides.is_none() {
+        return Err(UsageError(
+            "nothing to export: give one or more of --png, --side-by-side, --slides, --gif, --apng, --pdf, --web-annotation, --iiif, --csv".to_owned(),
+        )
+        .into());
     }
-    let loaded = load_project(&args.project)?;
-    let inputs = [
-        loaded.before_path.as_path(),
-        loaded.after_path.as_path(),
-        args.project.as_path(),
-    ];
-    for out in &outputs {
-        refuse_overwrite(out, &inputs)?;
+    let (project, essay, notes) = read_project(&args.project)?;
+    let mut set = crate::output::OutputSet::new();
+    set.input(&args.project);
+    set.input(&project.before.path);
+    set.input(&project.after.path);
+    if let Some(e) = &project.essay {
+        set.input(e);
     }
+    for out in &named {
+        set.output(out)?;
+    }
+    let slide_paths = args
+        .slides
+        .as_ref()
+        .map(|dir| slide_paths(&project, dir))
+        .unwrap_or_default();
+    for p in &slide_paths {
+        set.output(p)?;
+    }
+    for n in notes {
+        eprintln!("{n}");
+    }
+    let loaded = decode_project((project, essay))?;
     let input = loaded.input();
-    let mut written: Vec<PathBuf> = Vec::new();
+    // Annotations are as old as the project file's last save.
+    let created = std::fs::metadata(&args.project)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(web_annotation::utc_date_time);
     if let Some(path) = &args.png {
-        save_rgb(&annotated_image(&input, args.base), path)?;
-        written.push(path.clone());
+        set.write(
+            path,
+            &encode_image(&annotated_image(&input, args.base), path)?,
+        )?;
     }
     if let Some(path) = &args.side_by_side {
-        save_rgb(&side_by_side(&input), path)?;
-        written.push(path.clone());
+        set.write(path, &encode_image(&side_by_side(&input), path)?)?;
     }
-    if let Some(dir) = &args.slides {
-        written.extend(write_slides(&input, args.base, dir, &inputs)?);
+    if args.slides.is_some() {
+        stage_slides(&input, args.base, &slide_paths, &set)?;
     }
     if args.gif.is_some() || args.apng.is_some() {
         let frames = reveal_frames(&input, &RevealOptions::default());
         if let Some(path) = &args.gif {
-            write_gif(&frames, path)?;
-            written.push(path.clone());
+            set.write(path, &encode_gif(&frames)?)?;
         }
         if let Some(path) = &args.apng {
-            write_apng(&frames, path)?;
-            written.push(path.clone());
+            set.write(path, &encode_apng(&frames)?)?;
         }
     }
     if let Some(path) = &args.pdf {
         let bytes = pdf_handout(&input, args.base, args.page_size)
-            .with_context(|| format!("PDF {}", path.display()))?;
-        write_atomic(path, &bytes)?;
-        written.push(path.clone());
+            .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
+        set.write(path, &bytes)?;
     }
     if let Some(path) = &args.web_annotation {
         let options = WebAnnotationOptions {
             image_iri: args.image_iri.clone(),
+            created: created.clone(),
             ..WebAnnotationOptions::default()
         };
         let value = web_annotation(input.project, input.essay, &options);
         let text =
             serde_json::to_string_pretty(&value).context("serialising the Web Annotation")?;
-        write_atomic(path, text.as_bytes())?;
-        written.push(path.clone());
+        set.write(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.iiif {
+        let name = path
+            .file_name()
+            .map_or_else(|| "manifest.json".into(), |n| n.to_string_lossy());
+        let value = iiif::manifest(&loaded, &args.iiif_base, &name, created.as_deref());
+        let text = serde_json::to_string_pretty(&value).context("serialising the manifest")?;
+        set.write(path, text.as_bytes())?;
     }
     if let Some(path) = &args.csv {
-        write_atomic(path, csv(input.project).as_bytes())?;
-        written.push(path.clone());
+        let text = csv(input.project);
+        let text = if args.csv_excel {
+            regions_csv::with_excel_bom(&text)
+        } else {
+            text
+        };
+        set.write(path, text.as_bytes())?;
     }
-    for path in &written {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    for path in set.commit()? {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         eprintln!("wrote {} ({:.1} KB)", path.display(), size as f64 / 1024.0);
     }
     Ok(())
 }
 
-/// Writes bytes to `path` atomically: a temporary file in the same folder, flushed and synced,
-/// then renamed over the target.
+/// Writes bytes to `path` atomically ([`crate::output::write_atomic`]): a new temporary file
+/// in the same folder, flushed and synced, then renamed over the target.
 ///
 /// # Errors
 /// Any I/O failure, with the path.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("not a file path: {}", path.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
+    crate::output::write_atomic(path, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write ({e}): {}", path.display()))
 }
 
 fn encode(img: image::DynamicImage, path: &Path) -> Result<Vec<u8>> {
@@ -424,11 +544,18 @@ pub fn save_png_gray(img: &GrayImage, path: &Path) -> Result<()> {
     write_atomic(path, &out.into_inner())
 }
 
+/// An RGB image encoded in the format `path`'s extension names (PNG when unknown).
+///
+/// # Errors
+/// Encoding failure.
+pub fn encode_image(img: &RgbImage, path: &Path) -> Result<Vec<u8>> {
+    encode(image::DynamicImage::ImageRgb8(img.clone()), path)
+}
+
 /// Saves an RGB image atomically in the format its extension names (PNG when unknown).
 ///
 /// # Errors
 /// Encoding or I/O failure.
 pub fn save_rgb(img: &RgbImage, path: &Path) -> Result<()> {
-    let bytes = encode(image::DynamicImage::ImageRgb8(img.clone()), path)?;
-    write_atomic(path, &bytes)
+    write_atomic(path, &encode_image(img, path)?)
 }

@@ -281,6 +281,31 @@ fn provenance(meta: &crate::project::ImageMeta) -> Vec<String> {
     v
 }
 
+/// Characters of notes the handout prints in full (about 60 pages); past them, each further
+/// note is cut to [`SHORT_NOTE_CHARS`], so the handout's size is bounded whatever the project
+/// holds.
+pub const NOTE_BUDGET_CHARS: usize = 200_000;
+
+/// What is left of a note once [`NOTE_BUDGET_CHARS`] is spent.
+pub const SHORT_NOTE_CHARS: usize = 600;
+
+fn budget_notes(regions: &mut [content::RegionContent<'_>]) {
+    let mut left = NOTE_BUDGET_CHARS;
+    for r in regions {
+        let n = r.note.chars().count();
+        if n <= left {
+            left -= n;
+        } else {
+            r.note = content::shorten(
+                &r.note,
+                left.max(SHORT_NOTE_CHARS),
+                " … (shortened in this handout; the whole note is in the project file)",
+            );
+            left = 0;
+        }
+    }
+}
+
 /// The PDF handout of the project on `page` paper, the overview drawn on `base`.
 ///
 /// # Errors
@@ -300,7 +325,8 @@ pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Resul
     let mut images: Vec<RgbImage> = Vec::new();
     let cw = flow.content_w();
     let p = input.project;
-    let regions = content::regions_content(p, input.essay);
+    let mut regions = content::regions_content(p, input.essay);
+    budget_notes(&mut regions);
     let title = content::title(p);
 
     // Title and lead.

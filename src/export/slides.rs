@@ -208,6 +208,30 @@ pub fn slides(input: &ExportInput<'_>, base: Base) -> Vec<RgbImage> {
     out
 }
 
+/// Slide `index` of [`slides`] alone (0 = the title slide), or `None` past the last; so a
+/// long deck can be rendered and written one slide at a time.
+#[must_use]
+pub fn slide_at(input: &ExportInput<'_>, base: Base, index: usize) -> Option<RgbImage> {
+    let regions = content::regions_content(input.project, input.essay);
+    slide_of(input, base, &regions, index)
+}
+
+/// Slide `index` given the regions' content gathered once ([`content::regions_content`]).
+#[must_use]
+pub fn slide_of(
+    input: &ExportInput<'_>,
+    base: Base,
+    regions: &[RegionContent<'_>],
+    index: usize,
+) -> Option<RgbImage> {
+    let faces = Faces::bundled();
+    if index == 0 {
+        return Some(title_slide(input, &faces, regions.len()));
+    }
+    let r = regions.get(index - 1)?;
+    Some(region_slide(input, &faces, base, r, index, regions.len()))
+}
+
 /// The title slide alone.
 fn title_slide(input: &ExportInput<'_>, faces: &Faces, n: usize) -> RgbImage {
     let l = SlideLayout::for_size(SLIDE_WIDTH as f32, SLIDE_HEIGHT as f32);

@@ -1,57 +1,125 @@
 //! W3C Web Annotation export: the regions as a JSON-LD `AnnotationCollection` whose first (and
-//! only) `AnnotationPage` holds one `Annotation` per visible region, as Annotorious and Mirador
-//! read them.
+//! only) `AnnotationPage` holds one `Annotation` per visible region, following the Web
+//! Annotation Data Model (<https://www.w3.org/TR/annotation-model/>).
 //!
-//! Each annotation targets the before image (`target.source`) through two selectors that name
-//! the same area: a `FragmentSelector` (`xywh=pixel:x,y,w,h`, Media Fragments) for the
-//! bounding box and an `SvgSelector` (`<svg><polygon points='…'/></svg>`) for the outline.
-//! Bodies: the label (`TextualBody`, purpose `describing`), the note (`TextualBody`, purpose
-//! `commenting`, Markdown), one `tagging` body per tag, and one `SpecificResource` per essay
-//! link (purpose `linking`), naming the passage by its anchor and quoting it
-//! (`TextQuoteSelector`). Nothing here reads annotations back in.
+//! Each annotation targets the before image (`target.source`, an absolute IRI: the image's
+//! `file://` URI, or the IRI given in [`WebAnnotationOptions::image_iri`]) through two
+//! selectors that name the same area: an `SvgSelector` (`<svg><polygon points='…'/></svg>`) for
+//! the outline, first because readers that keep one selector keep the first, and a
+//! `FragmentSelector` (`xywh=pixel:x,y,w,h`, Media Fragments) for the bounding box. Bodies: the
+//! label (`TextualBody`, purpose `describing`, `text/plain`), the note (`TextualBody`, purpose
+//! `commenting`, `text/markdown`), one `tagging` body per tag, all in the project's language,
+//! and one `SpecificResource` per essay link (purpose `linking`), naming the passage by its
+//! anchor (`FragmentSelector` conforming to HTML fragment identifiers, RFC 3236) and quoting it
+//! (`TextQuoteSelector`) when the essay has it.
+//!
+//! Ids are ASCII `urn:uuid:` URNs: the collection's is the project's UUID ([`Project::uuid`],
+//! kept in the project file), and each page's and annotation's is a UUID derived from it and
+//! the region's number, so they are stable across exports and unique across projects. The
+//! collection names its `first` and `last` page, the page names the collection it is `partOf`,
+//! and each annotation has `created` (the project file's time when known), a `creator` and a
+//! `generator`. Nothing here reads annotations back in.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
 use super::content;
 use crate::essay::Essay;
-use crate::project::Project;
+use crate::project::{Project, uuid_from_name};
 
 /// The JSON-LD context of the Web Annotation model.
 pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// The Media Fragments specification a `FragmentSelector` conforms to.
 pub const MEDIA_FRAGMENTS: &str = "http://www.w3.org/TR/media-frags/";
+/// The specification of HTML fragment identifiers, which essay anchors are.
+pub const HTML_FRAGMENTS: &str = "http://tools.ietf.org/rfc/rfc3236";
+/// The IRI of the bundled essay.
+pub const BUNDLED_ESSAY_IRI: &str = "urn:palimpsest:essay:bundled";
 
-/// Where the annotations point.
+/// Where the annotations point, and when they were made.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WebAnnotationOptions {
-    /// IRI of the before image (for Mirador, the canvas id); default: the image's file name,
-    /// a reference relative to wherever the JSON is served from.
+    /// IRI of the before image (for Mirador, the canvas id); default: the image's `file://`
+    /// URI. Must be an absolute IRI ([`is_absolute_iri`]).
     pub image_iri: Option<String>,
-    /// IRI of the essay; default: its file name, or `urn:palimpsest:essay:bundled`.
+    /// IRI of the essay; default: its `file://` URI, or [`BUNDLED_ESSAY_IRI`].
     pub essay_iri: Option<String>,
-    /// Base IRI of the collection and annotation ids; default: `urn:palimpsest:` and a slug of
-    /// the title.
+    /// Base IRI of the collection and annotation ids (`BASE/annotations`,
+    /// `BASE/region/N`); default: `urn:uuid:` URNs from the project's UUID.
     pub base_iri: Option<String>,
+    /// When the annotations were created (`xsd:dateTime`, UTC); default: now.
+    pub created: Option<String>,
 }
 
-fn file_name(path: &std::path::Path) -> Option<String> {
-    path.file_name().map(|n| n.to_string_lossy().into_owned())
+/// True for an absolute IRI (RFC 3987): a scheme (a letter, then letters, digits, `+`, `-`
+/// or `.`), a colon, and a non-empty rest with no space, control character, or any of
+/// `<>"{}|\^` and the backtick.
+#[must_use]
+pub fn is_absolute_iri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut sc = scheme.chars();
+    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+        && !rest
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
 }
 
-/// Percent-encodes what may not appear in an IRI reference (spaces and the like).
-fn iri_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if ch.is_ascii_alphanumeric() || "-._~/:#?@!$&'()*+,;=%".contains(ch) || !ch.is_ascii() {
-            out.push(ch);
+/// The `file://` URI of a path, made absolute, every byte outside the unreserved set and `/`
+/// percent-encoded (so the URI is ASCII).
+#[must_use]
+pub fn file_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let text = abs.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !text.starts_with('/') {
+        out.push('/');
+    }
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
         } else {
-            let mut buf = [0_u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+/// `t` as an `xsd:dateTime` in UTC, to the second: `2026-12-03T08:30:00Z`.
+#[must_use]
+pub fn utc_date_time(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The software that writes the annotations, as their `creator` and `generator`.
+pub(crate) fn software() -> Value {
+    json!({
+        "type": "Software",
+        "name": format!("Palimpsest {}", env!("CARGO_PKG_VERSION")),
+    })
 }
 
 /// The polygon as an SVG selector value.
@@ -87,34 +155,63 @@ pub fn xywh(b: &crate::regions::BBox) -> String {
     )
 }
 
-/// The visible regions of `project` as a W3C Web Annotation `AnnotationCollection`.
-#[must_use]
-pub fn web_annotation(project: &Project, essay: &Essay, options: &WebAnnotationOptions) -> Value {
-    let title = content::title(project);
-    let base = options.base_iri.clone().unwrap_or_else(|| {
-        let slug = crate::essay::slug(&title);
-        format!(
-            "urn:palimpsest:{}",
-            if slug.is_empty() {
-                "project".to_string()
-            } else {
-                slug
+/// The ids of an export: collection, page, and one per region number.
+struct Ids {
+    collection: String,
+    page: String,
+    base: Option<String>,
+    project_uuid: String,
+}
+
+impl Ids {
+    fn new(project: &Project, base: Option<&str>) -> Self {
+        let project_uuid = project.uuid();
+        match base {
+            Some(b) => {
+                let b = b.trim_end_matches('/');
+                Self {
+                    collection: format!("{b}/annotations"),
+                    page: format!("{b}/annotations/page/1"),
+                    base: Some(b.to_string()),
+                    project_uuid,
+                }
             }
-        )
-    });
-    let image = options
-        .image_iri
-        .clone()
-        .or_else(|| file_name(&project.before.path).map(|n| iri_escape(&n)))
-        .unwrap_or_else(|| "before".to_string());
-    let essay_iri = options.essay_iri.clone().unwrap_or_else(|| {
-        project.essay.as_deref().and_then(file_name).map_or_else(
-            || "urn:palimpsest:essay:bundled".to_string(),
-            |n| iri_escape(&n),
-        )
-    });
-    let regions = content::visible_regions(project);
-    let items: Vec<Value> = regions
+            None => Self {
+                collection: format!("urn:uuid:{project_uuid}"),
+                page: format!(
+                    "urn:uuid:{}",
+                    uuid_from_name(format!("{project_uuid}/annotations/page/1").as_bytes())
+                ),
+                base: None,
+                project_uuid,
+            },
+        }
+    }
+
+    fn region(&self, id: u32) -> String {
+        match &self.base {
+            Some(b) => format!("{b}/region/{id}"),
+            None => format!(
+                "urn:uuid:{}",
+                uuid_from_name(format!("{}/region/{id}", self.project_uuid).as_bytes())
+            ),
+        }
+    }
+}
+
+/// One annotation per visible region of `project`, targeting `source` (an image IRI, or a
+/// IIIF canvas id), in the order of [`content::visible_regions`]. Shared by [`web_annotation`]
+/// and the IIIF manifest.
+pub(crate) fn region_annotations(
+    project: &Project,
+    essay: &Essay,
+    source: &str,
+    essay_iri: &str,
+    created: &str,
+    id_of: &dyn Fn(u32) -> String,
+) -> Vec<Value> {
+    let language = project.language.as_str();
+    content::visible_regions(project)
         .iter()
         .map(|r| {
             let c = content::region_content(essay, r);
@@ -123,13 +220,15 @@ pub fn web_annotation(project: &Project, essay: &Essay, options: &WebAnnotationO
                 "purpose": "describing",
                 "value": c.label,
                 "format": "text/plain",
+                "language": language,
             })];
             if !r.note.trim().is_empty() {
                 body.push(json!({
                     "type": "TextualBody",
                     "purpose": "commenting",
-                    "value": r.note,
+                    "value": content::shorten(&r.note, crate::project::MAX_NOTE_CHARS, " …"),
                     "format": "text/markdown",
+                    "language": language,
                 }));
             }
             for t in &r.tags {
@@ -137,11 +236,14 @@ pub fn web_annotation(project: &Project, essay: &Essay, options: &WebAnnotationO
                     "type": "TextualBody",
                     "purpose": "tagging",
                     "value": t.label(),
+                    "format": "text/plain",
+                    "language": "en",
                 }));
             }
             for p in &c.passages {
                 let mut selectors = vec![json!({
                     "type": "FragmentSelector",
+                    "conformsTo": HTML_FRAGMENTS,
                     "value": p.anchor,
                 })];
                 if p.found && !p.text.is_empty() {
@@ -158,39 +260,80 @@ pub fn web_annotation(project: &Project, essay: &Essay, options: &WebAnnotationO
                 }));
             }
             json!({
-                "id": format!("{base}/region/{}", r.id),
+                "id": id_of(r.id),
                 "type": "Annotation",
                 "motivation": if r.note.trim().is_empty() { "describing" } else { "commenting" },
+                "created": created,
+                "creator": software(),
+                "generator": software(),
                 "body": body,
                 "target": {
-                    "source": image,
+                    "type": "SpecificResource",
+                    "source": source,
                     "selector": [
+                        {
+                            "type": "SvgSelector",
+                            "value": svg_polygon(&r.polygon),
+                        },
                         {
                             "type": "FragmentSelector",
                             "conformsTo": MEDIA_FRAGMENTS,
                             "value": xywh(&r.bbox),
                         },
-                        {
-                            "type": "SvgSelector",
-                            "value": svg_polygon(&r.polygon),
-                        },
                     ],
                 },
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The essay's IRI in exports: `options.essay_iri`, else the essay file's URI, else
+/// [`BUNDLED_ESSAY_IRI`].
+pub(crate) fn essay_iri(project: &Project, given: Option<&str>) -> String {
+    given.map_or_else(
+        || {
+            project
+                .essay
+                .as_deref()
+                .map_or_else(|| BUNDLED_ESSAY_IRI.to_string(), file_uri)
+        },
+        str::to_string,
+    )
+}
+
+/// The visible regions of `project` as a W3C Web Annotation `AnnotationCollection`.
+#[must_use]
+pub fn web_annotation(project: &Project, essay: &Essay, options: &WebAnnotationOptions) -> Value {
+    let title = content::title(project);
+    let ids = Ids::new(project, options.base_iri.as_deref());
+    let image = options
+        .image_iri
+        .clone()
+        .unwrap_or_else(|| file_uri(&project.before.path));
+    let essay_iri = essay_iri(project, options.essay_iri.as_deref());
+    let created = options
+        .created
+        .clone()
+        .unwrap_or_else(|| utc_date_time(SystemTime::now()));
+    let items = region_annotations(project, essay, &image, &essay_iri, &created, &|id| {
+        ids.region(id)
+    });
     json!({
         "@context": ANNO_CONTEXT,
-        "id": format!("{base}/annotations"),
+        "id": ids.collection,
         "type": "AnnotationCollection",
         "label": title,
         "total": items.len(),
+        "created": created,
+        "generator": software(),
         "first": {
-            "id": format!("{base}/annotations/page/1"),
+            "id": ids.page,
             "type": "AnnotationPage",
+            "partOf": ids.collection,
             "startIndex": 0,
             "items": items,
         },
+        "last": ids.page,
     })
 }
 
@@ -219,7 +362,28 @@ mod tests {
     }
 
     #[test]
-    fn iri_escape_encodes_spaces() {
-        assert_eq!(iri_escape("my scan.jpg"), "my%20scan.jpg");
+    fn file_uris_are_absolute_and_ascii() {
+        let uri = file_uri(Path::new("/photos/my scan ёж.jpg"));
+        assert_eq!(uri, "file:///photos/my%20scan%20%D1%91%D0%B6.jpg");
+        assert!(is_absolute_iri(&uri));
+    }
+
+    #[test]
+    fn absolute_iris_are_told_apart() {
+        assert!(is_absolute_iri("https://example.org/iiif/canvas/1"));
+        assert!(is_absolute_iri(
+            "urn:uuid:0b5c1d2e-0000-8000-8000-000000000000"
+        ));
+        assert!(!is_absolute_iri("not an iri with spaces"));
+        assert!(!is_absolute_iri("before.jpg"));
+        assert!(!is_absolute_iri("1http://x"));
+        assert!(!is_absolute_iri("http:"));
+    }
+
+    #[test]
+    fn dates_are_xsd_date_times() {
+        assert_eq!(utc_date_time(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + std::time::Duration::from_secs(1_795_595_400);
+        assert_eq!(utc_date_time(t), "2026-11-25T08:30:00Z");
     }
 }
