@@ -675,19 +675,7 @@ fn refine_levels(
     job.check()?;
     tt = trace("align: residual patches", tt);
     // The after image's corners in the before level, where the predicted error is taken.
-    let corners: Vec<(f64, f64)> = {
-        let (w, h) = (
-            f64::from(after.width()) - 1.0,
-            f64::from(after.height()) - 1.0,
-        );
-        [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)]
-            .iter()
-            .map(|&(x, y)| {
-                let (bx, by) = before_from_after.apply_lossy(x, y);
-                to_b.apply_lossy(bx, by)
-            })
-            .collect()
-    };
+    let corners = corners_in_level(after, &before_from_after, &to_b);
     let mut fitted_model = if low_texture {
         Model::Similarity
     } else {

@@ -595,6 +595,25 @@ pub fn misalignment_detail(
     }
 }
 
+/// The pixel positions of the patch of `radius` around `(cx, cy)`, shifted by `(d0, d1)`, in
+/// the row-major order its warped values were taken in.
+fn patch_positions(
+    cx: u32,
+    cy: u32,
+    radius: i32,
+    d0: f64,
+    d1: f64,
+) -> impl Iterator<Item = (f64, f64)> {
+    (-radius..=radius).flat_map(move |dy| {
+        (-radius..=radius).map(move |dx| {
+            (
+                f64::from(cx as i32 + dx) + d0,
+                f64::from(cy as i32 + dy) + d1,
+            )
+        })
+    })
+}
+
 /// The translation (with gain and offset) that lines the warped after values of one patch up
 /// with the before image, by Gauss–Newton; `None` when the content lines up nowhere within
 /// [`SEARCH_PX`] (see [`misalignment_detail`]).
@@ -612,28 +631,20 @@ fn patch_shift(
     for _ in 0..10 {
         let mut hm = nalgebra::Matrix4::<f64>::zeros();
         let mut bv = nalgebra::Vector4::<f64>::zeros();
-        let mut i = 0;
-        for dy in -radius..=radius {
-            for dx in -radius..=radius {
-                let (x, y) = (
-                    f64::from(cx as i32 + dx) + d0,
-                    f64::from(cy as i32 + dy) + d1,
-                );
-                let jv = f64::from(warped[i]);
-                i += 1;
-                // One sampling position for the image and both its gradients.
-                let Some(at) = Bilinear::at(w, h, x as f32, y as f32) else {
-                    continue;
-                };
-                let t = at.of(before);
-                let tx = f64::from(at.of(gx));
-                let ty = f64::from(at.of(gy));
-                // r = T(x + d) − (g·J + o); minimise over d, g, o.
-                let r = f64::from(t) - (g * jv + o);
-                let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
-                hm += j * j.transpose();
-                bv += j * r;
-            }
+        for ((x, y), &jv) in patch_positions(cx, cy, radius, d0, d1).zip(warped) {
+            let jv = f64::from(jv);
+            // One sampling position for the image and both its gradients.
+            let Some(at) = Bilinear::at(w, h, x as f32, y as f32) else {
+                continue;
+            };
+            let t = at.of(before);
+            let tx = f64::from(at.of(gx));
+            let ty = f64::from(at.of(gy));
+            // r = T(x + d) − (g·J + o); minimise over d, g, o.
+            let r = f64::from(t) - (g * jv + o);
+            let j = nalgebra::Vector4::new(-tx, -ty, jv, 1.0);
+            hm += j * j.transpose();
+            bv += j * r;
         }
         let delta = hm.try_inverse()? * bv;
         d0 += delta[0];
@@ -649,18 +660,9 @@ fn patch_shift(
     }
     // The same content? Correlate the patch with the before image where it now lines up.
     let mut sums = crate::imgops::Correlation::default();
-    let mut i = 0;
-    for dy in -radius..=radius {
-        for dx in -radius..=radius {
-            let (x, y) = (
-                f64::from(cx as i32 + dx) + d0,
-                f64::from(cy as i32 + dy) + d1,
-            );
-            let jv = f64::from(warped[i]);
-            i += 1;
-            if let Some(t) = sample(before, x as f32, y as f32) {
-                sums.add(f64::from(t), jv);
-            }
+    for ((x, y), &jv) in patch_positions(cx, cy, radius, d0, d1).zip(warped) {
+        if let Some(t) = sample(before, x as f32, y as f32) {
+            sums.add(f64::from(t), f64::from(jv));
         }
     }
     let same = sums.coefficient().is_some_and(|r| r >= SAME_CONTENT);
