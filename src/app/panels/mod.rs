@@ -5,6 +5,7 @@
 pub mod alignment;
 pub mod annotation;
 pub mod detection;
+pub mod dock;
 pub mod dropped;
 pub mod essay;
 pub mod export;
@@ -13,6 +14,7 @@ pub mod info;
 pub mod inspector;
 pub mod menu;
 pub mod messages;
+pub mod pictures_only;
 pub mod project_dialogs;
 pub mod regions;
 pub mod status_bar;
