@@ -239,6 +239,8 @@ fn an_ignore_box_over_a_detected_region_removes_it() {
         .expect("the sample has detected regions")
         .clone();
     let n = h.state().regions().len();
+    h.get_by_role_and_label(egui::Role::Tab, "Analysis").click();
+    steps(&mut h, 2);
     h.get_all_by_label("Ignore box").next().unwrap().click();
     h.step();
     assert_eq!(h.state().tool(), Tool::IgnoreBox);

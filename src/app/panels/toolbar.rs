@@ -1,6 +1,6 @@
-//! The toolbar, one row on a school laptop's screen: open, the six view modes, fit and zoom, the
-//! drawing tools, undo and redo, the loupe, present, pictures only, and a *More* menu for the
-//! rest. Icon-only buttons carry a tooltip and an accessible name. Progress is in the status
+//! The toolbar, one row on a school laptop's screen and on a projector's (1280 points): open,
+//! the six view modes, fit and zoom, the drawing tools, undo and redo, the loupe, pictures only,
+//! present, and a *More* menu for the rest (ignore areas, align by points, swap, …). Icon-only buttons carry a tooltip and an accessible name. Progress is in the status
 //! bar, so a running job never wraps the row.
 
 use egui::Rect;
@@ -98,7 +98,7 @@ pub fn ui(
             {
                 commands.push(Command::StartPresentation);
             }
-            more(ui, has_pair, commands);
+            more(ui, view, has_pair, commands);
             open.rect.height()
         });
         ui.add_space(2.0);
@@ -185,9 +185,6 @@ fn tools(ui: &mut egui::Ui, view: &ViewState, has_pair: bool, commands: &mut Vec
         (Tool::DrawPolygon, "⬟"),
         (Tool::EditVertices, "✏"),
         (Tool::Cut, "✂"),
-        (Tool::IgnoreBox, "🚫"),
-        (Tool::IgnorePaint, "🖊"),
-        (Tool::AlignPoints, "📍"),
     ] {
         let selected = view.tool == tool;
         if icon(ui, has_pair, selected, glyph, tool.label(), tool.label()).clicked() {
@@ -197,9 +194,22 @@ fn tools(ui: &mut egui::Ui, view: &ViewState, has_pair: bool, commands: &mut Vec
 }
 
 /// The *More* menu: what is used less often, each with its key.
-fn more(ui: &mut egui::Ui, has_pair: bool, commands: &mut Vec<Command>) {
+fn more(ui: &mut egui::Ui, view: &ViewState, has_pair: bool, commands: &mut Vec<Command>) {
     let response = ui
         .menu_button("More ⏷", |ui| {
+            for (tool, glyph) in [
+                (Tool::IgnoreBox, "🚫"),
+                (Tool::IgnorePaint, "🖊"),
+                (Tool::AlignPoints, "📍"),
+            ] {
+                let label = format!("{glyph} {}", tool.label());
+                let button = egui::Button::selectable(view.tool == tool, label);
+                if ui.add_enabled(has_pair, button).clicked() {
+                    commands.push(Command::SetTool(tool));
+                    ui.close();
+                }
+            }
+            ui.separator();
             let mut entry = |ui: &mut egui::Ui, enabled: bool, label: &str, cmd: Command| {
                 let mut button = egui::Button::new(label);
                 if let Some(s) = super::super::command::shortcut_text(ui.ctx(), &cmd) {
@@ -224,6 +234,6 @@ fn more(ui: &mut egui::Ui, has_pair: bool, commands: &mut Vec<Command>) {
         })
         .response;
     response
-        .on_hover_text("More: swap, 100 %, outlines, essay, side panel, keys")
+        .on_hover_text("More: ignore areas, align by points, swap, 100 %, outlines, essay, keys")
         .accessible_name(MORE_LABEL);
 }
