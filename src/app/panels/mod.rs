@@ -1,6 +1,8 @@
-//! The panels around the image: menu bar, toolbar, regions list, inspector (alignment and
-//! detection), status bar, messages, help overlay and file drops. Each reads the state and
-//! returns [`super::Command`]s; none changes the document itself.
+//! The panels around the image: menu bar, one-row toolbar, status bar, and the right-hand dock
+//! whose tabs hold the regions list with the annotation editor, the essay, and the analysis
+//! sections (alignment, detection, view); the pictures-only overlay, messages, help overlay and
+//! file drops. Each reads the state and returns [`super::Command`]s; none changes the document
+//! itself.
 
 pub mod alignment;
 pub mod annotation;
