@@ -291,7 +291,11 @@ fn layout_at(h: &mut Harness<'_, PalimpsestApp>, size: [f32; 2]) -> LayoutRecord
     h.set_size(egui::vec2(size[0], size[1]));
     common::steps(h, 4);
     let layout = h.state().layout();
-    assert_eq!(layout.window.size(), egui::vec2(size[0], size[1]));
+    // The harness draws the app with a margin of 8 points all round.
+    assert_eq!(
+        layout.window.size(),
+        egui::vec2(size[0], size[1]) - egui::Vec2::splat(16.0)
+    );
     layout
 }
 
@@ -340,7 +344,10 @@ fn photograph_first_at_laptop_and_projector_sizes() {
         ([1024.0, 768.0], 0.6, 0.75),
     ] {
         let l = layout_at(&mut h, size);
-        let (w, ht) = (l.images.width() / size[0], l.images.height() / size[1]);
+        let (w, ht) = (
+            l.images.width() / l.window.width(),
+            l.images.height() / l.window.height(),
+        );
         assert!(
             w >= width_share && ht >= height_share,
             "at {size:?} the pictures get {:.0} % × {:.0} % of the window: {l:?}",
@@ -402,7 +409,7 @@ fn f11_shows_the_pictures_alone_and_brings_the_panels_back() {
     );
     assert!(
         w >= 0.95 && ht >= 0.95,
-        "pictures only: {:.0} % × {:.0} % of the window",
+        "pictures only: {:.1} % × {:.1} % of the window: {alone:?}",
         w * 100.0,
         ht * 100.0
     );

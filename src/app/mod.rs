@@ -196,7 +196,8 @@ impl PalimpsestApp {
         // stay around the images.
         let chrome = !self.view.chrome.pictures_only;
         let mut layout = view::LayoutRecord {
-            window: ctx.content_rect(),
+            // The area the app draws in: the whole window (a test harness may inset it).
+            window: ui.max_rect(),
             ..Default::default()
         };
         if chrome {

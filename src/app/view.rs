@@ -109,7 +109,7 @@ impl DockTab {
 /// trace prints and what the tests measure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayoutRecord {
-    /// The whole window.
+    /// The area the app draws in: the whole window.
     pub window: Rect,
     /// The union of the image panes (or the empty central area before a pair is open).
     pub images: Rect,
