@@ -1,5 +1,6 @@
 //! UI tests of the real app state, headless (no display, no GPU): start on the bundled sample,
-//! switch modes, select, draw, delete and undo regions, and survive a corrupt file.
+//! switch modes, select, draw, delete and undo regions, and survive a corrupt file; the layout
+//! at laptop, projector and small sizes, and the pictures-only key.
 //!
 //! Background jobs run on real threads; the tests step frames in a loop with a cap until the
 //! app is idle.
@@ -17,11 +18,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::{drag, settle};
-use egui::{Key, Modifiers, Pos2};
+use egui::{Key, Modifiers, Pos2, Rect};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
-use palimpsest::app::{PalimpsestApp, Start, ViewMode};
+use palimpsest::app::view::LayoutRecord;
+use palimpsest::app::{Command, PalimpsestApp, Start, ViewMode};
 
 fn harness(start: Start, dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
     common::harness(PalimpsestApp::new_for_test(start, dialogs))
@@ -282,4 +284,153 @@ fn help_overlay_opens_with_f1() {
         h.step();
     }
     assert!(h.query_by_label("Palimpsest — keys and mouse").is_none());
+}
+
+/// Resizes the window and lets the layout settle; returns where things were drawn.
+fn layout_at(h: &mut Harness<'_, PalimpsestApp>, size: [f32; 2]) -> LayoutRecord {
+    h.set_size(egui::vec2(size[0], size[1]));
+    common::steps(h, 4);
+    let layout = h.state().layout();
+    // The harness draws the app with a margin of 8 points all round.
+    assert_eq!(
+        layout.window.size(),
+        egui::vec2(size[0], size[1]) - egui::Vec2::splat(16.0)
+    );
+    layout
+}
+
+/// The parts of the window do not overlap and stay inside it.
+fn assert_nothing_overlaps(l: &LayoutRecord) {
+    let parts: Vec<(&str, Rect)> = [
+        ("toolbar", l.toolbar),
+        ("dock", l.dock),
+        ("status bar", l.status),
+        ("images", Some(l.images)),
+    ]
+    .into_iter()
+    .filter_map(|(name, r)| r.map(|r| (name, r)))
+    .collect();
+    let window = l.window.expand(0.5);
+    for (i, (a, ra)) in parts.iter().enumerate() {
+        assert!(
+            window.contains_rect(*ra),
+            "{a} {ra:?} outside the window {window:?}"
+        );
+        for (b, rb) in &parts[i + 1..] {
+            // Panels share their edges: a point of overlap is not overlap.
+            assert!(
+                !ra.shrink(1.0).intersects(rb.shrink(1.0)),
+                "{a} {ra:?} overlaps {b} {rb:?}"
+            );
+        }
+    }
+    if let Some(content) = l.toolbar_content {
+        assert!(
+            window.contains_rect(content),
+            "the toolbar's widgets {content:?} are cut off by the window {window:?}"
+        );
+    }
+}
+
+/// On a school laptop (1366×768) and a projector (1280×720) the pictures get at least 60 % of
+/// the window's width and 80 % of its height, and at 1024×768 nothing overlaps; the toolbar
+/// is one row at 1366; a long note scrolls inside the dock and leaves the pictures' size alone.
+#[test]
+fn photograph_first_at_laptop_and_projector_sizes() {
+    let mut h = started();
+    for (size, width_share, height_share) in [
+        ([1366.0, 768.0], 0.6, 0.8),
+        ([1280.0, 720.0], 0.6, 0.8),
+        ([1024.0, 768.0], 0.6, 0.75),
+    ] {
+        let l = layout_at(&mut h, size);
+        let (w, ht) = (
+            l.images.width() / l.window.width(),
+            l.images.height() / l.window.height(),
+        );
+        assert!(
+            w >= width_share && ht >= height_share,
+            "at {size:?} the pictures get {:.0} % × {:.0} % of the window: {l:?}",
+            w * 100.0,
+            ht * 100.0
+        );
+        assert_nothing_overlaps(&l);
+    }
+
+    let l = layout_at(&mut h, [1366.0, 768.0]);
+    let (toolbar, row) = (l.toolbar_content.unwrap(), l.toolbar_row_height);
+    assert!(
+        row > 0.0 && toolbar.height() < 1.5 * row,
+        "the toolbar should be one row at 1366 px: {toolbar:?}, rows of {row}"
+    );
+
+    // A long note, with a word too long for any line, on the first region, selected.
+    let id = h.state().regions()[0].id;
+    let note = format!(
+        "{}\n\nSource: https://example.org/{}",
+        "A long note about who stood on the steps and why they were painted out. ".repeat(40),
+        "x".repeat(300)
+    );
+    let ctx = h.ctx.clone();
+    h.state_mut().send(
+        &ctx,
+        Command::SetNote {
+            id,
+            note: note.clone(),
+        },
+    );
+    h.state_mut()
+        .send(&ctx, Command::Select { id, extend: false });
+    common::steps(&mut h, 4);
+    assert_eq!(h.state().project().region(id).unwrap().note, note);
+    h.get_by_role_and_label(egui::Role::MultilineTextInput, "Note");
+    let with_note = h.state().layout();
+    assert_eq!(
+        (with_note.images, with_note.dock),
+        (l.images, l.dock),
+        "a long note scrolls inside the dock; the pictures keep their size"
+    );
+}
+
+/// F11 hides the menus, toolbar and dock, leaving the pictures at least 95 % of the window, and
+/// brings them back.
+#[test]
+fn f11_shows_the_pictures_alone_and_brings_the_panels_back() {
+    let mut h = started();
+    let shown = layout_at(&mut h, [1366.0, 768.0]);
+    assert!(shown.dock.is_some() && shown.toolbar.is_some());
+    h.key_press(Key::F11);
+    common::steps(&mut h, 3);
+    assert!(h.state().pictures_only());
+    let alone = h.state().layout();
+    let (w, ht) = (
+        alone.images.width() / alone.window.width(),
+        alone.images.height() / alone.window.height(),
+    );
+    assert!(
+        w >= 0.95 && ht >= 0.95,
+        "pictures only: {:.1} % × {:.1} % of the window: {alone:?}",
+        w * 100.0,
+        ht * 100.0
+    );
+    assert!(alone.toolbar.is_none() && alone.dock.is_none());
+    assert!(
+        h.query_by_label("📂 Open…").is_none(),
+        "the toolbar is hidden"
+    );
+    assert!(h.query_by_label("File").is_none(), "the menu bar is hidden");
+    // The slim overlay names the mode and brings the panels back too.
+    h.get_by_label("Show the panels");
+
+    h.key_press(Key::F11);
+    common::steps(&mut h, 3);
+    assert!(!h.state().pictures_only());
+    let back = h.state().layout();
+    assert_eq!(
+        (back.images, back.dock, back.toolbar),
+        (shown.images, shown.dock, shown.toolbar),
+        "F11 again restores the panels as they were"
+    );
+    h.get_by_label("📂 Open…");
+    assert!(h.query_by_label("Show the panels").is_none());
 }

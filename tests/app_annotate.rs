@@ -70,6 +70,12 @@ fn select_in_list(h: &mut Harness<'_, PalimpsestApp>, id: u32) {
     assert_eq!(h.state().selection(), vec![id]);
 }
 
+/// Brings up a tab of the dock ("Regions", "Essay" or "Analysis").
+fn tab(h: &mut Harness<'_, PalimpsestApp>, label: &str) {
+    h.get_by_role_and_label(Role::Tab, label).click();
+    steps(h, 2);
+}
+
 /// Leaves the text field being typed in (Escape), if any, then presses a shortcut.
 fn shortcut(h: &mut Harness<'_, PalimpsestApp>, modifiers: Modifiers, key: Key) {
     if h.ctx.text_edit_focused() {
@@ -201,15 +207,18 @@ fn link_by_picker_then_passage_and_region_select_each_other() {
     redo(&mut h);
     assert_eq!(region(&h, id).links, vec![photographs_anchor()]);
 
-    // The passage is marked with the region's number.
+    // The passage is marked with the region's number in the essay.
     let marked = format!("{PHOTOGRAPHS_TEXT} (linked to region {id})");
+    tab(&mut h, "Essay");
     h.get_by_label(&marked);
 
     // Selecting the region scrolls the essay to its passage.
     h.key_press(Key::Escape);
     steps(&mut h, 2);
     assert!(h.state().selection().is_empty());
+    tab(&mut h, "Regions");
     select_in_list(&mut h, id);
+    tab(&mut h, "Essay");
     steps(&mut h, 6);
     let rect = passage_rect(&h, &marked);
     assert!(
@@ -226,6 +235,7 @@ fn link_by_picker_then_passage_and_region_select_each_other() {
     assert_eq!(h.state().selection(), vec![id]);
 
     // The link's remove button takes it away again, undoably.
+    tab(&mut h, "Regions");
     let remove = h
         .get_all_by_role(Role::Button)
         .find(|n| {
@@ -260,9 +270,10 @@ fn first_start_opens_the_annotated_sample_project() {
         "the sample's regions carry their labels"
     );
     assert!(
-        h.state().essay_open(),
-        "the essay is shown beside the images"
+        h.state().dock_open() && !h.state().essay_open(),
+        "the dock opens on the regions, the essay a tab away"
     );
+    h.get_by_role_and_label(Role::Tab, "Essay");
     assert_eq!(h.state().dangling_link_count(), 0);
 }
 
@@ -323,12 +334,21 @@ fn another_essay_reports_links_it_lacks_and_keeps_them() {
 }
 
 #[test]
-fn essay_panel_hides_and_shows_with_ctrl_e() {
+fn essay_tab_shows_and_goes_back_with_ctrl_e() {
     let mut h = started_on_sample();
+    assert!(!h.state().essay_open());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    steps(&mut h, 2);
     assert!(h.state().essay_open());
+    h.get_by_label("Historical Revisionism Under Stalin");
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     steps(&mut h, 2);
     assert!(!h.state().essay_open());
+    assert_eq!(
+        h.state().dock_tab(),
+        palimpsest::app::DockTab::Regions,
+        "Ctrl+E again goes back to the tab shown before"
+    );
     assert!(
         h.query_by_label("Historical Revisionism Under Stalin")
             .is_none()
@@ -375,7 +395,7 @@ fn project_info_edits_title_and_provenance_undoably() {
     assert_eq!(h.state().project().title, format!("{title}, lesson 3"));
 }
 
-/// Opens the View menu of the menu bar (the inspector has a "View" section too).
+/// Opens the View menu of the menu bar (the Analysis tab has a "View" section too).
 fn view_menu(h: &mut Harness<'_, PalimpsestApp>) {
     h.get_all_by_label("View")
         .next()

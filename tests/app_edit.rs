@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{click, drag, settle};
+use common::{click, drag, settle, steps};
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -239,6 +239,8 @@ fn an_ignore_box_over_a_detected_region_removes_it() {
         .expect("the sample has detected regions")
         .clone();
     let n = h.state().regions().len();
+    h.get_by_role_and_label(egui::Role::Tab, "Analysis").click();
+    steps(&mut h, 2);
     h.get_all_by_label("Ignore box").next().unwrap().click();
     h.step();
     assert_eq!(h.state().tool(), Tool::IgnoreBox);
@@ -287,6 +289,8 @@ fn manual_alignment_from_clicked_point_pairs_matches_the_automatic_fit() {
         .expect("the sample is aligned");
     h.key_press(Key::Num1);
     h.step();
+    h.get_by_role_and_label(egui::Role::Tab, "Analysis").click();
+    steps(&mut h, 2);
     h.get_by_label("Align by points…").click();
     h.step();
     assert_eq!(h.state().tool(), Tool::AlignPoints);

@@ -205,8 +205,14 @@ pub enum Command {
     LoadEssayDialog,
     /// Use the essay at this path, or the bundled essay (`None`).
     SetEssay(Option<PathBuf>),
-    /// Show or hide the essay panel.
+    /// Show the essay in the dock, or go back to the tab shown before it.
     ToggleEssay,
+    /// Expand or collapse the right-hand dock.
+    ToggleDock,
+    /// Expand the dock on this tab.
+    ShowDockTab(super::view::DockTab),
+    /// Hide or bring back everything but the pictures (menu bar, toolbar, dock).
+    TogglePicturesOnly,
     /// Show or hide the project info window.
     ToggleProjectInfo,
     /// Close the window.
@@ -393,9 +399,14 @@ pub const SHORTCUTS: &[Shortcut] = &[
         help: "Present full screen (presentation keys: see below)",
     },
     Shortcut {
+        keys: ks(Modifiers::NONE, Key::F11),
+        command: || Command::TogglePicturesOnly,
+        help: "Pictures only: hide the menus, toolbar and side panel, and bring them back",
+    },
+    Shortcut {
         keys: ks(Modifiers::COMMAND, Key::E),
         command: || Command::ToggleEssay,
-        help: "Essay panel on/off",
+        help: "Show the essay in the side panel, or go back",
     },
     Shortcut {
         keys: ks(Modifiers::COMMAND, Key::I),
@@ -552,7 +563,20 @@ pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
             app.view.sketch.points.clear();
             if tool == Tool::AlignPoints {
                 app.view.mode = ViewMode::SideBySide;
+                // The point list and the Apply button are in the Analysis tab.
+                if !app.view.chrome.pictures_only {
+                    app.view.chrome.show_tab(super::view::DockTab::Analysis);
+                }
             }
+        }
+        Command::ToggleDock => {
+            let chrome = &mut app.view.chrome;
+            chrome.dock_open = !chrome.dock_open || chrome.pictures_only;
+            chrome.pictures_only = false;
+        }
+        Command::ShowDockTab(tab) => app.view.chrome.show_tab(tab),
+        Command::TogglePicturesOnly => {
+            app.view.chrome.pictures_only = !app.view.chrome.pictures_only;
         }
         Command::Fit => app.view.camera_request = Some(CameraRequest::Fit),
         Command::ZoomScale(s) => app.view.camera_request = Some(CameraRequest::Scale(s)),

@@ -39,7 +39,7 @@ pub use dialogs::{FileDialogs, NativeDialogs};
 pub use history::History;
 pub use runtime::Runtime;
 pub use settings::Settings;
-pub use view::{Tool, ViewMode, ViewState};
+pub use view::{DockTab, Tool, ViewMode, ViewState};
 
 /// What the app opens on start.
 #[derive(Clone, Debug)]
@@ -190,39 +190,47 @@ impl PalimpsestApp {
         }
         commands.extend(command::shortcuts(&ctx, &self.view));
         panels::dropped::collect(&ctx, &mut commands);
+        panels::essay::follow_selection(&ctx, &self.project, &self.runtime, &mut self.view);
 
-        panels::menu::ui(
+        // Photograph first: in pictures-only mode (F11) only the status bar and a slim overlay
+        // stay around the images.
+        let chrome = !self.view.chrome.pictures_only;
+        let mut layout = view::LayoutRecord {
+            // The area the app draws in: the whole window (a test harness may inset it).
+            window: ui.max_rect(),
+            ..Default::default()
+        };
+        if chrome {
+            panels::menu::ui(
+                ui,
+                &self.project,
+                &self.view,
+                &self.runtime,
+                &self.settings,
+                &mut commands,
+            );
+            let toolbar =
+                panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, &mut commands);
+            layout.toolbar = Some(toolbar.panel);
+            layout.toolbar_content = Some(toolbar.content);
+            layout.toolbar_row_height = toolbar.row_height;
+        }
+        layout.status = Some(panels::status_bar::ui(
             ui,
             &self.project,
             &self.view,
             &self.runtime,
-            &self.settings,
-            &mut commands,
-        );
-        panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, &mut commands);
-        panels::status_bar::ui(ui, &self.project, &self.view, &self.runtime);
-        panels::regions::ui(
-            ui,
-            &self.project,
-            &mut self.view,
-            &self.runtime,
-            &mut commands,
-        );
-        panels::essay::ui(
-            ui,
-            &self.project,
-            &mut self.view,
-            &self.runtime,
-            &mut commands,
-        );
-        panels::inspector::ui(
-            ui,
-            &self.project,
-            &mut self.view,
-            &self.runtime,
-            &mut commands,
-        );
-        egui::CentralPanel::default()
+        ));
+        if chrome {
+            layout.dock = Some(panels::dock::ui(
+                ui,
+                &self.project,
+                &mut self.view,
+                &self.runtime,
+                &mut commands,
+            ));
+        }
+        let central = egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(ui.visuals().extreme_bg_color))
             .show(ui, |ui| {
                 self.views.ui(
@@ -232,7 +240,16 @@ impl PalimpsestApp {
                     &self.runtime,
                     &mut commands,
                 );
+                if !chrome {
+                    panels::pictures_only::overlay(ui, &self.view, &mut commands);
+                }
             });
+        layout.images = match (&self.runtime.pair, self.view.last_panes.as_slice()) {
+            (Some(_), [first, rest @ ..]) => rest.iter().fold(*first, |u, r| u.union(*r)),
+            _ => central.response.rect,
+        };
+        self.view.chrome.layout = layout;
+        self.runtime.layout_trace.observe(&ctx, &layout);
         panels::messages::ui(&ctx, &self.runtime, &mut commands);
         panels::info::ui(
             &ctx,
@@ -256,6 +273,7 @@ impl PalimpsestApp {
 
     fn first_frame(&mut self, ctx: &egui::Context, start: Start) {
         self.settings.theme.apply(ctx);
+        fit_window_to_monitor(ctx);
         if let Some(launched) = self.runtime.launched {
             runtime::trace(&format!(
                 "first frame {:.0} ms after launch",
@@ -396,6 +414,18 @@ impl eframe::App for PalimpsestApp {
         persist::on_exit(self);
         self.runtime.worker.cancel();
         self.runtime.frame_stats.report();
+    }
+}
+
+/// On a screen smaller than the window (the default size on a 1366×768 laptop), the window is
+/// made to fit and maximised instead of hanging off the screen's edge.
+fn fit_window_to_monitor(ctx: &egui::Context) {
+    let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+    if let (Some(monitor), Some(inner)) = (monitor, inner)
+        && (inner.width() > monitor.x || inner.height() > monitor.y)
+    {
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor.min(inner.size())));
+        ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
     }
 }
 

@@ -102,6 +102,56 @@ impl FrameStats {
     }
 }
 
+/// How long a layout must hold before the trace prints it: a dragged panel edge or a window
+/// being resized prints once, when it comes to rest.
+const LAYOUT_SETTLE: Duration = Duration::from_millis(250);
+
+/// The layout line of the trace: `layout: window WxH, images WxH`, in logical points, the
+/// images being the union of the image panes.
+#[must_use]
+pub fn layout_line(window: egui::Vec2, images: egui::Vec2) -> String {
+    format!(
+        "layout: window {:.0}x{:.0}, images {:.0}x{:.0}",
+        window.x, window.y, images.x, images.y
+    )
+}
+
+/// Prints [`layout_line`] once per layout change when `PALIMPSEST_TRACE` is set.
+#[derive(Default)]
+pub struct LayoutTrace {
+    printed: Option<String>,
+    pending: Option<(String, Instant)>,
+}
+
+impl LayoutTrace {
+    /// Notes this frame's layout; prints it once it has held for a moment.
+    pub fn observe(&mut self, ctx: &egui::Context, layout: &super::view::LayoutRecord) {
+        if !tracing_enabled() {
+            return;
+        }
+        let line = layout_line(layout.window.size(), layout.images.size());
+        if self.printed.as_ref() == Some(&line) {
+            self.pending = None;
+            return;
+        }
+        match &self.pending {
+            Some((pending, since)) if *pending == line => {
+                if since.elapsed() >= LAYOUT_SETTLE {
+                    trace(&line);
+                    self.printed = Some(line);
+                    self.pending = None;
+                } else {
+                    ctx.request_repaint_after(LAYOUT_SETTLE);
+                }
+            }
+            _ => {
+                self.pending = Some((line, Instant::now()));
+                ctx.request_repaint_after(LAYOUT_SETTLE);
+            }
+        }
+    }
+}
+
 fn tracing_enabled() -> bool {
     std::env::var_os("PALIMPSEST_TRACE").is_some()
 }
@@ -141,6 +191,8 @@ pub struct Runtime {
     pub persist: super::persist::Persist,
     /// The export running in the background and its latest result.
     pub exports: super::panels::export::Exports,
+    /// The layout line of the trace.
+    pub layout_trace: LayoutTrace,
 }
 
 impl Runtime {
@@ -161,6 +213,7 @@ impl Runtime {
             essay: super::panels::essay::EssayCache::default(),
             persist: super::persist::Persist::default(),
             exports: super::panels::export::Exports::default(),
+            layout_trace: LayoutTrace::default(),
         }
     }
 
@@ -201,5 +254,18 @@ impl Runtime {
             }
             _ => Transform::identity(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_line_is_in_whole_points() {
+        assert_eq!(
+            layout_line(egui::vec2(1366.0, 768.0), egui::vec2(1024.4, 689.6)),
+            "layout: window 1366x768, images 1024x690"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::view::ViewMode;
+use super::view::{DockTab, ViewMode};
 
 /// Most recent pairs remembered.
 const MAX_RECENT: usize = 8;
@@ -64,6 +64,10 @@ pub struct ViewSettings {
     pub show_outlines: bool,
     /// Loupe on.
     pub loupe: bool,
+    /// The right-hand dock is expanded.
+    pub dock_open: bool,
+    /// The dock's tab.
+    pub dock_tab: DockTab,
 }
 
 impl Default for ViewSettings {
@@ -76,6 +80,8 @@ impl Default for ViewSettings {
             overlay_on_after: false,
             show_outlines: true,
             loupe: false,
+            dock_open: true,
+            dock_tab: DockTab::Regions,
         }
     }
 }
@@ -104,4 +110,25 @@ impl Settings {
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dock_state_persists_and_older_settings_open_it_on_the_regions() {
+        let mut view = super::super::view::ViewState::from_settings(&ViewSettings::default());
+        assert!(view.chrome.dock_open);
+        assert_eq!(view.chrome.dock_tab, DockTab::Regions);
+        view.chrome.dock_open = false;
+        view.chrome.dock_tab = DockTab::Essay;
+        let json = serde_json::to_string(&view.to_settings()).unwrap();
+        let back: ViewSettings = serde_json::from_str(&json).unwrap();
+        assert!(!back.dock_open);
+        assert_eq!(back.dock_tab, DockTab::Essay);
+        let old: ViewSettings = serde_json::from_str(r#"{"mode":"Swipe"}"#).unwrap();
+        assert!(old.dock_open);
+        assert_eq!(old.dock_tab, DockTab::Regions);
+    }
 }

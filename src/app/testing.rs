@@ -156,10 +156,34 @@ impl PalimpsestApp {
         self.view.help_open
     }
 
-    /// Whether the essay panel is shown.
+    /// Whether the essay is shown (the dock is open on its Essay tab).
     #[must_use]
     pub fn essay_open(&self) -> bool {
-        self.view.notes.essay_open
+        self.view.chrome.showing(super::view::DockTab::Essay)
+    }
+
+    /// Whether the right-hand dock is expanded.
+    #[must_use]
+    pub fn dock_open(&self) -> bool {
+        self.view.chrome.dock_open
+    }
+
+    /// The dock's tab.
+    #[must_use]
+    pub fn dock_tab(&self) -> super::view::DockTab {
+        self.view.chrome.dock_tab
+    }
+
+    /// Whether pictures-only mode (F11) is on.
+    #[must_use]
+    pub fn pictures_only(&self) -> bool {
+        self.view.chrome.pictures_only
+    }
+
+    /// Where the window's parts were drawn on the last frame.
+    #[must_use]
+    pub fn layout(&self) -> super::view::LayoutRecord {
+        self.view.chrome.layout
     }
 
     /// Whether the project info window is shown.

@@ -68,6 +68,109 @@ impl ViewMode {
     }
 }
 
+/// The tabs of the right-hand dock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DockTab {
+    /// The regions list, and under it the selected region's annotation.
+    #[default]
+    Regions,
+    /// The essay the notes link to.
+    Essay,
+    /// Alignment, detection and the current mode's view settings.
+    Analysis,
+}
+
+impl DockTab {
+    /// Every tab, in the order shown.
+    pub const ALL: [DockTab; 3] = [DockTab::Regions, DockTab::Essay, DockTab::Analysis];
+
+    /// The tab's title.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            DockTab::Regions => "Regions",
+            DockTab::Essay => "Essay",
+            DockTab::Analysis => "Analysis",
+        }
+    }
+
+    /// The tab's icon, on the narrow rail shown while the dock is collapsed.
+    #[must_use]
+    pub fn icon(self) -> &'static str {
+        match self {
+            DockTab::Regions => "☰",
+            DockTab::Essay => "📖",
+            DockTab::Analysis => "⚙",
+        }
+    }
+}
+
+/// Where the parts of the window were drawn on the last frame, in points: what the layout
+/// trace prints and what the tests measure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutRecord {
+    /// The area the app draws in: the whole window.
+    pub window: Rect,
+    /// The union of the image panes (or the empty central area before a pair is open).
+    pub images: Rect,
+    /// The toolbar panel, when shown.
+    pub toolbar: Option<Rect>,
+    /// What the toolbar's widgets cover, when shown.
+    pub toolbar_content: Option<Rect>,
+    /// The height of one row of toolbar buttons.
+    pub toolbar_row_height: f32,
+    /// The dock (or its collapsed rail), when shown.
+    pub dock: Option<Rect>,
+    /// The status bar.
+    pub status: Option<Rect>,
+}
+
+impl Default for LayoutRecord {
+    fn default() -> Self {
+        Self {
+            window: Rect::ZERO,
+            images: Rect::ZERO,
+            toolbar: None,
+            toolbar_content: None,
+            toolbar_row_height: 0.0,
+            dock: None,
+            status: None,
+        }
+    }
+}
+
+/// What surrounds the pictures: the right-hand dock and whether everything but the pictures is
+/// hidden. The dock's width is egui's own panel state (kept with the window's other state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chrome {
+    /// The dock is expanded (otherwise a narrow rail of tab icons stands in for it).
+    pub dock_open: bool,
+    /// The tab the dock shows.
+    pub dock_tab: DockTab,
+    /// The tab shown before the essay was brought up with Ctrl+E, to go back to.
+    pub tab_before_essay: Option<DockTab>,
+    /// Pictures only (F11): menu bar, toolbar and dock hidden; the status bar and a slim
+    /// overlay with the mode and zoom stay.
+    pub pictures_only: bool,
+    /// Where things were drawn on the last frame.
+    pub layout: LayoutRecord,
+}
+
+impl Chrome {
+    /// Opens the dock on `tab`.
+    pub fn show_tab(&mut self, tab: DockTab) {
+        self.dock_open = true;
+        self.dock_tab = tab;
+        self.pictures_only = false;
+    }
+
+    /// Whether the dock shows `tab` now.
+    #[must_use]
+    pub fn showing(&self, tab: DockTab) -> bool {
+        self.dock_open && !self.pictures_only && self.dock_tab == tab
+    }
+}
+
 /// What a drag on the image does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tool {
@@ -298,6 +401,8 @@ pub struct ViewState {
     pub zoom_to_selection: bool,
     /// The essay panel, annotation editor and project info window.
     pub notes: super::panels::essay::NotesView,
+    /// The dock and pictures-only mode.
+    pub chrome: Chrome,
 }
 
 impl ViewState {
@@ -331,6 +436,13 @@ impl ViewState {
             help_open: false,
             zoom_to_selection: true,
             notes: super::panels::essay::NotesView::default(),
+            chrome: Chrome {
+                dock_open: s.dock_open,
+                dock_tab: s.dock_tab,
+                tab_before_essay: None,
+                pictures_only: false,
+                layout: LayoutRecord::default(),
+            },
         }
     }
 
@@ -345,6 +457,8 @@ impl ViewState {
             overlay_on_after: self.overlay_on_after,
             show_outlines: self.show_outlines,
             loupe: self.loupe,
+            dock_open: self.chrome.dock_open,
+            dock_tab: self.chrome.dock_tab,
         }
     }
 

@@ -7,7 +7,7 @@
 
 use egui::text::LayoutJob;
 
-use super::super::view::{CameraRequest, ViewState};
+use super::super::view::{CameraRequest, DockTab, ViewState};
 use super::super::{Command, PalimpsestApp, Runtime};
 use super::essay::{TextLook, append_spans};
 use super::regions::region_colour;
@@ -187,7 +187,8 @@ fn links(
         ui.weak("None yet.");
     }
     for anchor in &r.links {
-        ui.horizontal(|ui| {
+        // Wrapped, so a long passage never widens the dock.
+        ui.horizontal_wrapped(|ui| {
             let description = essay.describe(anchor);
             let remove_name = remove_link_label(description.as_deref().unwrap_or(anchor));
             if ui
@@ -206,7 +207,7 @@ fn links(
                     let text = egui::RichText::new(shorten(&p.plain_text(), 60));
                     let shown = ui.add(egui::Link::new(text)).on_hover_text(d);
                     if shown.clicked() {
-                        view.notes.essay_open = true;
+                        view.chrome.show_tab(DockTab::Essay);
                         view.notes.scroll_to = Some(anchor.clone());
                     }
                 }
@@ -371,12 +372,22 @@ pub fn apply(app: &mut PalimpsestApp, cmd: Command) {
         Command::SetEssay(Some(path)) => match app.runtime.essay.load(&path) {
             Ok(()) => {
                 app.project.essay = Some(path);
-                app.view.notes.essay_open = true;
+                app.view.chrome.show_tab(DockTab::Essay);
                 app.view.notes.followed = None;
             }
             Err(e) => app.runtime.error = Some(format!("Could not load the essay: {e}")),
         },
-        Command::ToggleEssay => app.view.notes.essay_open = !app.view.notes.essay_open,
+        Command::ToggleEssay => {
+            let chrome = &mut app.view.chrome;
+            if chrome.showing(DockTab::Essay) {
+                chrome.dock_tab = chrome.tab_before_essay.take().unwrap_or_default();
+            } else {
+                if chrome.dock_tab != DockTab::Essay {
+                    chrome.tab_before_essay = Some(chrome.dock_tab);
+                }
+                chrome.show_tab(DockTab::Essay);
+            }
+        }
         Command::ToggleProjectInfo => app.view.notes.info_open = !app.view.notes.info_open,
         _ => {}
     }

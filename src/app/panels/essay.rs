@@ -1,5 +1,5 @@
-//! The essay panel: the essay the project accompanies, rendered readably (headings by level,
-//! paragraphs, bullets, emphasis), beside the images. Passages linked to regions carry a bar in
+//! The essay tab of the dock: the essay the project accompanies, rendered readably (headings by
+//! level, paragraphs, bullets, emphasis), beside the images. Passages linked to regions carry a bar in
 //! the region's colour and its number; clicking one selects its regions, and selecting a region
 //! scrolls the essay to its first linked passage and highlights all of them. Links whose anchor
 //! the essay does not have are listed, never dropped.
@@ -30,11 +30,9 @@ const BOLD_FAMILY: &str = "palimpsest-essay-bold";
 const BAR: f32 = 3.0;
 
 /// What the essay panel, the annotation editor and the project info window show. View state:
-/// never saved, never undone.
-#[derive(Clone, Debug, PartialEq)]
+/// never saved, never undone. (Whether the essay is shown is the dock's tab.)
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotesView {
-    /// The essay panel is shown.
-    pub essay_open: bool,
     /// The project info window is shown.
     pub info_open: bool,
     /// A passage to bring into view on the next frame.
@@ -45,19 +43,6 @@ pub struct NotesView {
     pub picker_open: bool,
     /// What the link picker searches for.
     pub picker_query: String,
-}
-
-impl Default for NotesView {
-    fn default() -> Self {
-        Self {
-            essay_open: true,
-            info_open: false,
-            scroll_to: None,
-            followed: None,
-            picker_open: false,
-            picker_query: String::new(),
-        }
-    }
 }
 
 /// Parsed essays, keyed by path (the bundled essay under `None`), so the panel never parses
@@ -348,7 +333,7 @@ fn paint_chips(ui: &egui::Ui, right_top: egui::Pos2, ids: &[u32]) {
     }
 }
 
-/// Shows the essay panel (when open).
+/// Shows the essay in the dock's Essay tab.
 pub fn ui(
     ui: &mut egui::Ui,
     project: &Project,
@@ -356,29 +341,25 @@ pub fn ui(
     runtime: &Runtime,
     commands: &mut Vec<Command>,
 ) {
-    install_bold(ui.ctx());
     let essay = runtime.essay.essay();
-    follow_selection(project, essay, view);
-    if !view.notes.essay_open {
-        return;
-    }
-    egui::Panel::right("essay")
-        .resizable(true)
-        .default_size(360.0)
-        .size_range(260.0..=640.0)
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            header(ui, project, runtime, commands);
-            ui.separator();
-            egui::ScrollArea::vertical()
-                .id_salt("essay-scroll")
-                .auto_shrink([false, false])
-                .show(ui, |ui| passages(ui, project, essay, view, commands));
-        });
+    header(ui, project, runtime, commands);
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("essay-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| passages(ui, project, essay, view, commands));
 }
 
-/// When the selection moves to another region, asks to bring its first passage into view.
-fn follow_selection(project: &Project, essay: &Essay, view: &mut ViewState) {
+/// Every frame, shown or not: installs the bold face and, when the selection moves to another
+/// region, asks to bring its first passage into view the next time the essay is shown.
+pub fn follow_selection(
+    ctx: &egui::Context,
+    project: &Project,
+    runtime: &Runtime,
+    view: &mut ViewState,
+) {
+    install_bold(ctx);
+    let essay = runtime.essay.essay();
     let primary = view.selection.iter().next().copied();
     if primary == view.notes.followed {
         return;
@@ -393,18 +374,6 @@ fn follow_selection(project: &Project, essay: &Essay, view: &mut ViewState) {
 
 fn header(ui: &mut egui::Ui, project: &Project, runtime: &Runtime, commands: &mut Vec<Command>) {
     let essay = runtime.essay.essay();
-    ui.horizontal(|ui| {
-        ui.heading("Essay");
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .small_button("Hide")
-                .on_hover_text("Hide the essay panel")
-                .clicked()
-            {
-                commands.push(Command::ToggleEssay);
-            }
-        });
-    });
     let source = match runtime.essay.path() {
         None => "the bundled essay".to_owned(),
         Some(p) => p.file_name().map_or_else(

@@ -423,17 +423,17 @@ pub fn poll(runtime: &mut Runtime) {
     }
 }
 
-/// The export's part of the toolbar: a spinner and "Exporting …" while one runs.
-pub fn toolbar_status(ui: &mut egui::Ui, runtime: &Runtime) {
+/// The export's part of the status bar: "Exporting …" and a spinner while one runs.
+pub fn status(ui: &mut egui::Ui, runtime: &Runtime) {
     if let Some((kind, path, started)) = &runtime.exports.running {
-        ui.separator();
-        ui.spinner();
         ui.label(format!(
             "Exporting the {}… {:.0} s",
             kind.label(),
             started.elapsed().as_secs_f32()
         ))
         .on_hover_text(path.display().to_string());
+        ui.spinner();
+        ui.separator();
         ui.ctx().request_repaint_after(Duration::from_millis(500));
     }
 }

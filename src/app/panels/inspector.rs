@@ -1,11 +1,11 @@
-//! The right-hand panel: the annotation of the selected region, then the alignment, detection
-//! and view sections.
+//! The dock's Analysis tab: the alignment, detection and view sections. (The selected region's
+//! annotation is under the regions list, in the Regions tab.)
 
 use super::super::view::ViewState;
 use super::super::{Command, Runtime};
 use crate::project::Project;
 
-/// Shows the inspector panel.
+/// Shows the Analysis tab.
 pub fn ui(
     ui: &mut egui::Ui,
     project: &Project,
@@ -13,30 +13,22 @@ pub fn ui(
     runtime: &Runtime,
     commands: &mut Vec<Command>,
 ) {
-    egui::Panel::right("inspector")
-        .resizable(true)
-        .default_size(290.0)
-        .size_range(240.0..=480.0)
+    egui::ScrollArea::vertical()
+        .id_salt("analysis-scroll")
+        .auto_shrink([false, false])
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new(egui::RichText::new("Annotation").strong())
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        super::annotation::ui(ui, project, view, runtime, commands);
-                    });
-                egui::CollapsingHeader::new(egui::RichText::new("Alignment").strong())
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        super::alignment::ui(ui, project, view, runtime, commands)
-                    });
-                egui::CollapsingHeader::new(egui::RichText::new("Detection").strong())
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        super::detection::ui(ui, project, view, runtime, commands)
-                    });
-                egui::CollapsingHeader::new(egui::RichText::new("View").strong())
-                    .default_open(true)
-                    .show(ui, |ui| super::super::views::settings_ui(ui, view));
-            });
+            egui::CollapsingHeader::new(egui::RichText::new("Alignment").strong())
+                .default_open(true)
+                .show(ui, |ui| {
+                    super::alignment::ui(ui, project, view, runtime, commands);
+                });
+            egui::CollapsingHeader::new(egui::RichText::new("Detection").strong())
+                .default_open(true)
+                .show(ui, |ui| {
+                    super::detection::ui(ui, project, view, runtime, commands);
+                });
+            egui::CollapsingHeader::new(egui::RichText::new("View").strong())
+                .default_open(true)
+                .show(ui, |ui| super::super::views::settings_ui(ui, view));
         });
 }

@@ -3,7 +3,7 @@
 use super::super::command::{Side, shortcut_text};
 use super::super::persist::Action;
 use super::super::settings::{Settings, Theme};
-use super::super::view::{Tool, ViewMode, ViewState};
+use super::super::view::{DockTab, Tool, ViewMode, ViewState};
 use super::super::{Command, Runtime};
 use crate::project::Project;
 
@@ -258,7 +258,7 @@ pub fn ui(
                 );
                 item(
                     ui,
-                    if view.notes.essay_open {
+                    if view.chrome.showing(DockTab::Essay) {
                         "Hide essay"
                     } else {
                         "Show essay"
@@ -267,6 +267,34 @@ pub fn ui(
                     true,
                     commands,
                 );
+                ui.separator();
+                item(
+                    ui,
+                    "Pictures only",
+                    Command::TogglePicturesOnly,
+                    true,
+                    commands,
+                );
+                item(
+                    ui,
+                    if view.chrome.dock_open {
+                        "Collapse side panel"
+                    } else {
+                        "Expand side panel"
+                    },
+                    Command::ToggleDock,
+                    true,
+                    commands,
+                );
+                for tab in DockTab::ALL {
+                    item(
+                        ui,
+                        &format!("{} tab", tab.label()),
+                        Command::ShowDockTab(tab),
+                        true,
+                        commands,
+                    );
+                }
                 item(
                     ui,
                     "Project info…",
