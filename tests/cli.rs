@@ -528,3 +528,58 @@ fn devices_and_pipes_are_not_images() {
     let out = run(&["diff".as_ref(), os(&b), os(&fifo)]);
     assert_one_line_error(&out, "not a regular file");
 }
+
+/// `--model M` fits exactly M or says it cannot: on a rescan that is turned, a translation
+/// is never reported with a rotation in its matrix.
+#[test]
+fn an_asked_for_model_is_fitted_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let podium = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images/podium");
+    let (b, a) = (podium.join("before.jpg"), podium.join("after.jpg"));
+    // The podium's rescan is turned 3.5° and scaled by 1.11: no translation fits it.
+    for (model, fits) in [("translation", false), ("similarity", true)] {
+        let json = dir.path().join(format!("{model}.json"));
+        let out = run(&[
+            "diff".as_ref(),
+            os(&b),
+            os(&a),
+            "--model".as_ref(),
+            model.as_ref(),
+            "--json".as_ref(),
+            os(&json),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !fits {
+            assert!(!out.status.success(), "a {model} fitted a turned rescan");
+            assert!(stderr.contains("does not fit"), "{model}: {stderr}");
+            assert_eq!(stderr.trim().lines().count(), 1, "{model}: {stderr}");
+            continue;
+        }
+        assert!(out.status.success(), "{model}: {stderr}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(report["alignment"]["model"], model);
+        let m: Vec<Vec<f64>> =
+            serde_json::from_value(report["alignment"]["before_from_after"].clone()).unwrap();
+        assert!(
+            (m[2][0]).abs() < 1e-9 && (m[2][1]).abs() < 1e-9,
+            "{model}: {m:?}"
+        );
+        if model == "translation" {
+            for (got, want) in [
+                (m[0][0], 1.0),
+                (m[0][1], 0.0),
+                (m[1][0], 0.0),
+                (m[1][1], 1.0),
+            ] {
+                assert!((got - want).abs() < 1e-9, "a translation's matrix: {m:?}");
+            }
+        } else {
+            // A similarity: a rotation and one scale.
+            assert!(
+                (m[0][0] - m[1][1]).abs() < 1e-9 && (m[0][1] + m[1][0]).abs() < 1e-9,
+                "{m:?}"
+            );
+        }
+    }
+}

@@ -172,14 +172,8 @@ pub fn fit_points(model: Model, pairs: &[([f64; 2], [f64; 2])]) -> Option<Transf
     fit::fit(model, &flipped).filter(fit::plausible)
 }
 
-/// The simplest model that reproduces `t` within `tolerance_px` over a `width × height` frame,
-/// with its matrix.
-fn simplest_equivalent(
-    t: &Transform,
-    width: f64,
-    height: f64,
-    tolerance_px: f64,
-) -> (Model, Transform) {
+/// `t` sampled on an 11 × 11 grid over a `width × height` frame, as (frame, image) pairs.
+fn grid_pairs(t: &Transform, width: f64, height: f64) -> Vec<fit::Pair> {
     let mut pairs = Vec::new();
     for i in 0..=10 {
         for j in 0..=10 {
@@ -189,6 +183,25 @@ fn simplest_equivalent(
             }
         }
     }
+    pairs
+}
+
+/// The transform of `model`'s family closest to `t` over a `width × height` frame (least
+/// squares on a grid), so that a fit asked to be of one model starts as one, whatever the
+/// estimate it starts from (phase correlation finds rotation and scale too).
+fn closest_of_model(t: &Transform, model: Model, width: f64, height: f64) -> Option<Transform> {
+    fit::fit(model, &grid_pairs(t, width, height)).filter(fit::plausible)
+}
+
+/// The simplest model that reproduces `t` within `tolerance_px` over a `width × height` frame,
+/// with its matrix.
+fn simplest_equivalent(
+    t: &Transform,
+    width: f64,
+    height: f64,
+    tolerance_px: f64,
+) -> (Model, Transform) {
+    let pairs = grid_pairs(t, width, height);
     for model in [Model::Translation, Model::Similarity, Model::Affine] {
         if let Some(simple) = fit::fit(model, &pairs)
             && simple.max_corner_distance(t, width, height) <= tolerance_px
@@ -256,7 +269,22 @@ pub fn align(
     let min_inliers = |m: Model| 8.max(fit::min_points(m) + 4);
     let robust = match options.model {
         Some(m) => {
-            fit::ransac(&pairs, m, threshold, 4000).filter(|r| r.inliers.len() >= min_inliers(m))
+            let asked = fit::ransac(&pairs, m, threshold, 4000)
+                .filter(|r| r.inliers.len() >= min_inliers(m));
+            // A model asked for is fitted exactly or not at all: where the keypoints agree
+            // far better on a more general one, no fit of this model lines the pictures up.
+            if m != Model::Homography
+                && let Some(general) = fit::ransac(&pairs, Model::Homography, threshold, 4000)
+            {
+                let kept = asked.as_ref().map_or(0, |r| r.inliers.len());
+                if general.inliers.len() >= 20 && kept * 2 < general.inliers.len() {
+                    return Err(AlignError::NoFit(format!(
+                        "a {m} does not fit: {kept} keypoint matches agree with one, {} with a homography",
+                        general.inliers.len()
+                    )));
+                }
+            }
+            asked
         }
         None => {
             let affine = fit::ransac(&pairs, Model::Affine, threshold, 4000)
@@ -563,7 +591,18 @@ fn refine_levels(
         support,
         projective_start,
     } = *coarse_level;
-    let mut before_from_after = init;
+    // A model asked for is fitted exactly: the start is brought into its family, and every
+    // level below refines within it.
+    let mut before_from_after = match options.model {
+        Some(m) => closest_of_model(
+            &init,
+            m,
+            f64::from(after.width()),
+            f64::from(after.height()),
+        )
+        .ok_or_else(|| AlignError::NoFit(format!("no {} fit found", m.name())))?,
+        None => init,
+    };
     let mut tt = tt;
     // Refinement, coarse then fine. Each level works in its own pixel coordinates.
     let kb_fine = factor_for(before, options.fine_max_side);
