@@ -937,6 +937,9 @@ fn cli_writes_a_iiif_manifest_with_the_regions_on_the_before_canvas() {
     assert_eq!(items.len(), 2, "the visible regions");
     for a in items {
         assert_eq!(a["target"]["source"], before["id"]);
+        // Mirador draws only the `path` elements of an SVG selector.
+        let svg = a["target"]["selector"][0]["value"].as_str().unwrap();
+        assert!(svg.contains("<path d='M") && svg.contains(" Z'/>"), "{svg}");
         assert!(
             a["id"]
                 .as_str()

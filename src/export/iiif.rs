@@ -8,7 +8,9 @@
 //! the images at `BASE/FILE-NAME` (percent-encoded). The region annotations are those of the
 //! Web Annotation export ([`super::web_annotation`]) with the canvas as their source. Labels
 //! are language maps in the project's language. No image service is described: viewers show
-//! the files as they are.
+//! the files as they are. The outline's `SvgSelector` is a `<path>` rather than the Web
+//! Annotation export's `<polygon>`: Mirador draws only the `path` elements of an SVG selector,
+//! and does not fall back to the `FragmentSelector` when an SVG selector is present.
 
 use serde_json::{Value, json};
 
@@ -49,6 +51,75 @@ fn media_type(path: &std::path::Path) -> &'static str {
         Some("gif") => "image/gif",
         _ => "image/png",
     }
+}
+
+/// The polygon as an SVG selector value made of one closed `<path>` (`M x,y L x,y … Z`), the
+/// only SVG element Mirador draws.
+fn svg_path(points: &[[f64; 2]]) -> String {
+    let pts: Vec<String> = points
+        .iter()
+        .map(|p| {
+            let r = |v: f64| (v * 100.0).round() / 100.0;
+            format!("{},{}", r(p[0]), r(p[1]))
+        })
+        .collect();
+    format!(
+        "<svg xmlns='http://www.w3.org/2000/svg'><path d='M{} Z'/></svg>",
+        pts.join(" L")
+    )
+}
+
+/// A note's Markdown as HTML within the tags IIIF Presentation 3 lets a viewer show (`p`,
+/// `br`, `b`, `i` among them; not lists): paragraphs at blank lines, `- ` or `* ` lines as
+/// bulleted lines, and the inline emphasis [`crate::essay::spans`] knows; the rest is
+/// escaped text.
+fn note_html(markdown: &str) -> String {
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    fn inline(text: &str) -> String {
+        crate::essay::spans(text)
+            .iter()
+            .map(|s| {
+                let mut t = escape(&s.text);
+                if s.italic {
+                    t = format!("<i>{t}</i>");
+                }
+                if s.bold {
+                    t = format!("<b>{t}</b>");
+                }
+                t
+            })
+            .collect()
+    }
+    fn item(line: &str) -> Option<&str> {
+        line.strip_prefix("- ").or_else(|| line.strip_prefix("* "))
+    }
+    let mut html = String::new();
+    for block in markdown
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        // Runs of list lines become a list, runs of other lines a paragraph.
+        let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        for run in lines.chunk_by(|a, b| item(a).is_some() == item(b).is_some()) {
+            if item(run[0]).is_some() {
+                let items: Vec<String> = run
+                    .iter()
+                    .filter_map(|l| item(l))
+                    .map(|l| format!("• {}", inline(l)))
+                    .collect();
+                html.push_str(&format!("<p>{}</p>", items.join("<br/>")));
+            } else {
+                html.push_str(&format!("<p>{}</p>", inline(&run.join(" "))));
+            }
+        }
+    }
+    html
 }
 
 fn file_name(path: &std::path::Path) -> String {
@@ -121,7 +192,7 @@ pub fn manifest(
     };
     let before_id = format!("{base}canvas/before");
     let essay_iri = essay_iri(project, None);
-    let items = region_annotations(
+    let mut items = region_annotations(
         project,
         &loaded.essay,
         &before_id,
@@ -129,6 +200,18 @@ pub fn manifest(
         &created,
         &|id| format!("{before_id}/annotation/region-{id}"),
     );
+    // The same regions in the same order: the SVG selector (first) as a path, and the note as
+    // HTML, for Mirador, which shows a Markdown body as raw text.
+    for (a, r) in items.iter_mut().zip(content::visible_regions(project)) {
+        a["target"]["selector"][0]["value"] = Value::String(svg_path(&r.polygon));
+        if let Some(bodies) = a["body"].as_array_mut() {
+            for b in bodies.iter_mut().filter(|b| b["format"] == "text/markdown") {
+                let html = b["value"].as_str().map(note_html).unwrap_or_default();
+                b["value"] = Value::String(html);
+                b["format"] = Value::String("text/html".into());
+            }
+        }
+    }
     let metadata: Vec<Value> = [
         ("Original", &project.before.meta),
         ("Altered print", &project.after.meta),
@@ -194,5 +277,22 @@ mod tests {
     #[test]
     fn segments_are_percent_encoded() {
         assert_eq!(segment("my scan ё.jpg"), "my%20scan%20%D1%91.jpg");
+    }
+
+    #[test]
+    fn notes_become_escaped_html() {
+        assert_eq!(
+            note_html("They are **gone** <here>.\n\n- one *a*\n- two\nAfter & more\n"),
+            "<p>They are <b>gone</b> &lt;here&gt;.</p>\
+             <p>• one <i>a</i><br/>• two</p><p>After &amp; more</p>"
+        );
+    }
+
+    #[test]
+    fn svg_path_closes_the_outline() {
+        assert_eq!(
+            svg_path(&[[1.0, 2.0], [3.5, 4.0], [5.0, 6.254]]),
+            "<svg xmlns='http://www.w3.org/2000/svg'><path d='M1,2 L3.5,4 L5,6.25 Z'/></svg>"
+        );
     }
 }
