@@ -588,6 +588,8 @@ pub fn detect(
     // growth and closing add a few.
     let (found, defects) = crate::regions::drop_scan_defects(
         &found,
+        &strength,
+        SEED * threshold,
         SCAN_DEFECT_HALF_WIDTH,
         0.02 * f64::from(w) * f64::from(h),
     );

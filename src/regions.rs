@@ -252,21 +252,26 @@ pub fn extract(
 }
 
 /// Removes from `mask` the parts that are scan defects: dust specks, hairs and scratches that
-/// one scan shows and the other does not. Such a part is thin everywhere (no pixel of it is
-/// more than `max_half_width` pixels from its edge: a speck or a line, however long) and small
-/// (under `max_area` pixels). Whatever a retoucher painted out of a photograph (a person, a
-/// sign, an object) is wider than a hair somewhere. Returns the cleaned mask and how many
-/// parts were removed.
+/// one scan shows and the other does not. Such a part's clear change (its pixels whose
+/// `strength` reaches `seed_level`, the seeds it grew from) is thin everywhere: no pixel of it
+/// is more than `max_half_width` pixels from its edge, a speck or a line however long. The
+/// part may be wider, where growth spread from a hair into the texture beside it. It is also
+/// small (under `max_area` pixels). Whatever a retoucher painted out of a photograph (a
+/// person, a sign, an object) changed clearly over a width greater than a hair's somewhere.
+/// Returns the cleaned mask and how many parts were removed.
 #[must_use]
 pub fn drop_scan_defects(
     mask: &GrayImage,
+    strength: &GrayF,
+    seed_level: f32,
     max_half_width: u8,
     max_area: f64,
 ) -> (GrayImage, usize) {
     let (w, h) = mask.dimensions();
-    // Distance of each changed pixel to the nearest unchanged one.
+    // Distance of each clearly changed pixel to the nearest one that is not.
     let outside = GrayImage::from_fn(w, h, |x, y| {
-        Luma([if mask.get_pixel(x, y)[0] > 0 { 0 } else { 255 }])
+        let clear = mask.get_pixel(x, y)[0] > 0 && strength.get_pixel(x, y)[0] >= seed_level;
+        Luma([if clear { 0 } else { 255 }])
     });
     let depth = imageproc::distance_transform::distance_transform(
         &outside,
@@ -293,4 +298,36 @@ pub fn drop_scan_defects(
         }
     }
     (out, defect.iter().filter(|&&d| d).count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hair's clear change is a thin line, even where growth has spread a weak halo round
+    /// it; a painted-out figure's is wide. The hair goes, the figure stays.
+    #[test]
+    fn a_hair_with_a_halo_is_a_defect_but_a_figure_is_not() {
+        let (w, h) = (200u32, 120u32);
+        let hair = |x: u32, y: u32| (20..120).contains(&x) && (30..33).contains(&y);
+        let halo = |x: u32, y: u32| (15..125).contains(&x) && (18..45).contains(&y);
+        let figure = |x: u32, y: u32| (150..175).contains(&x) && (60..110).contains(&y);
+        let mask = GrayImage::from_fn(w, h, |x, y| {
+            Luma([if halo(x, y) || figure(x, y) { 255 } else { 0 }])
+        });
+        let strength = GrayF::from_fn(w, h, |x, y| {
+            Luma([if hair(x, y) || figure(x, y) {
+                5.0
+            } else if halo(x, y) {
+                0.8
+            } else {
+                0.0
+            }])
+        });
+        let (kept, dropped) = drop_scan_defects(&mask, &strength, 1.5, 4, 0.2 * 200.0 * 120.0);
+        assert_eq!(dropped, 1);
+        assert_eq!(kept.get_pixel(60, 31)[0], 0, "the hair and its halo go");
+        assert_eq!(kept.get_pixel(60, 20)[0], 0);
+        assert_eq!(kept.get_pixel(160, 80)[0], 255, "the figure stays");
+    }
 }

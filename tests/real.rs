@@ -358,13 +358,14 @@ fn real_photographs_by_kind() {
     let total = summarise(&all);
     eprintln!("{}", row("all", &total));
     // Today's figures, with a little room: a change that spoils any kind fails here. The
-    // worn, dusty scans are the known gap (the motion-blurred clock does not align at all).
+    // worn, dusty scans are the known gap (the motion-blurred clock does not align at all, and
+    // the star field's thick hairs and large dust specks are taken for edits).
     let floors = [
         ("flatbed", 0.75),
         ("halftone", 0.8),
         ("sheared", 0.68),
-        ("tone", 0.6),
-        ("degraded", 0.3),
+        ("tone", 0.72),
+        ("degraded", 0.42),
     ];
     for (kind, floor) in floors {
         let s = summarise(&by_kind[kind]);
@@ -378,7 +379,7 @@ fn real_photographs_by_kind() {
         total.parts
     );
     assert!(
-        total.null_with_regions <= 2,
+        total.null_with_regions <= 1,
         "{} nulls gave regions",
         total.null_with_regions
     );
