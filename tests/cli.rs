@@ -230,21 +230,53 @@ fn help_explains_every_option() {
         "--sensitivity",
         "--model",
         "--max-megapixels",
+        "--noise-suppression",
+        "--min-area",
+        "--allow-corrupt",
     ] {
         assert!(help.contains(opt), "--help lacks {opt}");
     }
+    let out = run(&["--help".as_ref()]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for command in ["open", "diff", "export"] {
+        assert!(help.contains(command), "--help lacks the {command} command");
+    }
+    let out = run(&["export".as_ref(), "--help".as_ref()]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for opt in [
+        "--png",
+        "--side-by-side",
+        "--slides",
+        "--pdf",
+        "--web-annotation",
+        "--iiif",
+        "--csv",
+        "--csv-excel",
+    ] {
+        assert!(help.contains(opt), "export --help lacks {opt}");
+    }
 }
 
+/// On a pair that exists and aligns, so that only the range check can refuse it.
 #[test]
 fn bad_sensitivity_is_refused() {
-    let out = run(&[
-        "diff".as_ref(),
-        "a".as_ref(),
-        "b".as_ref(),
-        "--sensitivity".as_ref(),
-        "7".as_ref(),
-    ]);
-    assert!(!out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = write_pair(dir.path());
+    let base = [b.as_os_str(), a.as_os_str()];
+    let with = |value: &str| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["diff".as_ref()];
+        args.extend(base);
+        args.push("--sensitivity".as_ref());
+        args.push(value.as_ref());
+        run(&args)
+    };
+    assert!(with("0.7").status.success(), "an in-range value runs");
+    let out = with("7");
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--sensitivity"), "names the option: {err}");
 }
 
 fn os(p: &Path) -> &std::ffi::OsStr {
