@@ -59,15 +59,36 @@ fn started() -> Harness<'static, PalimpsestApp> {
     h
 }
 
+/// The sample's one region (the two men painted out of the tribune steps) is listed, and its
+/// box is where the ground truth says the erasure is.
 #[test]
 fn start_on_sample_lists_regions() {
     let h = started();
-    let n = h.state().regions().len();
-    assert!(
-        n >= 1,
-        "the sample pair has erased figures; found no region"
+    let regions = h.state().regions();
+    assert_eq!(regions.len(), 1, "the sample has one erased group");
+    let truth = image::open(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images/podium/truth.png"),
+    )
+    .unwrap()
+    .to_luma8();
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for (x, y, p) in truth.enumerate_pixels() {
+        if p[0] > 0 {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+        }
+    }
+    let b = &regions[0].bbox;
+    let (ix, iy) = (
+        (b.x + b.width).min(f64::from(x1)) - b.x.max(f64::from(x0)),
+        (b.y + b.height).min(f64::from(y1)) - b.y.max(f64::from(y0)),
     );
-    for r in h.state().regions() {
+    let inter = ix.max(0.0) * iy.max(0.0);
+    let union = b.width * b.height + f64::from((x1 - x0) * (y1 - y0)) - inter;
+    assert!(
+        inter / union > 0.7,
+        "the region's box {b:?} against the truth's ({x0}, {y0})–({x1}, {y1})"
+    );
+    for r in regions {
         row(&h, r.id);
     }
 }

@@ -149,10 +149,12 @@ fn the_golden_check_fails_on_a_changed_image() {
         ..f.input()
     };
     let img = half(&export::annotated_image(&input, Base::Before));
-    if golden_dir().join("annotated.png").exists() {
-        assert!(
-            compare("annotated", &img).is_err(),
-            "a missing region must fail the golden check"
-        );
-    }
+    assert!(
+        golden_dir().join("annotated.png").exists(),
+        "the golden annotated image is part of the repository"
+    );
+    assert!(
+        compare("annotated", &img).is_err(),
+        "a missing region must fail the golden check"
+    );
 }
