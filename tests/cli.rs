@@ -217,46 +217,48 @@ fn outputs_never_overwrite_inputs() {
 
 #[test]
 fn help_explains_every_option() {
-    let out = run(&["diff".as_ref(), "--help".as_ref()]);
-    assert!(out.status.success());
-    let help = String::from_utf8_lossy(&out.stdout);
-    for opt in [
-        "--mask",
-        "--json",
-        "--annotated",
-        "--aligned",
-        "--heatmap",
-        "--ignore",
-        "--sensitivity",
-        "--model",
-        "--max-megapixels",
-        "--noise-suppression",
-        "--min-area",
-        "--allow-corrupt",
-    ] {
-        assert!(help.contains(opt), "--help lacks {opt}");
-    }
-    let out = run(&["--help".as_ref()]);
-    assert!(out.status.success());
-    let help = String::from_utf8_lossy(&out.stdout);
-    for command in ["open", "diff", "export"] {
-        assert!(help.contains(command), "--help lacks the {command} command");
-    }
-    let out = run(&["export".as_ref(), "--help".as_ref()]);
-    assert!(out.status.success());
-    let help = String::from_utf8_lossy(&out.stdout);
-    for opt in [
-        "--png",
-        "--side-by-side",
-        "--slides",
-        "--pdf",
-        "--web-annotation",
-        "--iiif",
-        "--csv",
-        "--csv-excel",
-    ] {
-        assert!(help.contains(opt), "export --help lacks {opt}");
-    }
+    // The help of `palimpsest ARGS --help` names every one of `words`.
+    let help_names = |args: &[&str], words: &[&str]| {
+        let mut full: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        full.push("--help".as_ref());
+        let out = run(&full);
+        assert!(out.status.success(), "{args:?} --help");
+        let help = String::from_utf8_lossy(&out.stdout);
+        for word in words {
+            assert!(help.contains(word), "{args:?} --help lacks {word}");
+        }
+    };
+    help_names(
+        &["diff"],
+        &[
+            "--mask",
+            "--json",
+            "--annotated",
+            "--aligned",
+            "--heatmap",
+            "--ignore",
+            "--sensitivity",
+            "--model",
+            "--max-megapixels",
+            "--noise-suppression",
+            "--min-area",
+            "--allow-corrupt",
+        ],
+    );
+    help_names(&[], &["open", "diff", "export"]);
+    help_names(
+        &["export"],
+        &[
+            "--png",
+            "--side-by-side",
+            "--slides",
+            "--pdf",
+            "--web-annotation",
+            "--iiif",
+            "--csv",
+            "--csv-excel",
+        ],
+    );
 }
 
 /// On a pair that exists and aligns, so that only the range check can refuse it.

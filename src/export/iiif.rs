@@ -26,15 +26,7 @@ pub const IIIF_CONTEXT: &str = "http://iiif.io/api/presentation/3/context.json";
 
 /// A name percent-encoded for use in a URL path segment.
 fn segment(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    super::web_annotation::percent_encode(name, b"")
 }
 
 fn media_type(path: &std::path::Path) -> &'static str {
@@ -51,22 +43,6 @@ fn media_type(path: &std::path::Path) -> &'static str {
         Some("gif") => "image/gif",
         _ => "image/png",
     }
-}
-
-/// The polygon as an SVG selector value made of one closed `<path>` (`M x,y L x,y … Z`), the
-/// only SVG element Mirador draws.
-fn svg_path(points: &[[f64; 2]]) -> String {
-    let pts: Vec<String> = points
-        .iter()
-        .map(|p| {
-            let r = |v: f64| (v * 100.0).round() / 100.0;
-            format!("{},{}", r(p[0]), r(p[1]))
-        })
-        .collect();
-    format!(
-        "<svg xmlns='http://www.w3.org/2000/svg'><path d='M{} Z'/></svg>",
-        pts.join(" L")
-    )
 }
 
 /// A note's Markdown as HTML within the tags IIIF Presentation 3 lets a viewer show (`p`,
@@ -203,7 +179,8 @@ pub fn manifest(
     // The same regions in the same order: the SVG selector (first) as a path, and the note as
     // HTML, for Mirador, which shows a Markdown body as raw text.
     for (a, r) in items.iter_mut().zip(content::visible_regions(project)) {
-        a["target"]["selector"][0]["value"] = Value::String(svg_path(&r.polygon));
+        a["target"]["selector"][0]["value"] =
+            Value::String(super::web_annotation::svg_path(&r.polygon));
         if let Some(bodies) = a["body"].as_array_mut() {
             for b in bodies.iter_mut().filter(|b| b["format"] == "text/markdown") {
                 let html = b["value"].as_str().map(note_html).unwrap_or_default();
@@ -291,7 +268,7 @@ mod tests {
     #[test]
     fn svg_path_closes_the_outline() {
         assert_eq!(
-            svg_path(&[[1.0, 2.0], [3.5, 4.0], [5.0, 6.254]]),
+            super::super::web_annotation::svg_path(&[[1.0, 2.0], [3.5, 4.0], [5.0, 6.254]]),
             "<svg xmlns='http://www.w3.org/2000/svg'><path d='M1,2 L3.5,4 L5,6.25 Z'/></svg>"
         );
     }

@@ -80,8 +80,16 @@ pub fn file_uri(path: &Path) -> String {
     if !text.starts_with('/') {
         out.push('/');
     }
+    out.push_str(&percent_encode(&text, b"/"));
+    out
+}
+
+/// `text` with every byte outside RFC 3986's unreserved set and `keep` percent-encoded.
+#[must_use]
+pub(crate) fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::new();
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -122,16 +130,30 @@ pub(crate) fn software() -> Value {
     })
 }
 
+/// The polygon's points as `x,y` pairs to two decimals.
+fn svg_points(points: &[[f64; 2]]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| format!("{},{}", round2(p[0]), round2(p[1])))
+        .collect()
+}
+
 /// The polygon as an SVG selector value.
 #[must_use]
 pub fn svg_polygon(points: &[[f64; 2]]) -> String {
-    let pts: Vec<String> = points
-        .iter()
-        .map(|p| format!("{},{}", round2(p[0]), round2(p[1])))
-        .collect();
     format!(
         "<svg xmlns='http://www.w3.org/2000/svg'><polygon points='{}'/></svg>",
-        pts.join(" ")
+        svg_points(points).join(" ")
+    )
+}
+
+/// The polygon as an SVG selector value made of one closed `<path>` (`M x,y L x,y … Z`), the
+/// only SVG element Mirador draws.
+#[must_use]
+pub(crate) fn svg_path(points: &[[f64; 2]]) -> String {
+    format!(
+        "<svg xmlns='http://www.w3.org/2000/svg'><path d='M{} Z'/></svg>",
+        svg_points(points).join(" L")
     )
 }
 
