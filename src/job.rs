@@ -4,6 +4,7 @@
 //! The app passes a callback that forwards to its channel and a flag that a newer request sets.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// A stage of the analysis, for progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,4 +81,30 @@ impl<'a> Job<'a> {
             _ => Ok(()),
         }
     }
+}
+
+/// Whether `PALIMPSEST_TRACE` (set and not empty) asks for timing lines on standard error.
+#[must_use]
+pub fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("PALIMPSEST_TRACE").is_some_and(|v| !v.is_empty()))
+}
+
+/// Writes `palimpsest: LINE` to standard error when [`tracing`] is on.
+pub fn trace_line(line: &str) {
+    if tracing() {
+        eprintln!("palimpsest: {line}");
+    }
+}
+
+/// Reports the time since `since` under `label` when [`tracing`] is on, and returns a fresh
+/// start for the next sub-stage.
+pub fn trace(label: &str, since: Instant) -> Instant {
+    if tracing() {
+        trace_line(&format!(
+            "{label:<28} {:7.3} s",
+            since.elapsed().as_secs_f64()
+        ));
+    }
+    Instant::now()
 }

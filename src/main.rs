@@ -304,7 +304,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
         }
     }
     let load_secs = t0.elapsed().as_secs_f64();
-    palimpsest::pipeline::trace("decode both", t0);
+    palimpsest::job::trace("decode both", t0);
     let ignore = match &args.ignore {
         Some(p) => Some(load_mask(p, before.width(), before.height())?),
         None => None,
@@ -379,7 +379,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
         r?;
     }
     let write_secs = write_start.elapsed().as_secs_f64();
-    palimpsest::pipeline::trace("write outputs", write_start);
+    palimpsest::job::trace("write outputs", write_start);
     if let Some(path) = &args.json {
         let report = Report::new(&before, &after, &analysis, write_secs);
         let text = serde_json::to_string_pretty(&report).context("serialising the report")?;

@@ -21,7 +21,7 @@ use crate::imgops::{
     level_from_full, luma_f32, opponent, upsample_bilinear,
 };
 use crate::io::LoadedImage;
-use crate::job::{Cancelled, Job, Stage};
+use crate::job::{Cancelled, Job, Stage, trace, tracing};
 use crate::regions::ExtractOptions;
 use crate::regions::Region;
 use crate::tone;
@@ -211,24 +211,6 @@ pub fn analyze_aligned(
     )?;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
-}
-
-/// Whether `PALIMPSEST_TRACE` asks for the time of every sub-stage on standard error.
-fn tracing() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("PALIMPSEST_TRACE").is_some_and(|v| !v.is_empty()))
-}
-
-/// Reports the time since `since` under `label` when `PALIMPSEST_TRACE` is set, and returns a
-/// fresh start for the next sub-stage.
-pub fn trace(label: &str, since: Instant) -> Instant {
-    if tracing() {
-        eprintln!(
-            "palimpsest: {label:<28} {:7.3} s",
-            since.elapsed().as_secs_f64()
-        );
-    }
-    Instant::now()
 }
 
 /// Halftone screen periods of both images, each in its own pixels (measured once per pair).

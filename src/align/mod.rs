@@ -121,8 +121,9 @@ pub mod warp;
 pub use warp::{warp_gray, warp_gray_planes, warp_rgb};
 
 use crate::imgops::{descreen_sigma, downsample_box, gaussian_blur, level_from_full};
+use crate::job::trace;
 use crate::job::{Job, Stage};
-use crate::pipeline::{GrayF, trace};
+use crate::pipeline::GrayF;
 
 /// Integer box factor that brings the longest side of `img` to at most `max_side`.
 fn factor_for(img: &GrayF, max_side: u32) -> u32 {

@@ -62,7 +62,7 @@ pub struct FrameStats {
 impl FrameStats {
     /// Records one frame's UI time and the interval since the previous frame.
     pub fn record(&mut self, _ctx: &egui::Context, ui_time: Duration) {
-        if !tracing_enabled() {
+        if !crate::job::tracing() {
             return;
         }
         let now = Instant::now();
@@ -78,7 +78,7 @@ impl FrameStats {
 
     /// Prints percentiles of the recorded frame times to stderr.
     pub fn report(&self) {
-        if !tracing_enabled() || self.ui_secs.is_empty() {
+        if !crate::job::tracing() || self.ui_secs.is_empty() {
             return;
         }
         let pct = |v: &[f32], p: f32| {
@@ -126,7 +126,7 @@ pub struct LayoutTrace {
 impl LayoutTrace {
     /// Notes this frame's layout; prints it once it has held for a moment.
     pub fn observe(&mut self, ctx: &egui::Context, layout: &super::view::LayoutRecord) {
-        if !tracing_enabled() {
+        if !crate::job::tracing() {
             return;
         }
         let line = layout_line(layout.window.size(), layout.images.size());
@@ -152,16 +152,7 @@ impl LayoutTrace {
     }
 }
 
-fn tracing_enabled() -> bool {
-    std::env::var_os("PALIMPSEST_TRACE").is_some()
-}
-
-/// Writes a timing line to stderr when `PALIMPSEST_TRACE` is set.
-pub fn trace(line: &str) {
-    if tracing_enabled() {
-        eprintln!("palimpsest: {line}");
-    }
-}
+pub use crate::job::trace_line as trace;
 
 /// Runtime state.
 pub struct Runtime {
