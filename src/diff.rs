@@ -16,12 +16,15 @@
 use image::{GrayImage, Luma};
 use rayon::prelude::*;
 
-use crate::imgops::{gaussian_blur, quantile};
-use crate::pipeline::GrayF;
+use crate::imgops::{GrayF, dilate, erode, fill_holes, gaussian_blur, min_filter, quantile};
 
 /// Smallest intensity difference (0..=1 scale) that can count as change at default
 /// sensitivity: about ten grey levels. Below this, no print process or eye sees an edit.
 pub const MIN_CONTRAST: f32 = 0.04;
+
+/// How many standard deviations of a signal's own noise floor a difference must reach to count
+/// as change (strength 1): at four, unchanged grain crosses it at about one pixel in 16 000.
+const NOISE_SIGMAS: f32 = 4.0;
 
 /// Inputs of [`change_strength`] at working resolution, already blurred to the noise scale and
 /// tone-normalised.
@@ -240,40 +243,6 @@ fn local_moments(b: &GrayF, a: &GrayF, sigma: f32) -> LocalMoments {
     }
 }
 
-/// Grey erosion by a square of half-width `r` (separable: a row pass, then a column pass).
-/// Written here because imageproc's grey morphology takes 8-bit images only, and the
-/// strength maps are `f32`.
-fn min_filter(img: &GrayF, r: usize) -> GrayF {
-    if r == 0 {
-        return img.clone();
-    }
-    let (w, h) = img.dimensions();
-    let (wu, hu) = (w as usize, h as usize);
-    let src = img.as_raw();
-    let mut rows = GrayF::new(w, h);
-    rows.par_chunks_mut(wu).enumerate().for_each(|(y, out)| {
-        let row = &src[y * wu..(y + 1) * wu];
-        for (x, o) in out.iter_mut().enumerate() {
-            let lo = x.saturating_sub(r);
-            let hi = (x + r + 1).min(wu);
-            *o = row[lo..hi].iter().copied().fold(f32::INFINITY, f32::min);
-        }
-    });
-    let mid = rows.as_raw();
-    let mut out = GrayF::new(w, h);
-    out.par_chunks_mut(wu).enumerate().for_each(|(y, o)| {
-        let lo = y.saturating_sub(r);
-        let hi = (y + r + 1).min(hu);
-        o.copy_from_slice(&mid[lo * wu..(lo + 1) * wu]);
-        for yy in lo + 1..hi {
-            for (v, m) in o.iter_mut().zip(&mid[yy * wu..(yy + 1) * wu]) {
-                *v = v.min(*m);
-            }
-        }
-    });
-    out
-}
-
 /// Robust noise scale of a non-negative difference map over valid pixels: the median divided
 /// by 0.6745 (the median of a half-normal distribution in units of its σ).
 fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {
@@ -298,7 +267,7 @@ fn texture_difference(moments: &LocalMoments, sigma: f32, valid: &GrayImage) -> 
         .zip(moments.std_a.as_raw().par_iter())
         .for_each(|(x, y)| *x = (*x - y).abs());
     // The noise floor is measured on the texture difference as the window sees it.
-    let t_tex = (4.0 * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
+    let t_tex = (NOISE_SIGMAS * noise_scale(&d_tex, valid)).max(MIN_CONTRAST * 0.75);
     // The window spreads a texture difference about two window scales beyond the edge that
     // causes it (the figure's outline against the smooth retouch): take it back with a
     // minimum filter of that reach, so outlines follow the figure rather than a halo.
@@ -345,7 +314,7 @@ pub fn structural_change(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayIm
     d.par_iter_mut()
         .zip(smooth.as_raw().par_iter())
         .for_each(|(x, s)| *x = (*x - s).abs());
-    let t_int = (4.0 * noise_scale(&d, valid)).max(MIN_CONTRAST);
+    let t_int = (NOISE_SIGMAS * noise_scale(&d, valid)).max(MIN_CONTRAST);
     let (d_tex, t_tex) = texture_difference(&local_moments(b, a, 1.5 * sigma), sigma, valid);
     let raw = GrayImage::from_fn(w, h, |x, y| {
         let i = (y * w + x) as usize;
@@ -415,10 +384,10 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
         d
     });
     // Thresholds: four robust noise scales, and never below the absolute floors.
-    let t_int = (4.0 * noise_scale(&d_int, valid)).max(MIN_CONTRAST);
+    let t_int = (NOISE_SIGMAS * noise_scale(&d_int, valid)).max(MIN_CONTRAST);
     let t_col = d_col
         .as_ref()
-        .map(|d| (4.0 * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
+        .map(|d| (NOISE_SIGMAS * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
     let mut out = d_int;
     out.par_iter_mut()
         .zip(d_tex.as_raw().par_iter())
@@ -500,151 +469,6 @@ pub fn hysteresis(strength: &GrayF, low: f32, high: f32) -> GrayImage {
         }
     }
     GrayImage::from_raw(w, h, o).unwrap_or_else(|| GrayImage::new(w, h))
-}
-
-/// Fills holes: background pixels not connected to the image border become foreground.
-#[must_use]
-pub fn fill_holes(mask: &GrayImage) -> GrayImage {
-    let (w, h) = mask.dimensions();
-    let (wu, hu) = (w as usize, h as usize);
-    let m = mask.as_raw();
-    if m.is_empty() {
-        return mask.clone();
-    }
-    let mut outside = vec![false; m.len()];
-    let mut stack = Vec::new();
-    // Each background pixel is marked when first reached and pushed once, so the stack holds
-    // at most one entry per pixel (4-connected flood from the border).
-    let reach = |i: usize, outside: &mut [bool], stack: &mut Vec<usize>| {
-        if m[i] == 0 && !outside[i] {
-            outside[i] = true;
-            stack.push(i);
-        }
-    };
-    for x in 0..wu {
-        reach(x, &mut outside, &mut stack);
-        reach((hu - 1) * wu + x, &mut outside, &mut stack);
-    }
-    for y in 0..hu {
-        reach(y * wu, &mut outside, &mut stack);
-        reach(y * wu + wu - 1, &mut outside, &mut stack);
-    }
-    while let Some(i) = stack.pop() {
-        let x = i % wu;
-        if x > 0 {
-            reach(i - 1, &mut outside, &mut stack);
-        }
-        if x + 1 < wu {
-            reach(i + 1, &mut outside, &mut stack);
-        }
-        if i >= wu {
-            reach(i - wu, &mut outside, &mut stack);
-        }
-        if i + wu < m.len() {
-            reach(i + wu, &mut outside, &mut stack);
-        }
-    }
-    let filled = m
-        .iter()
-        .zip(&outside)
-        .map(|(&v, &out)| if v > 0 || !out { 255 } else { 0 })
-        .collect();
-    GrayImage::from_raw(w, h, filled).unwrap_or_else(|| mask.clone())
-}
-
-/// Longest reach of [`dilate`] and [`erode`], in pixels (the reach the distance transform
-/// they replaced could express).
-const MAX_RADIUS: u32 = 254;
-
-/// For each pixel, 1 when a pixel for which `is_source` holds lies within Euclidean distance
-/// `radius` of it (inside the image), else 0.
-///
-/// Written here because imageproc's disc morphology goes through a full single-threaded `f64`
-/// distance transform, the slowest part of cleanup on a 24 MP pair. A disc is the union of
-/// its rows: a pixel is within reach when, for some row offset `dy`, the nearest source in
-/// that row is at most `⌊√(r² − dy²)⌋` pixels away. The horizontal distances are found once
-/// per row (two sweeps), then each output row ORs `2r + 1` comparisons; both passes run
-/// row-parallel. The result is the same disc, pixel for pixel.
-fn within_disc(mask: &GrayImage, radius: u32, is_source: impl Fn(u8) -> bool + Sync) -> Vec<u8> {
-    let (w, h) = mask.dimensions();
-    let (wu, hu) = (w as usize, h as usize);
-    if wu == 0 || hu == 0 {
-        return Vec::new();
-    }
-    let r = radius.min(MAX_RADIUS) as usize;
-    let far = (r + 1) as u8;
-    let m = mask.as_raw();
-    // Horizontal distance to the nearest source in the same row, capped at r + 1.
-    let mut row_dist = vec![far; wu * hu];
-    let mut row_has = vec![false; hu];
-    row_dist
-        .par_chunks_mut(wu)
-        .zip(row_has.par_iter_mut())
-        .zip(m.par_chunks(wu))
-        .for_each(|((d, has), src)| {
-            let mut last = None;
-            for (x, (dv, &v)) in d.iter_mut().zip(src).enumerate() {
-                if is_source(v) {
-                    last = Some(x);
-                    *dv = 0;
-                } else if let Some(l) = last {
-                    *dv = (x - l).min(r + 1) as u8;
-                }
-            }
-            *has = last.is_some();
-            let mut next = None;
-            for (x, (dv, &v)) in d.iter_mut().zip(src).enumerate().rev() {
-                if is_source(v) {
-                    next = Some(x);
-                } else if let Some(n) = next {
-                    *dv = (*dv).min((n - x).min(r + 1) as u8);
-                }
-            }
-        });
-    // Half-width of the disc's row at each vertical offset: the largest s with s² + dy² ≤ r².
-    let spans: Vec<u8> = (0..=r)
-        .map(|dy| ((r * r - dy * dy) as u64).isqrt() as u8)
-        .collect();
-    let mut out = vec![0u8; wu * hu];
-    out.par_chunks_mut(wu).enumerate().for_each(|(y, o)| {
-        for yy in y.saturating_sub(r)..=(y + r).min(hu - 1) {
-            if !row_has[yy] {
-                continue;
-            }
-            let lim = spans[yy.abs_diff(y)];
-            for (o, &v) in o.iter_mut().zip(&row_dist[yy * wu..(yy + 1) * wu]) {
-                *o |= u8::from(v <= lim);
-            }
-        }
-    });
-    out
-}
-
-/// Binary dilation by a disc of `radius` pixels (at most 254): a pixel is set when a set pixel
-/// lies within that Euclidean distance.
-#[must_use]
-pub fn dilate(mask: &GrayImage, radius: u32) -> GrayImage {
-    if radius == 0 {
-        return mask.clone();
-    }
-    let (w, h) = mask.dimensions();
-    let near = within_disc(mask, radius, |v| v > 0);
-    GrayImage::from_raw(w, h, near.into_iter().map(|n| n * 255).collect())
-        .unwrap_or_else(|| mask.clone())
-}
-
-/// Binary erosion by a disc of `radius` pixels (at most 254): a pixel stays set unless an
-/// unset pixel of the image lies within that Euclidean distance (outside the image counts as
-/// set, so regions touching the border are not eaten from it).
-#[must_use]
-pub fn erode(mask: &GrayImage, radius: u32) -> GrayImage {
-    if radius == 0 {
-        return mask.clone();
-    }
-    let (w, h) = mask.dimensions();
-    let near = within_disc(mask, radius, |v| v == 0);
-    GrayImage::from_raw(w, h, near.into_iter().map(|n| (1 - n) * 255).collect())
-        .unwrap_or_else(|| mask.clone())
 }
 
 /// Grows `mask` into the pixels within `radius` of it whose strength is at least `floor`,
@@ -841,39 +665,6 @@ mod tests {
         }
     }
 
-    /// Disc dilation and erosion against their definition, pixel by pixel.
-    #[test]
-    fn disc_morphology_matches_the_definition() {
-        let mask = GrayImage::from_fn(23, 17, |x, y| {
-            Luma([if (x * 7 + y * 13) % 11 < 2 || (x > 15 && y < 4) {
-                255
-            } else {
-                0
-            }])
-        });
-        let (w, h) = mask.dimensions();
-        let near = |x: u32, y: u32, r: u32, want: bool| {
-            (0..h).any(|yy| {
-                (0..w).any(|xx| {
-                    let (dx, dy) = (i64::from(x) - i64::from(xx), i64::from(y) - i64::from(yy));
-                    (mask.get_pixel(xx, yy)[0] > 0) == want && dx * dx + dy * dy <= i64::from(r * r)
-                })
-            })
-        };
-        for r in 1..=6 {
-            let (d, e) = (dilate(&mask, r), erode(&mask, r));
-            for (x, y, p) in d.enumerate_pixels() {
-                assert_eq!(p[0] > 0, near(x, y, r, true), "dilate r {r} at {x},{y}");
-            }
-            for (x, y, p) in e.enumerate_pixels() {
-                assert_eq!(p[0] > 0, !near(x, y, r, false), "erode r {r} at {x},{y}");
-            }
-        }
-        assert_eq!(dilate(&GrayImage::new(5, 4), 3), GrayImage::new(5, 4));
-        let full = GrayImage::from_pixel(5, 4, Luma([255]));
-        assert_eq!(erode(&full, 3), full);
-    }
-
     #[test]
     fn hysteresis_keeps_only_seeded_components() {
         let s = GrayF::from_fn(10, 1, |x, _| {
@@ -882,20 +673,6 @@ mod tests {
         let m = hysteresis(&s, 0.5, 1.0);
         let on: Vec<u8> = m.as_raw().clone();
         assert_eq!(on, vec![0, 255, 255, 255, 255, 0, 0, 0, 0, 0]);
-    }
-
-    #[test]
-    fn holes_are_filled() {
-        let mut m = GrayImage::new(7, 7);
-        for y in 1..6 {
-            for x in 1..6 {
-                if !(x == 3 && y == 3) {
-                    m.put_pixel(x, y, Luma([255]));
-                }
-            }
-        }
-        assert_eq!(fill_holes(&m).get_pixel(3, 3)[0], 255);
-        assert_eq!(fill_holes(&m).get_pixel(0, 0)[0], 0);
     }
 
     /// Strong smooth fading is not structure; a retouched square is. (The after image is

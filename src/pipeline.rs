@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use image::{GrayImage, ImageBuffer, Luma, RgbImage};
+use image::{GrayImage, Luma, RgbImage};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -26,8 +26,7 @@ use crate::regions::ExtractOptions;
 use crate::regions::Region;
 use crate::tone;
 
-/// A single-channel float image.
-pub type GrayF = ImageBuffer<Luma<f32>, Vec<f32>>;
+use crate::imgops::GrayF;
 
 /// Why an analysis failed.
 #[derive(Debug, Error)]
@@ -171,7 +170,7 @@ pub fn analyze(
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
     job.check()?;
     let tt = trace("luminance", tt);
-    let screens = screen_periods(&lb, &la);
+    let screens = crate::imgops::screen_periods(&lb, &la);
     trace("halftone screens", tt);
     let options = AlignOptions {
         model: params.model,
@@ -205,21 +204,12 @@ pub fn analyze_aligned(
     check_ignore(before, ignore)?;
     let start = Instant::now();
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
-    let screens = screen_periods(&lb, &la);
+    let screens = crate::imgops::screen_periods(&lb, &la);
     let mut analysis = run_from_alignment(
         before, after, &lb, &la, screens, alignment, params, ignore, job,
     )?;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
-}
-
-/// Halftone screen periods of both images, each in its own pixels (measured once per pair).
-fn screen_periods(lb: &GrayF, la: &GrayF) -> [Option<f32>; 2] {
-    let (b, a) = rayon::join(
-        || crate::imgops::halftone_period(lb),
-        || crate::imgops::halftone_period(la),
-    );
-    [b, a]
 }
 
 fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), PipelineError> {
@@ -369,7 +359,7 @@ fn run_from_alignment(
     );
     let tt = trace("work: noise blur", tt);
     // No-data borders: erode so interpolation at the edge of the after image does not count.
-    let valid = crate::diff::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
+    let valid = crate::imgops::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
     // Tone in two passes: a stiff model first, which no erased figure can bend, to find where
     // the structure changed; then a flexible one fitted everywhere else, for uneven fading.
     // The colour planes do not depend on it and are built alongside.
@@ -602,79 +592,11 @@ pub fn detect(
     })
 }
 
-/// Upsamples a working-resolution mask to `size` by bilinear interpolation at 0.5.
-#[must_use]
-pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
-    let (mw, mh) = mask.dimensions();
-    let mut out = GrayImage::new(size.0, size.1);
-    let kf = k.max(1) as f32;
-    let c = 0.5 / kf - 0.5;
-    let m = mask.as_raw();
-    let mwu = mw as usize;
-    // Horizontal sampling positions are the same for every row.
-    let xs: Vec<(usize, usize, f32)> = (0..size.0 as usize)
-        .map(|x| {
-            let wx = (x as f32 / kf + c).clamp(0.0, (mw - 1) as f32);
-            let x0 = wx as usize;
-            (x0, (x0 + 1).min(mwu - 1), wx - x0 as f32)
-        })
-        .collect();
-    out.par_chunks_mut(size.0 as usize)
-        .enumerate()
-        .for_each(|(y, row)| {
-            let wy = (y as f32 / kf + c).clamp(0.0, (mh - 1) as f32);
-            let y0 = wy as usize;
-            let y1 = (y0 + 1).min(mh as usize - 1);
-            let fy = wy - y0 as f32;
-            let (r0, r1) = (&m[y0 * mwu..(y0 + 1) * mwu], &m[y1 * mwu..(y1 + 1) * mwu]);
-            for (o, &(x0, x1, fx)) in row.iter_mut().zip(&xs) {
-                let (a, b, cc, d) = (r0[x0], r0[x1], r1[x0], r1[x1]);
-                // Inside or outside a region (the common case) there is nothing to blend.
-                if a == b && cc == d && a == cc {
-                    *o = if a >= 128 { 255 } else { 0 };
-                    continue;
-                }
-                let top = f32::from(a) + (f32::from(b) - f32::from(a)) * fx;
-                let bot = f32::from(cc) + (f32::from(d) - f32::from(cc)) * fx;
-                if top + (bot - top) * fy >= 127.5 {
-                    *o = 255;
-                }
-            }
-        });
-    out
-}
-
-/// A colour for a strength value: dark blue (none) through yellow to red (three times the
-/// threshold or more).
-#[must_use]
-pub fn heat_colour(strength: f32) -> [u8; 3] {
-    let t = (strength / 3.0).clamp(0.0, 1.0);
-    let stops: [(f32, [f32; 3]); 5] = [
-        (0.0, [20.0, 24.0, 60.0]),
-        (0.2, [40.0, 80.0, 160.0]),
-        (0.333, [60.0, 170.0, 170.0]),
-        (0.6, [250.0, 210.0, 60.0]),
-        (1.0, [220.0, 30.0, 30.0]),
-    ];
-    for win in stops.windows(2) {
-        let ((t0, c0), (t1, c1)) = (win[0], win[1]);
-        if t <= t1 {
-            let f = (t - t0) / (t1 - t0);
-            return [
-                (c0[0] + (c1[0] - c0[0]) * f) as u8,
-                (c0[1] + (c1[1] - c0[1]) * f) as u8,
-                (c0[2] + (c1[2] - c0[2]) * f) as u8,
-            ];
-        }
-    }
-    [220, 30, 30]
-}
-
 impl Analysis {
     /// The change mask at the before image's full size: 255 = changed, 0 elsewhere.
     #[must_use]
     pub fn full_mask(&self) -> GrayImage {
-        upsample_mask(
+        crate::imgops::upsample_mask(
             &self.detection.mask,
             self.change.scale.round().max(1.0) as u32,
             self.change.before_size,
@@ -689,7 +611,7 @@ impl Analysis {
             if self.change.valid.get_pixel(x, y)[0] == 0 {
                 image::Rgb([48, 48, 48])
             } else {
-                image::Rgb(heat_colour(
+                image::Rgb(crate::imgops::heat_colour(
                     s.get_pixel(x, y)[0] / self.detection.threshold.max(1e-6),
                 ))
             }

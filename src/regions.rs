@@ -94,7 +94,7 @@ use imageproc::point::Point;
 use imageproc::region_labelling::{Connectivity, connected_components};
 
 use crate::geometry::Transform;
-use crate::pipeline::GrayF;
+use crate::imgops::GrayF;
 
 /// Settings of [`extract`], in working pixels.
 #[derive(Clone, Copy, Debug)]
@@ -138,7 +138,7 @@ pub fn extract(
     options: &ExtractOptions,
 ) -> (Vec<Region>, GrayImage) {
     let (w, h) = mask.dimensions();
-    let grouped = crate::diff::dilate(mask, options.merge_radius);
+    let grouped = crate::imgops::dilate(mask, options.merge_radius);
     let labels = connected_components(&grouped, Connectivity::Eight, Luma([0u8]));
     // Labels run from 1 to the number of components: one accumulator per label.
     let n_labels = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
@@ -201,11 +201,11 @@ pub fn extract(
             let on = mask.get_pixel(gx, gy)[0] > 0 && labels.get_pixel(gx, gy)[0] == label;
             Luma([if on { 255 } else { 0 }])
         });
-        let closed = crate::diff::erode(
-            &crate::diff::dilate(&crop, options.merge_radius),
+        let closed = crate::imgops::erode(
+            &crate::imgops::dilate(&crop, options.merge_radius),
             options.merge_radius,
         );
-        let closed = crate::diff::fill_holes(&closed);
+        let closed = crate::imgops::fill_holes(&closed);
         let contours = imageproc::contours::find_contours::<i32>(&closed);
         let Some(outer) = contours
             .iter()

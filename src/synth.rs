@@ -14,6 +14,7 @@ use image::{GrayImage, Luma, Rgb, RgbImage};
 use rayon::prelude::*;
 
 use crate::geometry::Transform;
+use crate::imgops::Bilinear;
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
@@ -1879,25 +1880,10 @@ fn halftone_at(l: f32, x: f64, y: f64, ht: &Halftone) -> f32 {
 }
 
 fn bilinear(src: &[u8], w: usize, h: usize, x: f64, y: f64) -> Option<C3> {
-    if !(x >= -0.5 && y >= -0.5 && x <= w as f64 - 0.5 && y <= h as f64 - 0.5) {
-        return None;
-    }
-    let x = x.clamp(0.0, (w - 1) as f64);
-    let y = y.clamp(0.0, (h - 1) as f64);
-    let x0 = x.floor() as usize;
-    let y0 = y.floor() as usize;
-    let x1 = (x0 + 1).min(w - 1);
-    let y1 = (y0 + 1).min(h - 1);
-    let fx = (x - x0 as f64) as f32;
-    let fy = (y - y0 as f64) as f32;
-    let mut out = [0.0f32; 3];
-    for (k, o) in out.iter_mut().enumerate() {
-        let p = |xx: usize, yy: usize| f32::from(src[(yy * w + xx) * 3 + k]);
-        let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
-        let bot = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
-        *o = (top + (bot - top) * fy) / 255.0;
-    }
-    Some(out)
+    let at = Bilinear::within_pixels(w, h, x, y)?;
+    Some(std::array::from_fn(|k| {
+        at.blend(|i| f32::from(src[i * 3 + k])) / 255.0
+    }))
 }
 
 /// Compresses and decompresses `img` as JPEG at `quality` (1–100).

@@ -11,9 +11,103 @@
 use image::GrayImage;
 use rayon::prelude::*;
 
-use crate::align::refine::ToneMap;
-use crate::imgops::median;
-use crate::pipeline::GrayF;
+use crate::imgops::GrayF;
+use crate::imgops::{MAD_TO_SIGMA, TUKEY_C, median};
+
+/// A monotone lookup table mapping after-image values to before-image values, built by
+/// matching the quantiles of corresponding samples. Robust to any monotone tone change.
+#[derive(Clone, Debug)]
+pub struct ToneMap {
+    knots_after: Vec<f32>,
+    knots_before: Vec<f32>,
+}
+
+impl ToneMap {
+    /// Builds the map from paired samples (before value, after value).
+    #[must_use]
+    pub fn from_samples(mut before: Vec<f32>, mut after: Vec<f32>) -> Self {
+        before.sort_unstable_by(f32::total_cmp);
+        after.sort_unstable_by(f32::total_cmp);
+        let n = before.len().min(after.len());
+        let knots = 64usize;
+        let mut ka = Vec::with_capacity(knots + 1);
+        let mut kb = Vec::with_capacity(knots + 1);
+        if n > 0 {
+            for i in 0..=knots {
+                let q = i as f32 / knots as f32;
+                let ia = ((after.len() - 1) as f32 * q) as usize;
+                let ib = ((before.len() - 1) as f32 * q) as usize;
+                let (a, b) = (after[ia], before[ib]);
+                if ka.last().is_none_or(|&l| a > l + 1e-6) {
+                    ka.push(a);
+                    kb.push(b);
+                }
+            }
+        }
+        Self {
+            knots_after: ka,
+            knots_before: kb,
+        }
+    }
+
+    /// Maps one value (linear between knots, clamped at the ends).
+    #[must_use]
+    pub fn map(&self, v: f32) -> f32 {
+        let ka = &self.knots_after;
+        let kb = &self.knots_before;
+        if ka.len() < 2 {
+            return v;
+        }
+        if v <= ka[0] {
+            return kb[0];
+        }
+        let i = ka.partition_point(|&k| k < v);
+        if i >= ka.len() {
+            return kb[kb.len() - 1];
+        }
+        let t = (v - ka[i - 1]) / (ka[i] - ka[i - 1]);
+        kb[i - 1] + t * (kb[i] - kb[i - 1])
+    }
+
+    /// Applies the map to every pixel.
+    #[must_use]
+    pub fn apply(&self, img: &GrayF) -> GrayF {
+        let mut out = img.clone();
+        out.par_iter_mut().for_each(|v| {
+            if v.is_finite() {
+                *v = self.map(*v);
+            }
+        });
+        out
+    }
+}
+
+impl ToneMap {
+    /// [`ToneMap::apply`] through a 4096-entry lookup table between the first and last knots:
+    /// the map is piecewise linear, so interpolating the table departs from it by a small
+    /// fraction of one knot's step, and each pixel costs a multiply instead of a search.
+    #[must_use]
+    pub fn apply_lut(&self, img: &GrayF) -> GrayF {
+        const SIZE: usize = 4096;
+        let ka = &self.knots_after;
+        if ka.len() < 2 {
+            return self.apply(img);
+        }
+        let (lo, hi) = (ka[0], ka[ka.len() - 1]);
+        let step = (hi - lo) / (SIZE - 1) as f32;
+        let table: Vec<f32> = (0..SIZE).map(|i| self.map(lo + step * i as f32)).collect();
+        let mut out = img.clone();
+        out.par_iter_mut().for_each(|v| {
+            if v.is_finite() {
+                let t = ((*v - lo) / step).clamp(0.0, (SIZE - 1) as f32);
+                let i = (t as usize).min(SIZE - 2);
+                let f = t - i as f32;
+                *v = table[i] + (table[i + 1] - table[i]) * f;
+            }
+        });
+        out
+    }
+}
 
 /// Whether pixel `i` may be sampled: not excluded as changed.
 fn usable(exclude: Option<&GrayImage>, i: usize) -> bool {
@@ -150,7 +244,7 @@ fn tukey_weights(samples: &[(f64, f64, f64)], coef: &[f64; TERMS], weights: &mut
         .map(|(u, v, d)| (d - surface(coef, *u, *v)) as f32)
         .collect();
     let mut abs: Vec<f32> = residuals.iter().map(|r| r.abs()).collect();
-    let scale = (f64::from(median(&mut abs)) * 1.4826 * 4.685).max(0.01);
+    let scale = (f64::from(median(&mut abs)) * MAD_TO_SIGMA * TUKEY_C).max(0.01);
     for (wgt, r) in weights.iter_mut().zip(&residuals) {
         let x = f64::from(*r) / scale;
         *wgt = if x.abs() < 1.0 {

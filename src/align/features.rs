@@ -9,8 +9,8 @@
 
 use rayon::prelude::*;
 
+use crate::imgops::GrayF;
 use crate::imgops::{gaussian_blur, gradients, sample};
-use crate::pipeline::GrayF;
 
 /// Radius of the descriptor patch, in level pixels.
 const PATCH_RADIUS: f32 = 15.0;

@@ -120,10 +120,10 @@ pub mod warp;
 
 pub use warp::{warp_gray, warp_gray_planes, warp_rgb};
 
+use crate::imgops::GrayF;
 use crate::imgops::{descreen_sigma, downsample_box, gaussian_blur, level_from_full};
 use crate::job::trace;
 use crate::job::{Job, Stage};
-use crate::pipeline::GrayF;
 
 /// Integer box factor that brings the longest side of `img` to at most `max_side`.
 fn factor_for(img: &GrayF, max_side: u32) -> u32 {
@@ -225,13 +225,9 @@ pub fn align(
 ) -> Result<Alignment, AlignError> {
     job.report(Stage::Aligning, 0.0);
     let tt = std::time::Instant::now();
-    let [screen_b, screen_a] = options.screen_periods.unwrap_or_else(|| {
-        let (b, a) = rayon::join(
-            || crate::imgops::halftone_period(before),
-            || crate::imgops::halftone_period(after),
-        );
-        [b, a]
-    });
+    let [screen_b, screen_a] = options
+        .screen_periods
+        .unwrap_or_else(|| crate::imgops::screen_periods(before, after));
     let kb = factor_for(before, options.coarse_max_side);
     let ka = factor_for(after, options.coarse_max_side);
     let (cb, ca) = rayon::join(
@@ -408,12 +404,9 @@ pub fn assess(
 ) -> Assessment {
     let kb = factor_for(before, options.fine_max_side);
     let ka = factor_for(after, options.fine_max_side);
-    let [screen_b, screen_a] = options.screen_periods.unwrap_or_else(|| {
-        [
-            crate::imgops::halftone_period(before),
-            crate::imgops::halftone_period(after),
-        ]
-    });
+    let [screen_b, screen_a] = options
+        .screen_periods
+        .unwrap_or_else(|| crate::imgops::screen_periods(before, after));
     let (b_img, a_img) = rayon::join(
         || {
             refine::high_pass(&gaussian_blur(

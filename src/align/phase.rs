@@ -7,43 +7,17 @@
 
 use std::f64::consts::PI;
 
-use rustfft::{FftPlanner, num_complex::Complex};
+use rustfft::num_complex::Complex;
 
 use crate::geometry::Transform;
-use crate::imgops::sample;
-use crate::pipeline::GrayF;
+use crate::imgops::GrayF;
+use crate::imgops::fft::fft2;
+use crate::imgops::{bilerp, sample};
 
 /// Side of the square frames the spectra are computed on.
 const N: usize = 512;
 
 type Grid = Vec<Complex<f64>>;
-
-fn fft2(data: &mut Grid, w: usize, h: usize, inverse: bool) {
-    let mut planner = FftPlanner::new();
-    let row = if inverse {
-        planner.plan_fft_inverse(w)
-    } else {
-        planner.plan_fft_forward(w)
-    };
-    for chunk in data.chunks_mut(w) {
-        row.process(chunk);
-    }
-    let col = if inverse {
-        planner.plan_fft_inverse(h)
-    } else {
-        planner.plan_fft_forward(h)
-    };
-    let mut column = vec![Complex::new(0.0, 0.0); h];
-    for x in 0..w {
-        for y in 0..h {
-            column[y] = data[y * w + x];
-        }
-        col.process(&mut column);
-        for y in 0..h {
-            data[y * w + x] = column[y];
-        }
-    }
-}
 
 /// Places `img` scaled by `f` into an N×N frame (origin at the top left), mean removed and
 /// Hann-windowed over the image's extent.
@@ -198,9 +172,16 @@ fn log_polar_spectrum(frame: &Grid, weighting: Weighting) -> Grid {
         let (x0, y0) = (x.floor(), y.floor());
         let (fx, fy) = (x - x0, y - y0);
         let (xi, yi) = (x0 as isize, y0 as isize);
-        let top = at(xi, yi) * (1.0 - fx) + at(xi + 1, yi) * fx;
-        let bot = at(xi, yi + 1) * (1.0 - fx) + at(xi + 1, yi + 1) * fx;
-        top * (1.0 - fy) + bot * fy
+        bilerp(
+            [
+                at(xi, yi),
+                at(xi + 1, yi),
+                at(xi, yi + 1),
+                at(xi + 1, yi + 1),
+            ],
+            fx,
+            fy,
+        )
     };
     let taper: Vec<f64> = (0..RADII)
         .map(|r| 0.5 - 0.5 * (2.0 * PI * (r as f64 + 0.5) / RADII as f64).cos())
@@ -273,9 +254,8 @@ fn warp_grid(src: &Grid, before_from_after: &Transform) -> Grid {
                 let (x0, y0) = (u as usize, v as usize);
                 let (fx, fy) = (u - x0 as f64, v - y0 as f64);
                 let p = |xx: usize, yy: usize| src[yy * N + xx].re;
-                let top = p(x0, y0) + (p(x0 + 1, y0) - p(x0, y0)) * fx;
-                let bot = p(x0, y0 + 1) + (p(x0 + 1, y0 + 1) - p(x0, y0 + 1)) * fx;
-                out[y * N + x] = Complex::new(top + (bot - top) * fy, 0.0);
+                let corners = [p(x0, y0), p(x0 + 1, y0), p(x0, y0 + 1), p(x0 + 1, y0 + 1)];
+                out[y * N + x] = Complex::new(bilerp(corners, fx, fy), 0.0);
             }
         }
     }

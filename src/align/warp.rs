@@ -4,55 +4,25 @@ use image::{GrayImage, Luma, RgbImage};
 use rayon::prelude::*;
 
 use crate::geometry::Transform;
-use crate::pipeline::GrayF;
+use crate::imgops::{Bilinear, GrayF};
 
-/// Where one output pixel samples the source: the four neighbouring source pixels (as indices
-/// into a `width`-wide raster) and the fractions between them.
-struct Bilinear {
-    corners: [usize; 4],
-    fx: f32,
-    fy: f32,
-}
-
-impl Bilinear {
-    /// The sample of output pixel `(x, y)` through `source_from_output`, or `None` where it
-    /// falls outside the `aw × ah` source (by more than half a pixel) or at infinity.
-    fn at(
-        source_from_output: &nalgebra::Matrix3<f64>,
-        x: f64,
-        y: f64,
-        aw: usize,
-        ah: usize,
-    ) -> Option<Self> {
-        let m = source_from_output;
-        let z = m[(2, 0)] * x + m[(2, 1)] * y + m[(2, 2)];
-        if z.abs() < 1e-12 {
-            return None;
-        }
-        let sx = (m[(0, 0)] * x + m[(0, 1)] * y + m[(0, 2)]) / z;
-        let sy = (m[(1, 0)] * x + m[(1, 1)] * y + m[(1, 2)]) / z;
-        if !(sx >= -0.5 && sy >= -0.5 && sx <= aw as f64 - 0.5 && sy <= ah as f64 - 0.5) {
-            return None;
-        }
-        let sx = sx.clamp(0.0, (aw - 1) as f64);
-        let sy = sy.clamp(0.0, (ah - 1) as f64);
-        let (x0, y0) = (sx.floor() as usize, sy.floor() as usize);
-        let (x1, y1) = ((x0 + 1).min(aw - 1), (y0 + 1).min(ah - 1));
-        Some(Self {
-            corners: [y0 * aw + x0, y0 * aw + x1, y1 * aw + x0, y1 * aw + x1],
-            fx: (sx - x0 as f64) as f32,
-            fy: (sy - y0 as f64) as f32,
-        })
+/// Where output pixel `(x, y)` samples the `aw × ah` source through `source_from_output`, or
+/// `None` where it falls outside the source (by more than half a pixel) or at infinity.
+fn source_sample(
+    source_from_output: &nalgebra::Matrix3<f64>,
+    x: f64,
+    y: f64,
+    aw: usize,
+    ah: usize,
+) -> Option<Bilinear> {
+    let m = source_from_output;
+    let z = m[(2, 0)] * x + m[(2, 1)] * y + m[(2, 2)];
+    if z.abs() < 1e-12 {
+        return None;
     }
-
-    /// The interpolated value, reading source pixel `i` with `p`.
-    #[inline]
-    fn blend(&self, p: impl Fn(usize) -> f32) -> f32 {
-        let [a, b, c, d] = self.corners.map(p);
-        let top = a + (b - a) * self.fx;
-        let bot = c + (d - c) * self.fx;
-        top + (bot - top) * self.fy
-    }
+    let sx = (m[(0, 0)] * x + m[(0, 1)] * y + m[(0, 2)]) / z;
+    let sy = (m[(1, 0)] * x + m[(1, 1)] * y + m[(1, 2)]) / z;
+    Bilinear::within_pixels(aw, ah, sx, sy)
 }
 
 /// Warps `after` into a `width × height` before-frame with bilinear sampling.
@@ -81,7 +51,7 @@ pub fn warp_rgb(
         .for_each(|(y, (row, vrow))| {
             let yf = y as f64;
             for x in 0..w {
-                let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) else {
+                let Some(at) = source_sample(&m, x as f64, yf, aw, ah) else {
                     continue;
                 };
                 for c in 0..3 {
@@ -131,7 +101,7 @@ pub fn warp_gray_planes<const N: usize>(
         .for_each(|(y, row)| {
             let yf = y as f64;
             for (x, o) in row.iter_mut().enumerate() {
-                if let Some(at) = Bilinear::at(&m, x as f64, yf, aw, ah) {
+                if let Some(at) = source_sample(&m, x as f64, yf, aw, ah) {
                     for (v, src) in o.iter_mut().zip(&sources) {
                         *v = at.blend(|i| src[i]);
                     }

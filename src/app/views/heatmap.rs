@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2, vec2};
 
 use super::{Scene, chip};
 use crate::app::view::ViewState;
-use crate::pipeline::heat_colour;
+use crate::imgops::heat_colour;
 
 /// The heat-map mode.
 #[derive(Default)]

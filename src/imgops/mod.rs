@@ -5,11 +5,18 @@
 //! single-threaded and work on integer pixels; these run row-parallel with rayon on `f32`
 //! planes. No geometry or detection logic lives here.
 
-use image::{GrayImage, RgbImage};
+use image::{GrayImage, ImageBuffer, Luma, RgbImage};
 use rayon::prelude::*;
 
 use crate::geometry::Transform;
-use crate::pipeline::GrayF;
+
+pub mod fft;
+pub mod morph;
+
+pub use morph::{dilate, erode, fill_holes, min_filter};
+
+/// A single-channel float image.
+pub type GrayF = ImageBuffer<Luma<f32>, Vec<f32>>;
 
 /// Rec. 709 luminance in `0..=1` of an 8-bit RGB image.
 #[must_use]
@@ -358,13 +365,14 @@ pub fn resample_scaled(img: &GrayF, s: f32, width: u32, height: u32) -> GrayF {
             let Some(r) = Bilinear::at(1, h, 0.0, at(y as u32)) else {
                 return;
             };
-            let (top, bottom) = (r.top * w as usize, r.bottom * w as usize);
+            // A one-pixel-wide plane's corners are row numbers: top, top, bottom, bottom.
+            let (top, bottom) = (r.corners[0] * w as usize, r.corners[2] * w as usize);
             let (t, b) = (&src[top..], &src[bottom..]);
             for (o, c) in row.iter_mut().zip(&columns) {
                 if let Some(c) = c {
-                    let upper = t[c.x0] + (t[c.x1] - t[c.x0]) * c.fx;
-                    let lower = b[c.x0] + (b[c.x1] - b[c.x0]) * c.fx;
-                    *o = upper + (lower - upper) * r.fy;
+                    // A one-pixel-high plane's corners are columns: left, right, left, right.
+                    let [x0, x1, ..] = c.corners;
+                    *o = bilerp([t[x0], t[x1], b[x0], b[x1]], c.fx, r.fy);
                 }
             }
         });
@@ -418,21 +426,35 @@ pub fn sample(img: &GrayF, x: f32, y: f32) -> Option<f32> {
     Some(Bilinear::at(img.width(), img.height(), x, y)?.of(img))
 }
 
-/// Where a bilinear sample falls: the four neighbours and the weights. Callers that sample
-/// several planes of the same size at one point (an image and its gradients) find it once;
-/// each plane's value is then exactly what [`sample`] returns.
+/// The bilinear blend of four neighbours `[top left, top right, bottom left, bottom right]` at
+/// the fractions `fx` across and `fy` down: the one interpolation formula every sampler of
+/// the crate uses, in `f32` on pictures and in `f64` on spectra.
+#[inline]
+pub fn bilerp<T>(corners: [T; 4], fx: T, fy: T) -> T
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>,
+{
+    let [a, b, c, d] = corners;
+    let top = a + (b - a) * fx;
+    let bot = c + (d - c) * fx;
+    top + (bot - top) * fy
+}
+
+/// Where a bilinear sample falls: the four neighbouring pixels (indices into a row-major
+/// raster) and the fractions between them. Callers that sample several planes of the same
+/// size at one point (an image and its gradients, three colour channels) find it once; each
+/// plane's value is then exactly what [`sample`] returns. This is the one bilinear sampler:
+/// analysis, warping and the generated test pictures all go through it.
 #[derive(Clone, Copy, Debug)]
 pub struct Bilinear {
-    top: usize,
-    bottom: usize,
-    x0: usize,
-    x1: usize,
+    corners: [usize; 4],
     fx: f32,
     fy: f32,
 }
 
 impl Bilinear {
-    /// The sample at `(x, y)` in a `width × height` plane; `None` outside it.
+    /// The sample at `(x, y)` in a `width × height` plane; `None` outside the pixel centres'
+    /// hull.
     #[inline]
     #[must_use]
     pub fn at(width: u32, height: u32, x: f32, y: f32) -> Option<Bilinear> {
@@ -442,14 +464,38 @@ impl Bilinear {
         }
         let x0 = x as usize;
         let y0 = y as usize;
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
         Some(Bilinear {
-            top: y0 * w,
-            bottom: (y0 + 1).min(h - 1) * w,
-            x0,
-            x1: (x0 + 1).min(w - 1),
+            corners: [y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1],
             fx: x - x0 as f32,
             fy: y - y0 as f32,
         })
+    }
+
+    /// The sample at `(x, y)` in a `w × h` raster, for resampling: a position up to half a
+    /// pixel beyond the outer pixel centres (still inside the outer pixels) takes the edge
+    /// pixel's value; `None` farther out.
+    #[inline]
+    #[must_use]
+    pub fn within_pixels(w: usize, h: usize, x: f64, y: f64) -> Option<Bilinear> {
+        if !(x >= -0.5 && y >= -0.5 && x <= w as f64 - 0.5 && y <= h as f64 - 0.5) {
+            return None;
+        }
+        let x = x.clamp(0.0, (w - 1) as f64);
+        let y = y.clamp(0.0, (h - 1) as f64);
+        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        Some(Bilinear {
+            corners: [y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1],
+            fx: (x - x0 as f64) as f32,
+            fy: (y - y0 as f64) as f32,
+        })
+    }
+
+    /// The interpolated value, reading raster pixel `i` with `p`.
+    #[inline]
+    pub fn blend(&self, p: impl Fn(usize) -> f32) -> f32 {
+        bilerp(self.corners.map(p), self.fx, self.fy)
     }
 
     /// The interpolated value of `img`, which must have the size given to [`Bilinear::at`].
@@ -457,10 +503,7 @@ impl Bilinear {
     #[must_use]
     pub fn of(&self, img: &GrayF) -> f32 {
         let s = img.as_raw();
-        let (t, b) = (&s[self.top..], &s[self.bottom..]);
-        let top = t[self.x0] + (t[self.x1] - t[self.x0]) * self.fx;
-        let bot = b[self.x0] + (b[self.x1] - b[self.x0]) * self.fx;
-        top + (bot - top) * self.fy
+        self.blend(|i| s[i])
     }
 }
 
@@ -470,6 +513,14 @@ impl Bilinear {
 pub fn descreen_sigma(period_px: Option<f32>, k: u32) -> f32 {
     period_px.map_or(0.0, |p| 0.55 * p / k.max(1) as f32)
 }
+
+/// The median absolute deviation of normally distributed values times this is their standard
+/// deviation (`1 / Φ⁻¹(3/4)`).
+pub const MAD_TO_SIGMA: f64 = 1.4826;
+
+/// Tukey's biweight cut-off in units of the residuals' standard deviation: 95 % efficiency on
+/// normal residuals, and residuals beyond it (an erased figure's) weigh nothing.
+pub const TUKEY_C: f64 = 4.685;
 
 /// Median of a slice (reorders it); `0` for an empty slice.
 #[must_use]
@@ -528,7 +579,7 @@ pub fn to_u8(src: &GrayF) -> GrayImage {
 /// continuous-tone images.
 #[must_use]
 pub fn halftone_period(img: &GrayF) -> Option<f32> {
-    use rustfft::{FftPlanner, num_complex::Complex};
+    use rustfft::num_complex::Complex;
     const N: usize = 512;
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w < 128 || h < 128 {
@@ -552,21 +603,7 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
             data[y * N + x] = Complex::new((s[(y0 + y) * w + x0 + x] - mean) * wx * wy, 0.0);
         }
     }
-    let mut planner = FftPlanner::new();
-    let fft = planner.plan_fft_forward(N);
-    for row in data.chunks_mut(N) {
-        fft.process(row);
-    }
-    let mut col = vec![Complex::new(0.0f32, 0.0); N];
-    for x in 0..N {
-        for y in 0..N {
-            col[y] = data[y * N + x];
-        }
-        fft.process(&mut col);
-        for y in 0..N {
-            data[y * N + x] = col[y];
-        }
-    }
+    fft::fft2(&mut data, N, N, false);
     let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
     // The strongest coefficient of each ring and where it is.
@@ -630,6 +667,80 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         }
     }
     best.map(|(_, r)| N as f32 / r as f32)
+}
+
+/// Halftone screen periods of both images, each in its own pixels (measured once per pair).
+#[must_use]
+pub fn screen_periods(lb: &GrayF, la: &GrayF) -> [Option<f32>; 2] {
+    let (b, a) = rayon::join(|| halftone_period(lb), || halftone_period(la));
+    [b, a]
+}
+
+/// Upsamples a working-resolution mask to `size` by bilinear interpolation at 0.5.
+#[must_use]
+pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
+    let (mw, mh) = mask.dimensions();
+    let mut out = GrayImage::new(size.0, size.1);
+    let kf = k.max(1) as f32;
+    let c = 0.5 / kf - 0.5;
+    let m = mask.as_raw();
+    let mwu = mw as usize;
+    // Horizontal sampling positions are the same for every row.
+    let xs: Vec<(usize, usize, f32)> = (0..size.0 as usize)
+        .map(|x| {
+            let wx = (x as f32 / kf + c).clamp(0.0, (mw - 1) as f32);
+            let x0 = wx as usize;
+            (x0, (x0 + 1).min(mwu - 1), wx - x0 as f32)
+        })
+        .collect();
+    out.par_chunks_mut(size.0 as usize)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let wy = (y as f32 / kf + c).clamp(0.0, (mh - 1) as f32);
+            let y0 = wy as usize;
+            let y1 = (y0 + 1).min(mh as usize - 1);
+            let fy = wy - y0 as f32;
+            let (r0, r1) = (&m[y0 * mwu..(y0 + 1) * mwu], &m[y1 * mwu..(y1 + 1) * mwu]);
+            for (o, &(x0, x1, fx)) in row.iter_mut().zip(&xs) {
+                let (a, b, cc, d) = (r0[x0], r0[x1], r1[x0], r1[x1]);
+                // Inside or outside a region (the common case) there is nothing to blend.
+                if a == b && cc == d && a == cc {
+                    *o = if a >= 128 { 255 } else { 0 };
+                    continue;
+                }
+                let corners = [a, b, cc, d].map(f32::from);
+                if bilerp(corners, fx, fy) >= 127.5 {
+                    *o = 255;
+                }
+            }
+        });
+    out
+}
+
+/// A colour for a strength value: dark blue (none) through yellow to red (three times the
+/// threshold or more).
+#[must_use]
+pub fn heat_colour(strength: f32) -> [u8; 3] {
+    let t = (strength / 3.0).clamp(0.0, 1.0);
+    let stops: [(f32, [f32; 3]); 5] = [
+        (0.0, [20.0, 24.0, 60.0]),
+        (0.2, [40.0, 80.0, 160.0]),
+        (0.333, [60.0, 170.0, 170.0]),
+        (0.6, [250.0, 210.0, 60.0]),
+        (1.0, [220.0, 30.0, 30.0]),
+    ];
+    for win in stops.windows(2) {
+        let ((t0, c0), (t1, c1)) = (win[0], win[1]);
+        if t <= t1 {
+            let f = (t - t0) / (t1 - t0);
+            return [
+                (c0[0] + (c1[0] - c0[0]) * f) as u8,
+                (c0[1] + (c1[1] - c0[1]) * f) as u8,
+                (c0[2] + (c1[2] - c0[2]) * f) as u8,
+            ];
+        }
+    }
+    [220, 30, 30]
 }
 
 /// The picture's extent inside a scan: `[x0, y0, x1, y1]` (inclusive) after trimming uniform
