@@ -14,6 +14,8 @@ use palimpsest::output::OutputSet;
 use palimpsest::pipeline::{Params, analyze};
 use palimpsest::report::Report;
 
+mod cli;
+
 /// Shows what was erased from a photograph.
 ///
 /// With no command, opens the app on the bundled sample; with two image paths, opens the app
@@ -38,7 +40,7 @@ enum Command {
     /// Aligns AFTER onto BEFORE, finds what changed and writes the results.
     Diff(DiffArgs),
     /// Exports a saved project as images, slides, animation, PDF, Web Annotation or CSV.
-    Export(palimpsest::export::ExportArgs),
+    Export(cli::export::ExportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -156,10 +158,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let message = one_line(&message(&err));
-            if err
-                .downcast_ref::<palimpsest::export::UsageError>()
-                .is_some()
-            {
+            if err.downcast_ref::<cli::UsageError>().is_some() {
                 eprintln!("error: {message}; see 'palimpsest --help'");
                 ExitCode::from(EXIT_USAGE)
             } else {
@@ -228,12 +227,12 @@ fn one_line(s: &str) -> String {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Diff(args)) => diff(&args),
-        Some(Command::Export(args)) => palimpsest::export::run_cli(&args),
+        Some(Command::Export(args)) => cli::export::run(&args),
         Some(Command::Open { project }) => open_app(Some(StartWith::Project(project))),
         None => match cli.images.as_slice() {
             [] => open_app(None),
             [before, after] => open_app(Some(StartWith::Pair(before.clone(), after.clone()))),
-            _ => Err(palimpsest::export::UsageError(
+            _ => Err(cli::UsageError(
                 "give two images (BEFORE AFTER), or none to open the bundled sample".to_owned(),
             )
             .into()),

@@ -15,12 +15,14 @@ use rayon::prelude::*;
 
 use crate::align::{self, AlignError, AlignOptions, Alignment};
 use crate::diff::ChangeInputs;
-use crate::geometry::{Model, Transform};
+use crate::geometry::Transform;
 use crate::imgops::{
     content_box, descreen_sigma, downsample_box, downsample_channels, gaussian_blur,
     level_from_full, luma_f32, opponent, upsample_bilinear,
 };
 use crate::io::LoadedImage;
+pub use crate::params::Params;
+
 use crate::job::{Cancelled, Job, Stage, trace, tracing};
 use crate::regions::ExtractOptions;
 use crate::regions::Region;
@@ -60,35 +62,6 @@ pub enum PipelineError {
 impl From<Cancelled> for PipelineError {
     fn from(_: Cancelled) -> Self {
         PipelineError::Cancelled
-    }
-}
-
-/// Detection parameters. All are relative to image size, so they mean the same thing on a
-/// 600 px web copy and a 6000 px archive scan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Params {
-    /// 0 = report only the most certain changes, 1 = report faint ones too. 0.5 is the default.
-    pub sensitivity: f64,
-    /// 0 = keep fine detail, 1 = smooth away more grain and halftone. 0.5 is the default.
-    pub noise_suppression: f64,
-    /// Smallest region kept, as a fraction of the before image's area.
-    pub min_area_fraction: f64,
-    /// Force an alignment model, or choose automatically.
-    pub model: Option<Model>,
-    /// Longest side of the working resolution of the change map.
-    pub work_max_side: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self {
-            sensitivity: 0.5,
-            noise_suppression: 0.5,
-            min_area_fraction: 0.0015,
-            model: None,
-            work_max_side: 1536,
-        }
     }
 }
 

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::align::AlignMethod;
 use crate::geometry::Model;
 use crate::io::LoadedImage;
-use crate::pipeline::{Analysis, Params, Timings};
+use crate::params::Params;
+use crate::pipeline::{Analysis, Timings};
 use crate::regions::Region;
 
 /// Version of the report schema.

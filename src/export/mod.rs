@@ -1,6 +1,7 @@
 //! Exports: annotated image, side-by-side composite, slides, animated reveal (GIF and APNG),
-//! PDF handout, W3C Web Annotation and CSV, and the `palimpsest export` command that writes
-//! them from a saved project.
+//! PDF handout, W3C Web Annotation, IIIF manifest and CSV. The `palimpsest export` command
+//! that writes them from a saved project is the binary's; nothing here parses arguments or
+//! prints.
 //!
 //! Every export is a pure function of an [`ExportInput`] (the project, the essay and the two
 //! decoded images, the after image already warped into the before image's frame), so the CLI,
@@ -38,7 +39,7 @@ pub use slides::{SLIDE_HEIGHT, SLIDE_WIDTH, slide_at, slides};
 pub use web_annotation::{WebAnnotationOptions, web_annotation};
 
 /// Which image a raster export draws the outlines on.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Base {
     /// The original (before) image.
     #[default]
@@ -48,7 +49,7 @@ pub enum Base {
 }
 
 /// Paper size of the PDF handout.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PageSize {
     /// ISO A4, 210 × 297 mm.
     #[default]
@@ -91,77 +92,6 @@ impl ExportInput<'_> {
             Base::Before => self.before,
             Base::After => self.after_aligned,
         }
-    }
-}
-
-/// Arguments of `palimpsest export`.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct ExportArgs {
-    /// The project file (NAME.palimpsest.json).
-    pub project: PathBuf,
-    /// Annotated image (PNG or JPEG by extension).
-    #[arg(long, value_name = "F")]
-    pub png: Option<PathBuf>,
-    /// Folder for one 1920×1080 slide per region plus a title slide.
-    #[arg(long, value_name = "DIR")]
-    pub slides: Option<PathBuf>,
-    /// Animated reveal (GIF).
-    #[arg(long, value_name = "F")]
-    pub gif: Option<PathBuf>,
-    /// PDF handout.
-    #[arg(long, value_name = "F")]
-    pub pdf: Option<PathBuf>,
-    /// W3C Web Annotation collection (JSON-LD).
-    #[arg(long, value_name = "F")]
-    pub web_annotation: Option<PathBuf>,
-    /// The regions as CSV (RFC 4180, UTF-8; cells a spreadsheet would run as a formula are
-    /// neutralised).
-    #[arg(long, value_name = "F")]
-    pub csv: Option<PathBuf>,
-    /// Write the CSV for Excel: with a UTF-8 byte-order mark, so Cyrillic and other non-Latin
-    /// text opens correctly.
-    #[arg(long, requires = "csv")]
-    pub csv_excel: bool,
-    /// Before and after side by side with the same outlines (PNG or JPEG by extension).
-    #[arg(long, value_name = "F")]
-    pub side_by_side: Option<PathBuf>,
-    /// Animated reveal (APNG).
-    #[arg(long, value_name = "F")]
-    pub apng: Option<PathBuf>,
-    /// Paper size of the PDF handout.
-    #[arg(long, value_enum, default_value_t = PageSize::A4)]
-    pub page_size: PageSize,
-    /// Image the annotated image and the slides are drawn on.
-    #[arg(long, value_enum, default_value_t = Base::Before)]
-    pub base: Base,
-    /// Absolute IRI of the before image in the Web Annotation targets (default: the image's
-    /// file:// URI).
-    #[arg(long, value_name = "IRI", value_parser = absolute_iri)]
-    pub image_iri: Option<String>,
-    /// IIIF Presentation 3 manifest: a canvas per image, the regions as an annotation page on
-    /// the original's canvas.
-    #[arg(long, value_name = "MANIFEST.json")]
-    pub iiif: Option<PathBuf>,
-    /// Where the IIIF manifest and both image files will be served from (an http or https
-    /// URL of a folder); the manifest's ids and image URLs are made from it.
-    #[arg(long, value_name = "URL", value_parser = http_base, default_value = iiif::DEFAULT_BASE, requires = "iiif")]
-    pub iiif_base: String,
-}
-
-fn absolute_iri(s: &str) -> Result<String, String> {
-    if web_annotation::is_absolute_iri(s) {
-        Ok(s.to_string())
-    } else {
-        Err("not an absolute IRI (such as https://example.org/photo.jpg)".to_string())
-    }
-}
-
-fn http_base(s: &str) -> Result<String, String> {
-    if web_annotation::is_absolute_iri(s) && (s.starts_with("http://") || s.starts_with("https://"))
-    {
-        Ok(s.to_string())
-    } else {
-        Err("not an http:// or https:// URL".to_string())
     }
 }
 
@@ -209,32 +139,13 @@ pub fn align_after(before: &RgbImage, after: &RgbImage, project: &Project) -> Rg
     }
 }
 
-/// Loads a project file ([`Project::load`]: image and essay paths resolved against its
-/// folder), its essay and both images, and aligns the after image. An image whose bytes differ
-/// from those the project was saved with, or that lies outside the project's folder, is
-/// exported all the same, with a warning on stderr.
-///
-/// # Errors
-/// An unreadable project, essay or image, each with its path.
-pub fn load_project(path: &Path) -> Result<LoadedProject> {
-    decode_project(open_project(path)?)
-}
-
-/// Reads a project file and its essay, warning on stderr about images that changed or lie
-/// outside the project's folder and about broken essay links; decodes no image.
+/// Reads a project file and its essay; decodes no image. Also returns a line for each
+/// image that changed since the save or lies outside the project's folder, and for each
+/// broken essay link, for the caller to show.
 ///
 /// # Errors
 /// An unreadable or invalid project, or an unreadable essay, each with its path.
-pub fn open_project(path: &Path) -> Result<(Project, Essay)> {
-    let (project, essay, notes) = read_project(path)?;
-    for n in notes {
-        eprintln!("{n}");
-    }
-    Ok((project, essay))
-}
-
-/// [`open_project`], the warnings returned rather than printed.
-fn read_project(path: &Path) -> Result<(Project, Essay, Vec<String>)> {
+pub fn read_project(path: &Path) -> Result<(Project, Essay, Vec<String>)> {
     let mut notes = Vec::new();
     let crate::project::LoadedProject {
         project,
@@ -273,7 +184,7 @@ fn read_project(path: &Path) -> Result<(Project, Essay, Vec<String>)> {
     Ok((project, essay, notes))
 }
 
-/// Decodes both images of an opened project and aligns the after image.
+/// Decodes both images of a read project ([`read_project`]) and aligns the after image.
 ///
 /// # Errors
 /// An unreadable or corrupt image, with its path.
@@ -365,7 +276,12 @@ pub fn write_slides(
     Ok(set.commit()?)
 }
 
-fn stage_slides(
+/// Renders the slides of `input` into `set`'s staged files at `paths` (from [`slide_paths`]),
+/// one slide at a time per thread.
+///
+/// # Errors
+/// A slide that cannot be rendered, encoded or staged.
+pub fn stage_slides(
     input: &ExportInput<'_>,
     base: Base,
     paths: &[PathBuf],
@@ -383,129 +299,6 @@ fn stage_slides(
             Ok(set.write(path, &encode_png(&img)?)?)
         })
         .collect::<Result<Vec<()>>>()?;
-    Ok(())
-}
-
-/// A mistake in how a command was called (exit status 2), as opposed to a failure while
-/// running it (exit status 1).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-/// Runs `palimpsest export`: reads the project, checks every output against every input and
-/// against each other before any work, then renders everything and moves the files into
-/// place only when all have succeeded.
-///
-/// # Errors
-/// No output asked for ([`UsageError`]), an unreadable project or image, an output that would
-/// overwrite an input or another output, or any failure to write an output.
-pub fn run_cli(args: &ExportArgs) -> Result<()> {
-    let named: Vec<&PathBuf> = [
-        &args.png,
-        &args.side_by_side,
-        &args.gif,
-        &args.apng,
-        &args.pdf,
-        &args.web_annotation,
-        &args.iiif,
-        &args.csv,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if named.is_empty() && args.slides.is_none() {
-        return Err(UsageError(
-            "nothing to export: give one or more of --png, --side-by-side, --slides, --gif, --apng, --pdf, --web-annotation, --iiif, --csv".to_owned(),
-        )
-        .into());
-    }
-    let (project, essay, notes) = read_project(&args.project)?;
-    let mut set = crate::output::OutputSet::new();
-    set.input(&args.project);
-    set.input(&project.before.path);
-    set.input(&project.after.path);
-    if let Some(e) = &project.essay {
-        set.input(e);
-    }
-    for out in &named {
-        set.output(out)?;
-    }
-    let slide_paths = args
-        .slides
-        .as_ref()
-        .map(|dir| slide_paths(&project, dir))
-        .unwrap_or_default();
-    for p in &slide_paths {
-        set.output(p)?;
-    }
-    for n in notes {
-        eprintln!("{n}");
-    }
-    let loaded = decode_project((project, essay))?;
-    let input = loaded.input();
-    // Annotations are as old as the project file's last save.
-    let created = std::fs::metadata(&args.project)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(web_annotation::utc_date_time);
-    if let Some(path) = &args.png {
-        set.write(
-            path,
-            &encode_image(&annotated_image(&input, args.base), path)?,
-        )?;
-    }
-    if let Some(path) = &args.side_by_side {
-        set.write(path, &encode_image(&side_by_side(&input), path)?)?;
-    }
-    if args.slides.is_some() {
-        stage_slides(&input, args.base, &slide_paths, &set)?;
-    }
-    if args.gif.is_some() || args.apng.is_some() {
-        let frames = reveal_frames(&input, &RevealOptions::default());
-        if let Some(path) = &args.gif {
-            set.write(path, &encode_gif(&frames)?)?;
-        }
-        if let Some(path) = &args.apng {
-            set.write(path, &encode_apng(&frames)?)?;
-        }
-    }
-    if let Some(path) = &args.pdf {
-        let bytes = pdf_handout(&input, args.base, args.page_size)
-            .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
-        set.write(path, &bytes)?;
-    }
-    if let Some(path) = &args.web_annotation {
-        let options = WebAnnotationOptions {
-            image_iri: args.image_iri.clone(),
-            created: created.clone(),
-            ..WebAnnotationOptions::default()
-        };
-        let value = web_annotation(input.project, input.essay, &options);
-        let text =
-            serde_json::to_string_pretty(&value).context("serialising the Web Annotation")?;
-        set.write(path, text.as_bytes())?;
-    }
-    if let Some(path) = &args.iiif {
-        let name = path
-            .file_name()
-            .map_or_else(|| "manifest.json".into(), |n| n.to_string_lossy());
-        let value = iiif::manifest(&loaded, &args.iiif_base, &name, created.as_deref());
-        let text = serde_json::to_string_pretty(&value).context("serialising the manifest")?;
-        set.write(path, text.as_bytes())?;
-    }
-    if let Some(path) = &args.csv {
-        let text = csv(input.project);
-        let text = if args.csv_excel {
-            regions_csv::with_excel_bom(&text)
-        } else {
-            text
-        };
-        set.write(path, text.as_bytes())?;
-    }
-    for path in set.commit()? {
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        eprintln!("wrote {} ({:.1} KB)", path.display(), size as f64 / 1024.0);
-    }
     Ok(())
 }
 

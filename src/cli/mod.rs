@@ -1,0 +1,10 @@
+//! The command line's own parts: subcommands whose arguments and printing do not belong in
+//! the library.
+
+pub mod export;
+
+/// A mistake in how a command was called (exit status 2), as opposed to a failure while
+/// running it (exit status 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
