@@ -154,9 +154,15 @@ pub fn analyze(
     let alignment = align::align(&lb, &la, &options, job)?;
     trace("align (all)", tt);
     let align_secs = start.elapsed().as_secs_f64();
-    let mut analysis = run_from_alignment(
-        before, after, &lb, &la, screens, alignment, params, ignore, job,
-    )?;
+    let pair = Pair {
+        before,
+        after,
+        luma: [&lb, &la],
+        screens,
+        alignment: &alignment,
+        params,
+    };
+    let mut analysis = run_from_alignment(&pair, ignore, job)?;
     analysis.timings.align_secs = align_secs;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
@@ -178,9 +184,15 @@ pub fn analyze_aligned(
     let start = Instant::now();
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
     let screens = crate::imgops::screen_periods(&lb, &la);
-    let mut analysis = run_from_alignment(
-        before, after, &lb, &la, screens, alignment, params, ignore, job,
-    )?;
+    let pair = Pair {
+        before,
+        after,
+        luma: [&lb, &la],
+        screens,
+        alignment: &alignment,
+        params,
+    };
+    let mut analysis = run_from_alignment(&pair, ignore, job)?;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
 }
@@ -250,200 +262,303 @@ fn warp_reduced<const N: usize>(
     align::warp_gray_planes(reduced, &work_from_reduced, size.0, size.1)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "internal stage runner; callers are the two public entry points"
-)]
-fn run_from_alignment(
-    before: &LoadedImage,
-    after: &LoadedImage,
-    lb: &GrayF,
-    la: &GrayF,
+/// What every stage after alignment reads: the pair as loaded, its luminance planes at full
+/// size, their halftone screens, the alignment and the parameters.
+struct Pair<'a> {
+    before: &'a LoadedImage,
+    after: &'a LoadedImage,
+    /// Luminance of `before` and `after`, full size.
+    luma: [&'a GrayF; 2],
+    /// Halftone screen periods of `before` and `after`, each in its own pixels.
     screens: [Option<f32>; 2],
-    alignment: Alignment,
-    params: &Params,
+    alignment: &'a Alignment,
+    params: &'a Params,
+}
+
+/// The pair at the working resolution, both in the before image's frame.
+struct WorkFrame {
+    /// Before-image pixels per working pixel.
+    k: u32,
+    size: (u32, u32),
+    before: GrayF,
+    /// The after image warped into the frame; NaN where it has no data.
+    after: GrayF,
+    /// 255 where both pictures have data (inside both content boxes), 0 elsewhere.
+    valid: GrayImage,
+}
+
+/// The working frame blurred to the noise scale, with both pictures equally sharp.
+struct Smoothed {
+    before: GrayF,
+    after: GrayF,
+    /// [`WorkFrame::valid`] eroded by the blur's reach, so the no-data border does not count.
+    valid: GrayImage,
+    /// The noise blur, in working pixels.
+    sigma: f32,
+}
+
+/// Two opponent colour planes (red–green, yellow–blue) of each picture, at the working size.
+struct Colour {
+    rg: [GrayF; 2],
+    yb: [GrayF; 2],
+}
+
+/// Runs the stages after alignment, in the order of the data-flow diagram in ARCHITECTURE.md:
+/// working frame, noise blur, tone (and colour), change strength, detection.
+fn run_from_alignment(
+    pair: &Pair<'_>,
     ignore: Option<&GrayImage>,
     job: Job<'_>,
 ) -> Result<Analysis, PipelineError> {
     let mut timings = Timings::default();
     let t = Instant::now();
     job.report(Stage::Normalising, 0.0);
-    let before_size = before.rgb.dimensions();
-    let k = work_factor(before_size, params.work_max_side);
-    let bw = downsample_box(lb, k);
-    let size = bw.dimensions();
-    let tt = trace("work: before reduced", t);
-    let aw = warp_to_work(la, &alignment.before_from_after, k, size);
-    let tt = trace("work: after warped", tt);
-    // Valid where both pictures have data: inside the after image once warped, and inside
-    // each scan's picture area (uniform borders such as a paper margin or the scanner's lid
-    // are not picture), less a couple of pixels of interpolation margin.
-    let (box_b, box_a) = rayon::join(|| content_box(lb), || content_box(la));
-    let full_from_work = level_from_full(k).inverse().unwrap_or_default();
-    let after_from_full = alignment.before_from_after.inverse().unwrap_or_default();
-    let inside = |bx: [u32; 4], x: f64, y: f64| {
-        x >= f64::from(bx[0]) + 2.0
-            && y >= f64::from(bx[1]) + 2.0
-            && x <= f64::from(bx[2]) - 2.0
-            && y <= f64::from(bx[3]) - 2.0
-    };
-    let valid_raw = GrayImage::from_fn(size.0, size.1, |x, y| {
-        let (fx, fy) = full_from_work.apply_lossy(f64::from(x), f64::from(y));
-        let (ax, ay) = after_from_full.apply_lossy(fx, fy);
-        let ok =
-            aw.get_pixel(x, y)[0].is_finite() && inside(box_b, fx, fy) && inside(box_a, ax, ay);
-        Luma([if ok { 255 } else { 0 }])
-    });
-    let overlap = valid_raw.as_raw().iter().filter(|&&v| v > 0).count() as f64
-        / valid_raw.as_raw().len().max(1) as f64;
-    let tt = trace("work: valid area", tt);
-    if overlap < 0.2 {
-        return Err(PipelineError::NoOverlap {
-            percent: overlap * 100.0,
-        });
-    }
+    let frame = pair.work_frame()?;
     job.check()?;
-    // Noise suppression: a blur that follows the image size, and is wide enough to remove a
-    // halftone dot screen when either print has one.
-    let side = f64::from(size.0.max(size.1));
-    let scale_after = alignment.before_from_after.linear_scale();
-    let screen = [screens[0], screens[1].map(|p| p * scale_after as f32)];
-    let sigma = (((side / 900.0).max(1.0) * (0.5 + params.noise_suppression)) as f32)
-        .max(descreen_sigma(screen[0], k))
-        .max(descreen_sigma(screen[1], k));
-    let blur_valid_at = |img: &GrayF, reference: &GrayF, sigma: f32| -> GrayF {
-        let mut out = gaussian_blur(&crate::diff::fill_nan(img, reference), sigma);
-        for (o, v) in out.iter_mut().zip(img.iter()) {
-            if !v.is_finite() {
-                *o = f32::NAN;
-            }
-        }
-        out
-    };
-    // Equal sharpness first: the softer copy's blur is added to the sharper one's.
-    let (extra_b, extra_a) = crate::diff::sharpness_match(&bw, &aw, &valid_raw, sigma);
-    let tt = trace("work: sharpness", tt);
-    if tracing() {
-        eprintln!("palimpsest: extra blur before {extra_b:.1} px, after {extra_a:.1} px");
-    }
-    let (bw_s, aw_s) = rayon::join(
-        || gaussian_blur(&bw, sigma.hypot(extra_b)),
-        || blur_valid_at(&aw, &bw, sigma.hypot(extra_a)),
-    );
-    let tt = trace("work: noise blur", tt);
-    // No-data borders: erode so interpolation at the edge of the after image does not count.
-    let valid = crate::imgops::erode(&valid_raw, (2.0 * sigma).ceil() as u32 + 1);
-    // Tone in two passes: a stiff model first, which no erased figure can bend, to find where
-    // the structure changed; then a flexible one fitted everywhere else, for uneven fading.
-    // The colour planes do not depend on it and are built alongside.
-    let toned = || {
-        let tt = Instant::now();
-        let changed = crate::diff::structural_change(
-            &ChangeInputs {
-                before: &bw_s,
-                after: &aw_s,
-                colour: None,
-                sigma,
-            },
-            &valid,
-        );
-        let tt = trace("tone: structural change", tt);
-        let toned = tone::normalise(&bw_s, &aw_s, Some(&changed));
-        trace("tone: normalised", tt);
-        toned
-    };
-    let colour_planes = || {
-        let tc = Instant::now();
-        if before.grayscale || after.grayscale {
-            return None;
-        }
-        // Colour is compared at half the working resolution: JPEG keeps chroma at half
-        // resolution anyway, and a print's dyes bleed. The channel planes come straight from
-        // blocks of the 8-bit images, with no full-size float copy.
-        let k_colour = 2 * k;
-        let k_after = after_factor(&alignment.before_from_after, k_colour);
-        let (before_rgb, after_rgb) = rayon::join(
-            || downsample_channels(&before.rgb, k_colour),
-            || downsample_channels(&after.rgb, k_after),
-        );
-        let tc = trace("colour: channels", tc);
-        let [ra, ga, ba] = warp_reduced(
-            after_rgb.each_ref(),
-            k_after,
-            &alignment.before_from_after,
-            k_colour,
-            before_rgb[0].dimensions(),
-        );
-        let tc = trace("colour: warp", tc);
-        let [rb, gb, bb] = before_rgb;
-        let blurred: Vec<(GrayF, GrayF)> = [(rb, ra), (gb, ga), (bb, ba)]
-            .par_iter()
-            .map(|(b, a)| {
-                let b = gaussian_blur(b, sigma / 2.0);
-                let a = blur_valid_at(a, &b, sigma / 2.0);
-                (b, a)
-            })
-            .collect();
-        trace("colour: blur", tc);
-        <[(GrayF, GrayF); 3]>::try_from(blurred).ok()
-    };
-    let (mut aw_toned, colour) = rayon::join(toned, colour_planes);
-    let tc = Instant::now();
-    let colour = colour.and_then(|[(rb, ra), (gb, ga), (bb, ba)]| {
-        let (luma_raw, luma_toned) =
-            rayon::join(|| downsample_box(&aw_s, 2), || downsample_box(&aw_toned, 2));
-        let [ra, ga, ba] =
-            tone::match_channels([&rb, &gb, &bb], [&ra, &ga, &ba], &luma_raw, &luma_toned);
-        let ((rg_b, yb_b), (rg_a, yb_a)) =
-            rayon::join(|| opponent(&rb, &gb, &bb), || opponent(&ra, &ga, &ba));
-        let planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
-            .par_iter()
-            .map(|p| upsample_bilinear(p, 2, size.0, size.1))
-            .collect();
-        let [rb, ra, yb, ya] = <[GrayF; 4]>::try_from(planes).ok()?;
-        Some((rb, ra, yb, ya))
-    });
-    trace("colour: match", tc);
-    tone::respect_clipping(&bw_s, &aw_s, &mut aw_toned, &valid);
-    trace("tone and colour planes", tt);
+    let smoothed = pair.smooth(&frame);
+    let (after_toned, colour) = pair.normalise(&frame, &smoothed);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
 
     let t = Instant::now();
-    let colour_refs = colour.as_ref().map(|(rb, ra, yb, ya)| [(rb, ra), (yb, ya)]);
-    let strength = crate::diff::change_strength(
-        &ChangeInputs {
-            before: &bw_s,
-            after: &aw_toned,
-            colour: colour_refs,
-            sigma,
-        },
-        &valid,
-    );
+    let strength = change_strength(&smoothed, &after_toned, colour.as_ref());
     timings.diff_secs = t.elapsed().as_secs_f64();
     trace("change map", t);
     job.check()?;
 
     let change = ChangeMap {
         strength,
-        valid,
-        scale: f64::from(k),
-        before_size,
+        valid: smoothed.valid,
+        scale: f64::from(frame.k),
+        before_size: pair.before.rgb.dimensions(),
         auto_threshold: 1.0,
     };
     let t = Instant::now();
     job.report(Stage::Regions, 0.0);
-    let detection = detect(&change, params, ignore)?;
+    let detection = detect(&change, pair.params, ignore)?;
     timings.regions_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Regions, 1.0);
     Ok(Analysis {
-        alignment,
+        alignment: pair.alignment.clone(),
         change,
         detection,
         timings,
-        params: params.clone(),
+        params: pair.params.clone(),
     })
+}
+
+/// Least share of the before image the aligned pair must both cover.
+const MIN_OVERLAP: f64 = 0.2;
+
+/// Pixels trimmed inside each scan's content box, for the interpolation at its edge.
+const CONTENT_MARGIN: f64 = 2.0;
+
+impl Pair<'_> {
+    /// Stage 1: the before image reduced to the working size, the after image warped into it,
+    /// and where both have picture.
+    fn work_frame(&self) -> Result<WorkFrame, PipelineError> {
+        let [lb, la] = self.luma;
+        let before_from_after = &self.alignment.before_from_after;
+        let k = work_factor(self.before.rgb.dimensions(), self.params.work_max_side);
+        let t = Instant::now();
+        let before = downsample_box(lb, k);
+        let size = before.dimensions();
+        let tt = trace("work: before reduced", t);
+        let after = warp_to_work(la, before_from_after, k, size);
+        let tt = trace("work: after warped", tt);
+        // Valid where both pictures have data: inside the after image once warped, and inside
+        // each scan's picture area (uniform borders such as a paper margin or the scanner's
+        // lid are not picture), less a couple of pixels of interpolation margin.
+        let (box_b, box_a) = rayon::join(|| content_box(lb), || content_box(la));
+        let full_from_work = level_from_full(k).inverse().unwrap_or_default();
+        let after_from_full = before_from_after.inverse().unwrap_or_default();
+        let inside = |bx: [u32; 4], x: f64, y: f64| {
+            x >= f64::from(bx[0]) + CONTENT_MARGIN
+                && y >= f64::from(bx[1]) + CONTENT_MARGIN
+                && x <= f64::from(bx[2]) - CONTENT_MARGIN
+                && y <= f64::from(bx[3]) - CONTENT_MARGIN
+        };
+        let valid = GrayImage::from_fn(size.0, size.1, |x, y| {
+            let (fx, fy) = full_from_work.apply_lossy(f64::from(x), f64::from(y));
+            let (ax, ay) = after_from_full.apply_lossy(fx, fy);
+            let ok = after.get_pixel(x, y)[0].is_finite()
+                && inside(box_b, fx, fy)
+                && inside(box_a, ax, ay);
+            Luma([if ok { 255 } else { 0 }])
+        });
+        let overlap = valid.as_raw().iter().filter(|&&v| v > 0).count() as f64
+            / valid.as_raw().len().max(1) as f64;
+        trace("work: valid area", tt);
+        if overlap < MIN_OVERLAP {
+            return Err(PipelineError::NoOverlap {
+                percent: overlap * 100.0,
+            });
+        }
+        Ok(WorkFrame {
+            k,
+            size,
+            before,
+            after,
+            valid,
+        })
+    }
+
+    /// Stage 2: noise suppression, a blur that follows the image size and is wide enough to
+    /// remove a halftone dot screen when either print has one; the softer copy's blur is
+    /// added to the sharper one's first.
+    fn smooth(&self, frame: &WorkFrame) -> Smoothed {
+        let (size, k) = (frame.size, frame.k);
+        let side = f64::from(size.0.max(size.1));
+        let scale_after = self.alignment.before_from_after.linear_scale();
+        let screen = [
+            self.screens[0],
+            self.screens[1].map(|p| p * scale_after as f32),
+        ];
+        let sigma = (((side / 900.0).max(1.0) * (0.5 + self.params.noise_suppression)) as f32)
+            .max(descreen_sigma(screen[0], k))
+            .max(descreen_sigma(screen[1], k));
+        let tt = Instant::now();
+        let (extra_b, extra_a) =
+            crate::diff::sharpness_match(&frame.before, &frame.after, &frame.valid, sigma);
+        let tt = trace("work: sharpness", tt);
+        if tracing() {
+            eprintln!("palimpsest: extra blur before {extra_b:.1} px, after {extra_a:.1} px");
+        }
+        let (before, after) = rayon::join(
+            || gaussian_blur(&frame.before, sigma.hypot(extra_b)),
+            || blur_valid(&frame.after, &frame.before, sigma.hypot(extra_a)),
+        );
+        trace("work: noise blur", tt);
+        // No-data borders: erode so interpolation at the edge of the after image does not
+        // count.
+        let valid = crate::imgops::erode(&frame.valid, (2.0 * sigma).ceil() as u32 + 1);
+        Smoothed {
+            before,
+            after,
+            valid,
+            sigma,
+        }
+    }
+
+    /// Stage 3: the after image's tones matched to the before image's, and the colour planes
+    /// (when both are in colour) matched the same way.
+    ///
+    /// Tone in two passes: a stiff model first, which no erased figure can bend, to find where
+    /// the structure changed; then a flexible one fitted everywhere else, for uneven fading.
+    /// The colour planes do not depend on it and are built alongside.
+    fn normalise(&self, frame: &WorkFrame, s: &Smoothed) -> (GrayF, Option<Colour>) {
+        let tt = Instant::now();
+        let toned = || {
+            let tt = Instant::now();
+            let changed = crate::diff::structural_change(
+                &ChangeInputs {
+                    before: &s.before,
+                    after: &s.after,
+                    colour: None,
+                    sigma: s.sigma,
+                },
+                &s.valid,
+            );
+            let tt = trace("tone: structural change", tt);
+            let toned = tone::normalise(&s.before, &s.after, Some(&changed));
+            trace("tone: normalised", tt);
+            toned
+        };
+        let (mut after_toned, channels) = rayon::join(toned, || self.colour_channels(frame, s));
+        let tc = Instant::now();
+        let colour = channels.and_then(|[(rb, ra), (gb, ga), (bb, ba)]| {
+            let (luma_raw, luma_toned) = rayon::join(
+                || downsample_box(&s.after, 2),
+                || downsample_box(&after_toned, 2),
+            );
+            let [ra, ga, ba] =
+                tone::match_channels([&rb, &gb, &bb], [&ra, &ga, &ba], &luma_raw, &luma_toned);
+            let ((rg_b, yb_b), (rg_a, yb_a)) =
+                rayon::join(|| opponent(&rb, &gb, &bb), || opponent(&ra, &ga, &ba));
+            let planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
+                .par_iter()
+                .map(|p| upsample_bilinear(p, 2, frame.size.0, frame.size.1))
+                .collect();
+            let [rb, ra, yb, ya] = <[GrayF; 4]>::try_from(planes).ok()?;
+            Some(Colour {
+                rg: [rb, ra],
+                yb: [yb, ya],
+            })
+        });
+        trace("colour: match", tc);
+        tone::respect_clipping(&s.before, &s.after, &mut after_toned, &s.valid);
+        trace("tone and colour planes", tt);
+        (after_toned, colour)
+    }
+
+    /// The red, green and blue planes of both pictures at half the working resolution, the
+    /// after image's warped into the frame, blurred to half the noise scale; `None` when
+    /// either picture is grey.
+    ///
+    /// Colour is compared at half the working resolution: JPEG keeps chroma at half
+    /// resolution anyway, and a print's dyes bleed. The channel planes come straight from
+    /// blocks of the 8-bit images, with no full-size float copy.
+    fn colour_channels(&self, frame: &WorkFrame, s: &Smoothed) -> Option<[(GrayF, GrayF); 3]> {
+        let tc = Instant::now();
+        if self.before.grayscale || self.after.grayscale {
+            return None;
+        }
+        let before_from_after = &self.alignment.before_from_after;
+        let k_colour = 2 * frame.k;
+        let k_after = after_factor(before_from_after, k_colour);
+        let (before_rgb, after_rgb) = rayon::join(
+            || downsample_channels(&self.before.rgb, k_colour),
+            || downsample_channels(&self.after.rgb, k_after),
+        );
+        let tc = trace("colour: channels", tc);
+        let [ra, ga, ba] = warp_reduced(
+            after_rgb.each_ref(),
+            k_after,
+            before_from_after,
+            k_colour,
+            before_rgb[0].dimensions(),
+        );
+        let tc = trace("colour: warp", tc);
+        let [rb, gb, bb] = before_rgb;
+        let sigma = s.sigma / 2.0;
+        let blurred: Vec<(GrayF, GrayF)> = [(rb, ra), (gb, ga), (bb, ba)]
+            .par_iter()
+            .map(|(b, a)| {
+                let b = gaussian_blur(b, sigma);
+                let a = blur_valid(a, &b, sigma);
+                (b, a)
+            })
+            .collect();
+        trace("colour: blur", tc);
+        <[(GrayF, GrayF); 3]>::try_from(blurred).ok()
+    }
+}
+
+/// Stage 4: the change strength of the smoothed, tone-matched pair.
+fn change_strength(s: &Smoothed, after_toned: &GrayF, colour: Option<&Colour>) -> GrayF {
+    let colour_refs = colour.map(|c| [(&c.rg[0], &c.rg[1]), (&c.yb[0], &c.yb[1])]);
+    crate::diff::change_strength(
+        &ChangeInputs {
+            before: &s.before,
+            after: after_toned,
+            colour: colour_refs,
+            sigma: s.sigma,
+        },
+        &s.valid,
+    )
+}
+
+/// `img` (NaN = no data) blurred by `sigma` without the no-data pixels bleeding in (they are
+/// filled from `reference` first), and NaN again where it was.
+fn blur_valid(img: &GrayF, reference: &GrayF, sigma: f32) -> GrayF {
+    let mut out = gaussian_blur(&crate::diff::fill_nan(img, reference), sigma);
+    for (o, v) in out.iter_mut().zip(img.iter()) {
+        if !v.is_finite() {
+            *o = f32::NAN;
+        }
+    }
+    out
 }
 
 /// The threshold multiplier for a sensitivity in `0..=1`: ×2 at 0, ×1 at 0.5, ×0.5 at 1.
