@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod project;
 pub mod regions;
 pub mod report;
+#[cfg(feature = "synth")]
 pub mod synth;
 pub mod tone;
 
