@@ -6,6 +6,8 @@
 //! [`essay`] the text its notes link to. Nothing here depends on the GUI, which lives in `app`
 //! behind the default `gui` feature.
 
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod diff;
 pub mod essay;
