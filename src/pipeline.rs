@@ -136,36 +136,7 @@ pub fn analyze(
     ignore: Option<&GrayImage>,
     job: Job<'_>,
 ) -> Result<Analysis, PipelineError> {
-    check_ignore(before, ignore)?;
-    let start = Instant::now();
-    job.report(Stage::Aligning, 0.0);
-    let tt = Instant::now();
-    let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
-    job.check()?;
-    let tt = trace("luminance", tt);
-    let screens = crate::imgops::screen_periods(&lb, &la);
-    trace("halftone screens", tt);
-    let options = AlignOptions {
-        model: params.model,
-        screen_periods: Some(screens),
-        ..AlignOptions::default()
-    };
-    let tt = Instant::now();
-    let alignment = align::align(&lb, &la, &options, job)?;
-    trace("align (all)", tt);
-    let align_secs = start.elapsed().as_secs_f64();
-    let pair = Pair {
-        before,
-        after,
-        luma: [&lb, &la],
-        screens,
-        alignment: &alignment,
-        params,
-    };
-    let mut analysis = run_from_alignment(&pair, ignore, job)?;
-    analysis.timings.align_secs = align_secs;
-    analysis.timings.total_secs = start.elapsed().as_secs_f64();
-    Ok(analysis)
+    run(before, after, None, params, ignore, job)
 }
 
 /// Runs the analysis with a given alignment (manual, or from a saved project).
@@ -180,10 +151,43 @@ pub fn analyze_aligned(
     ignore: Option<&GrayImage>,
     job: Job<'_>,
 ) -> Result<Analysis, PipelineError> {
+    run(before, after, Some(alignment), params, ignore, job)
+}
+
+/// [`analyze`] when `given` is `None`, else [`analyze_aligned`] with that alignment.
+fn run(
+    before: &LoadedImage,
+    after: &LoadedImage,
+    given: Option<Alignment>,
+    params: &Params,
+    ignore: Option<&GrayImage>,
+    job: Job<'_>,
+) -> Result<Analysis, PipelineError> {
     check_ignore(before, ignore)?;
     let start = Instant::now();
+    if given.is_none() {
+        job.report(Stage::Aligning, 0.0);
+    }
+    let tt = Instant::now();
     let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
+    job.check()?;
+    let tt = trace("luminance", tt);
     let screens = crate::imgops::screen_periods(&lb, &la);
+    trace("halftone screens", tt);
+    let (alignment, align_secs) = match given {
+        Some(alignment) => (alignment, 0.0),
+        None => {
+            let options = AlignOptions {
+                model: params.model,
+                screen_periods: Some(screens),
+                ..AlignOptions::default()
+            };
+            let tt = Instant::now();
+            let alignment = align::align(&lb, &la, &options, job)?;
+            trace("align (all)", tt);
+            (alignment, start.elapsed().as_secs_f64())
+        }
+    };
     let pair = Pair {
         before,
         after,
@@ -193,6 +197,7 @@ pub fn analyze_aligned(
         params,
     };
     let mut analysis = run_from_alignment(&pair, ignore, job)?;
+    analysis.timings.align_secs = align_secs;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
 }
