@@ -585,8 +585,32 @@ const SEED: f32 = 1.5;
 /// is four), where the feathered edge of an edit fades into the grain.
 const EDGE: f32 = 0.35;
 
+/// Strength, relative to the threshold, down to which hysteresis follows a seed: about 70 %,
+/// so an erased figure is outlined whole rather than only its most contrasted core.
+const GROW: f32 = 0.7;
+
+/// The floor of hysteresis relative to the median strength of a region's seeds (an eighth):
+/// a strong figure does not leak into faint unevenness beside it, and dark legs over a dark
+/// crowd still differ by more than that from what replaced them.
+const RELATIVE_FLOOR: f32 = 0.12;
+
 /// The widest a dust speck, hair or scratch is, as a half-width in working pixels.
 const SCAN_DEFECT_HALF_WIDTH: u8 = 4;
+
+/// The largest share of the picture a scan defect covers: a hair or a scratch, however long,
+/// is thin, and a larger part is an edit whatever its shape.
+const SCAN_DEFECT_MAX_SHARE: f64 = 0.02;
+
+/// Fragments of one region closer than the longer side divided by this are joined.
+const MERGE_DIVISOR: f64 = 80.0;
+
+/// Outlines are simplified to the longer side divided by this (at least 0.75 px): a
+/// thousandth, below what a projector or a print shows.
+const SIMPLIFY_DIVISOR: f64 = 1000.0;
+
+/// How far an outline may grow to the edge of the edit: the longer side divided by this (at
+/// least 3 px); a feathered border is a few pixels wide at any resolution.
+const EDGE_BAND_DIVISOR: f64 = 150.0;
 
 /// Thresholds and cleans a change map and extracts its regions.
 ///
@@ -619,13 +643,15 @@ pub fn detect(
     }
     let f = sensitivity_factor(params.sensitivity);
     let threshold = change.auto_threshold * f;
-    // Seeds must be clearly above the threshold; growth follows down to ~70% of it, so an
-    // erased figure is outlined whole rather than only its most contrasted core. The floor
-    // relative to the seeds' strength (an eighth of their median) stops a strong figure from
-    // leaking into faint unevenness beside it, and is low enough to keep its weak parts: dark
-    // legs over a dark crowd still differ by more than that from what replaced them.
+    // Seeds must be clearly above the threshold; growth follows them down (see `GROW` and
+    // `RELATIVE_FLOOR`).
     let tt = Instant::now();
-    let mask = crate::diff::hysteresis_relative(&strength, 0.7 * threshold, SEED * threshold, 0.12);
+    let mask = crate::diff::hysteresis_relative(
+        &strength,
+        GROW * threshold,
+        SEED * threshold,
+        RELATIVE_FLOOR,
+    );
     let tt = trace("regions: hysteresis", tt);
     let side = f64::from(w.max(h));
     let cleaned = crate::diff::clean_mask(&mask, crate::diff::Cleanup::for_side(side));
@@ -633,10 +659,10 @@ pub fn detect(
     let min_area_px = params.min_area_fraction * f64::from(w) * f64::from(h);
     let full_from_work = level_from_full(k).inverse().unwrap_or_default();
     let options = ExtractOptions {
-        merge_radius: (side / 80.0).round().max(2.0) as u32,
+        merge_radius: (side / MERGE_DIVISOR).round().max(2.0) as u32,
         min_area_px,
         min_mean_strength: SEED * threshold,
-        simplify_px: (side / 1000.0).max(0.75),
+        simplify_px: (side / SIMPLIFY_DIVISOR).max(0.75),
     };
     let (_, found) = crate::regions::extract(
         &cleaned,
@@ -656,7 +682,7 @@ pub fn detect(
         &strength,
         SEED * threshold,
         SCAN_DEFECT_HALF_WIDTH,
-        0.02 * f64::from(w) * f64::from(h),
+        SCAN_DEFECT_MAX_SHARE * f64::from(w) * f64::from(h),
     );
     if tracing() && defects > 0 {
         eprintln!("palimpsest: {defects} scan defect(s) dropped");
@@ -667,7 +693,7 @@ pub fn detect(
         &found,
         &strength,
         EDGE * threshold,
-        (side / 150.0).round().max(3.0) as u32,
+        (side / EDGE_BAND_DIVISOR).round().max(3.0) as u32,
     );
     let (regions, kept) = crate::regions::extract(
         &grown,
