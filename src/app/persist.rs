@@ -935,16 +935,7 @@ fn save_as(app: &mut PalimpsestApp) -> bool {
     }
     let suggested = app.runtime.persist.path.clone().unwrap_or_else(|| {
         let name = app.runtime.persist.display_name(&app.project);
-        let name: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let name = crate::project::safe_file_stem(&name);
         app.project
             .image_folder()
             .join(format!("{name}{}", crate::project::PROJECT_EXTENSION))
