@@ -18,11 +18,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::worker::Request;
-use super::{Command, PalimpsestApp, Start, command};
-use crate::project::{
-    DataDir, ImageProblem, ImageProblemKind, Project, Recovery, Which, with_project_extension,
-};
+use super::command::FileAction;
+use super::{Command, PalimpsestApp, Start};
+use crate::project::{DataDir, ImageProblem, ImageProblemKind, Project, Recovery, Which};
 
 /// Default time between autosaves of a document with unsaved changes.
 pub const DEFAULT_AUTOSAVE: Duration = Duration::from_secs(30);
@@ -32,32 +30,6 @@ pub const AUTOSAVE_ENV: &str = "PALIMPSEST_AUTOSAVE_SECS";
 
 /// How long quitting waits for pending recovery writes.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Something to do with the project file, the recovery file, or an answer to one of the
-/// questions this module asks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Save to the current project file (asks for one when there is none).
-    Save,
-    /// Save to a file chosen in a dialog.
-    SaveAs,
-    /// Restore the autosaved document offered at start.
-    Restore,
-    /// Delete the autosaved document offered at start and open what was asked for.
-    DiscardRecovery,
-    /// Unsaved-changes prompt: save, then go on.
-    SaveThenContinue,
-    /// Unsaved-changes prompt: throw the changes away and go on.
-    DiscardThenContinue,
-    /// Unsaved-changes prompt: do nothing.
-    CancelPrompt,
-    /// Opening a project: point an image at another file, chosen in a dialog.
-    Relocate(Which),
-    /// Opening a project: go on, accepting images that changed since it was saved.
-    ContinueOpen,
-    /// Opening a project: give up; the open document stays.
-    CancelOpen,
-}
 
 /// What happens once the unsaved-changes prompt is answered with Save or Don't save.
 #[derive(Debug)]
@@ -81,11 +53,11 @@ pub struct PendingOpen {
     pub notes: Vec<String>,
     /// The document was changed on the way in (an image relocated or its fingerprint renewed),
     /// so it differs from the file.
-    fixed: bool,
+    pub(super) fixed: bool,
     /// For a restored autosave: the project file as it is on disk, if it could be read.
-    restored: Option<Option<Project>>,
+    pub(super) restored: Option<Option<Project>>,
     /// What to open instead if this is cancelled (the start that a restore offer held back).
-    start: Option<Start>,
+    pub(super) start: Option<Start>,
 }
 
 impl PendingOpen {
@@ -127,7 +99,7 @@ pub enum Dialog {
 
 /// How a document that is being opened should count once it arrives.
 #[derive(Debug)]
-enum Arrival {
+pub enum Arrival {
     /// Clean once its analysis settles; `fixed` documents differ from their file and stay
     /// unsaved until saved.
     Opened { fixed: bool },
@@ -136,9 +108,11 @@ enum Arrival {
 }
 
 #[derive(Debug)]
-struct Pending {
-    origin: Option<PathBuf>,
-    arrival: Arrival,
+pub struct Pending {
+    /// The project file the document belongs to, if any.
+    pub origin: Option<PathBuf>,
+    /// How it should count once it arrives.
+    pub arrival: Arrival,
 }
 
 enum Job {
@@ -224,31 +198,31 @@ impl Autosaver {
 
 /// File and safety state of the open document. Lives in the [`super::Runtime`]; never saved.
 pub struct Persist {
-    data: DataDir,
+    pub(super) data: DataDir,
     /// Remove `data.root` when dropped (a private folder made for a test).
-    owns_data: bool,
-    path: Option<PathBuf>,
+    pub(super) owns_data: bool,
+    pub(super) path: Option<PathBuf>,
     /// The document as last saved or opened; `None` when it has never been saved as it is.
-    baseline: Option<Project>,
+    pub(super) baseline: Option<Project>,
     /// While a new document is still being analysed: whether it was changed on the way in.
-    settling: Option<bool>,
-    pending: Option<Pending>,
-    seen_pair: Option<usize>,
-    dialog: Option<Dialog>,
+    pub(super) settling: Option<bool>,
+    pub(super) pending: Option<Pending>,
+    pub(super) seen_pair: Option<usize>,
+    pub(super) dialog: Option<Dialog>,
     /// The next document-replacing command was already agreed to by the user.
-    bypass: bool,
+    pub(super) bypass: bool,
     /// The user agreed to close the window.
-    allow_close: bool,
+    pub(super) allow_close: bool,
     autosaver: Autosaver,
-    interval: Duration,
-    due: Option<Instant>,
+    pub(super) interval: Duration,
+    pub(super) due: Option<Instant>,
     /// The document last sent to the recovery file, and the file it belonged to.
-    written: Option<(Project, Option<PathBuf>)>,
-    autosaved_at: Option<SystemTime>,
-    last_error: Option<String>,
-    recent: Vec<PathBuf>,
-    title: String,
-    offered: HashSet<PathBuf>,
+    pub(super) written: Option<(Project, Option<PathBuf>)>,
+    pub(super) autosaved_at: Option<SystemTime>,
+    pub(super) last_error: Option<String>,
+    pub(super) recent: Vec<PathBuf>,
+    pub(super) title: String,
+    pub(super) offered: HashSet<PathBuf>,
 }
 
 impl Default for Persist {
@@ -393,7 +367,7 @@ impl Persist {
         }
     }
 
-    fn clear_recovery(&mut self, origin: Option<PathBuf>) {
+    pub(super) fn clear_recovery(&mut self, origin: Option<PathBuf>) {
         let data = self.data.clone();
         self.send(Job::Clear { data, origin });
     }
@@ -449,8 +423,9 @@ impl PalimpsestApp {
 }
 
 /// Once per frame, after the worker's events: notices a newly opened document, autosaves,
-/// handles a request to close the window, and keeps the window title current.
-pub fn frame(app: &mut PalimpsestApp, ctx: &egui::Context) {
+/// handles a request to close the window, and keeps the window title current. Returns the
+/// save command of a Save key pressed while typing, to be carried out at once.
+pub fn frame(app: &mut PalimpsestApp, ctx: &egui::Context) -> Option<Command> {
     observe_pair(app);
     if let Some(fixed) = app.runtime.persist.settling
         && !app.runtime.busy()
@@ -480,6 +455,7 @@ pub fn frame(app: &mut PalimpsestApp, ctx: &egui::Context) {
             app.runtime.persist.allow_close = true;
         }
     }
+    let mut save_key = None;
     // Save keys work while typing in a note, when the ordinary shortcuts are off.
     if ctx.text_edit_focused() {
         let save_as = egui::KeyboardShortcut::new(
@@ -488,9 +464,9 @@ pub fn frame(app: &mut PalimpsestApp, ctx: &egui::Context) {
         );
         let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
         if ctx.input_mut(|i| i.consume_shortcut(&save_as)) {
-            app.apply(ctx, Command::Persist(Action::SaveAs));
+            save_key = Some(Command::Persist(FileAction::SaveAs));
         } else if ctx.input_mut(|i| i.consume_shortcut(&save)) {
-            app.apply(ctx, Command::Persist(Action::Save));
+            save_key = Some(Command::Persist(FileAction::Save));
         }
     }
 
@@ -499,6 +475,7 @@ pub fn frame(app: &mut PalimpsestApp, ctx: &egui::Context) {
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
         app.runtime.persist.title = title;
     }
+    save_key
 }
 
 /// When a new pair has arrived from the worker: take over what the opening said about it.
@@ -543,13 +520,9 @@ fn observe_pair(app: &mut PalimpsestApp) {
     if let Some(path) = p.path.clone() {
         match p.data.add_recent_project(&path) {
             Ok(list) => p.recent = list,
-            Err(e) => runtime_trace(&format!("recent projects not updated: {e}")),
+            Err(e) => crate::job::trace_line(&format!("recent projects not updated: {e}")),
         }
     }
-}
-
-fn runtime_trace(line: &str) {
-    super::runtime::trace(line);
 }
 
 /// Writes the recovery file when the document has had unsaved changes for an interval, and
@@ -653,265 +626,6 @@ fn newer_than_origin(r: &Recovery) -> bool {
     }
 }
 
-/// Looks at a command before it is carried out: one that would replace a document with unsaved
-/// changes, or quit, first asks. Returns `true` when the command was held back.
-pub fn intercept(app: &mut PalimpsestApp, cmd: &Command) -> bool {
-    match cmd {
-        Command::OpenPair(..) => {
-            if ask_first(app, cmd) {
-                return true;
-            }
-            app.runtime.persist.pending = Some(Pending {
-                origin: None,
-                arrival: Arrival::Opened { fixed: false },
-            });
-            false
-        }
-        Command::Quit => {
-            if app.is_dirty() && !app.runtime.persist.allow_close {
-                app.runtime.persist.dialog = Some(Dialog::Unsaved { then: Then::Quit });
-                return true;
-            }
-            app.runtime.persist.allow_close = true;
-            false
-        }
-        _ => false,
-    }
-}
-
-/// When the document has unsaved changes and the user has not yet agreed, asks before `cmd`
-/// and returns `true`.
-fn ask_first(app: &mut PalimpsestApp, cmd: &Command) -> bool {
-    let agreed = std::mem::take(&mut app.runtime.persist.bypass);
-    if agreed || !app.is_dirty() {
-        return false;
-    }
-    app.runtime.persist.dialog = Some(Dialog::Unsaved {
-        then: Then::Command(Box::new(cmd.clone())),
-    });
-    true
-}
-
-/// Opens a project file: reads it with [`Project::load`] (version check, migration, image
-/// checks); a file that cannot be read leaves the open document as it is and says why; images
-/// that are missing or changed are shown to the user before going on.
-pub fn open_project(app: &mut PalimpsestApp, ctx: &egui::Context, path: &Path) {
-    let loaded = match Project::load(path) {
-        Ok(l) => l,
-        Err(e) => {
-            app.runtime.persist.bypass = false;
-            app.runtime.error = Some(format!("Could not open the project: {e}"));
-            if !path.exists() {
-                let p = &mut app.runtime.persist;
-                if let Ok(list) = p.data.remove_recent_project(path) {
-                    p.recent = list;
-                }
-            }
-            return;
-        }
-    };
-    if ask_first(app, &Command::OpenProject(path.to_path_buf())) {
-        return;
-    }
-    let pending = PendingOpen {
-        project: loaded.project,
-        origin: Some(loaded.path),
-        problems: loaded.problems,
-        notes: Vec::new(),
-        fixed: false,
-        restored: None,
-        start: None,
-    };
-    proceed(app, ctx, pending);
-}
-
-/// Opens `pending` when nothing about it needs asking; else shows its problems.
-fn proceed(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
-    if pending.problems.is_empty() && pending.notes.is_empty() {
-        submit(app, ctx, pending);
-    } else {
-        app.runtime.persist.dialog = Some(Dialog::Problems(Box::new(pending)));
-    }
-}
-
-fn submit(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
-    let arrival = match pending.restored {
-        Some(disk) => Arrival::Restored {
-            disk: disk.map(Box::new),
-        },
-        None => Arrival::Opened {
-            fixed: pending.fixed,
-        },
-    };
-    app.runtime.persist.pending = Some(Pending {
-        origin: pending.origin,
-        arrival,
-    });
-    let project = pending.project;
-    app.runtime.start_job("Opening project");
-    app.runtime.worker.submit(
-        ctx,
-        Request::Open {
-            before: project.before.path.clone(),
-            after: project.after.path.clone(),
-            project: Some(Box::new(project)),
-        },
-    );
-}
-
-/// Carries out an [`Action`].
-pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, action: Action) {
-    match action {
-        Action::Save => {
-            save(app);
-        }
-        Action::SaveAs => {
-            save_as(app);
-        }
-        Action::Restore => {
-            let Some(Dialog::Restore { recovery, start }) = app.runtime.persist.dialog.take()
-            else {
-                return;
-            };
-            let recovery = *recovery;
-            let disk = recovery
-                .origin
-                .as_deref()
-                .and_then(|o| Project::load(o).ok())
-                .map(|l| l.project);
-            let problems = recovery.project.check_images();
-            let pending = PendingOpen {
-                project: recovery.project,
-                origin: recovery.origin,
-                problems,
-                notes: Vec::new(),
-                fixed: true,
-                restored: Some(disk),
-                start,
-            };
-            proceed(app, ctx, pending);
-        }
-        Action::DiscardRecovery => {
-            let Some(Dialog::Restore { recovery, start }) = app.runtime.persist.dialog.take()
-            else {
-                return;
-            };
-            match std::fs::remove_file(&recovery.path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    app.runtime.error = Some(format!(
-                        "Could not delete the autosaved copy: {e}: {}",
-                        recovery.path.display()
-                    ));
-                }
-            }
-            app.start = start;
-            ctx.request_repaint();
-        }
-        Action::SaveThenContinue => {
-            let Some(Dialog::Unsaved { then }) = app.runtime.persist.dialog.take() else {
-                return;
-            };
-            if save(app) {
-                go_on(app, ctx, then);
-            }
-        }
-        Action::DiscardThenContinue => {
-            let Some(Dialog::Unsaved { then }) = app.runtime.persist.dialog.take() else {
-                return;
-            };
-            let p = &mut app.runtime.persist;
-            let origin = p.path.clone();
-            p.written = None;
-            p.due = None;
-            p.clear_recovery(origin);
-            go_on(app, ctx, then);
-        }
-        Action::CancelPrompt => {
-            if matches!(app.runtime.persist.dialog, Some(Dialog::Unsaved { .. })) {
-                app.runtime.persist.dialog = None;
-            }
-        }
-        Action::Relocate(which) => relocate(app, ctx, which),
-        Action::ContinueOpen => {
-            let Some(Dialog::Problems(mut pending)) = app.runtime.persist.dialog.take() else {
-                return;
-            };
-            if pending.blocked() {
-                app.runtime.persist.dialog = Some(Dialog::Problems(pending));
-                return;
-            }
-            for problem in std::mem::take(&mut pending.problems) {
-                if let ImageProblemKind::HashMismatch { found, .. } = problem.kind {
-                    pending.project.image_mut(problem.which).sha256 = Some(found);
-                    pending.fixed = true;
-                }
-            }
-            pending.notes.clear();
-            submit(app, ctx, *pending);
-        }
-        Action::CancelOpen => {
-            let Some(Dialog::Problems(pending)) = app.runtime.persist.dialog.take() else {
-                return;
-            };
-            if pending.start.is_some() {
-                app.start = pending.start;
-                ctx.request_repaint();
-            }
-        }
-    }
-}
-
-fn go_on(app: &mut PalimpsestApp, ctx: &egui::Context, then: Then) {
-    match then {
-        Then::Quit => {
-            app.runtime.persist.allow_close = true;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
-        Then::Command(cmd) => {
-            app.runtime.persist.bypass = true;
-            command::apply(app, ctx, *cmd);
-            app.runtime.persist.bypass = false;
-        }
-    }
-}
-
-fn relocate(app: &mut PalimpsestApp, ctx: &egui::Context, which: Which) {
-    let Some(Dialog::Problems(mut pending)) = app.runtime.persist.dialog.take() else {
-        return;
-    };
-    let title = match which {
-        Which::Before => "Find the before image (the original)",
-        Which::After => "Find the after image (the doctored print)",
-    };
-    if let Some(file) = app.runtime.dialogs.pick_image(title) {
-        match pending.project.relocate(which, &file) {
-            Ok(relocated) => {
-                pending.fixed = true;
-                pending.notes.retain(|n| !n.starts_with(which_label(which)));
-                if !relocated.same_file() {
-                    pending.notes.push(format!(
-                        "{} image: the file chosen is not the one the project was saved \
-                         with; the regions and notes may not fit it.",
-                        which_label(which)
-                    ));
-                }
-                pending.problems = pending.project.check_images();
-                if pending.problems.is_empty() && relocated.same_file() {
-                    pending.notes.clear();
-                    submit(app, ctx, *pending);
-                    return;
-                }
-            }
-            Err(e) => pending
-                .notes
-                .push(format!("{} image not changed: {e}", which_label(which))),
-        }
-    }
-    app.runtime.persist.dialog = Some(Dialog::Problems(pending));
-}
-
 /// "Before" or "After".
 #[must_use]
 pub fn which_label(which: Which) -> &'static str {
@@ -919,73 +633,4 @@ pub fn which_label(which: Which) -> &'static str {
         Which::Before => "Before",
         Which::After => "After",
     }
-}
-
-/// Saves to the current file, or asks for one. Returns `true` when the document was written.
-fn save(app: &mut PalimpsestApp) -> bool {
-    match app.runtime.persist.path.clone() {
-        Some(path) => save_to(app, &path),
-        None => save_as(app),
-    }
-}
-
-fn save_as(app: &mut PalimpsestApp) -> bool {
-    if app.runtime.pair.is_none() {
-        return false;
-    }
-    let suggested = app.runtime.persist.path.clone().unwrap_or_else(|| {
-        let name = app.runtime.persist.display_name(&app.project);
-        let name = crate::project::safe_file_stem(&name);
-        app.project
-            .image_folder()
-            .join(format!("{name}{}", crate::project::PROJECT_EXTENSION))
-    });
-    match app.runtime.dialogs.pick_save_project(&suggested) {
-        Some(chosen) => save_to(app, &with_project_extension(&chosen)),
-        None => false,
-    }
-}
-
-fn save_to(app: &mut PalimpsestApp, path: &Path) -> bool {
-    if app.runtime.pair.is_none() {
-        return false;
-    }
-    // Keep each image's fingerprint in the document too, so it equals what the file holds.
-    for which in Which::BOTH {
-        let entry = app.project.image_mut(which);
-        if entry.sha256.is_none() && !entry.is_unset() {
-            entry.sha256 = crate::project::sha256_file(&entry.path).ok();
-        }
-    }
-    // Likewise the document's identity, which exported annotations are named after.
-    if app.project.id.is_empty() {
-        app.project.id = app.project.uuid();
-    }
-    if let Err(e) = app.project.save(path) {
-        app.runtime.error = Some(format!(
-            "Could not save the project: {e}. Use File > Save as… to save it somewhere else."
-        ));
-        return false;
-    }
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let p = &mut app.runtime.persist;
-    let old = p.path.replace(abs.clone());
-    p.baseline = Some(app.project.clone());
-    p.settling = None;
-    p.due = None;
-    if let Some((_, written)) = p.written.take()
-        && written != old
-        && written.as_ref() != Some(&abs)
-    {
-        p.clear_recovery(written);
-    }
-    if old.as_ref() != Some(&abs) {
-        p.clear_recovery(old);
-    }
-    p.clear_recovery(Some(abs.clone()));
-    match p.data.add_recent_project(&abs) {
-        Ok(list) => p.recent = list,
-        Err(e) => runtime_trace(&format!("recent projects not updated: {e}")),
-    }
-    true
 }

@@ -6,38 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::dialogs::FileDialogs;
-use super::textures::TiledImage;
 use super::worker::Worker;
 use crate::geometry::Transform;
-use crate::io::LoadedImage;
-use crate::pipeline::{Analysis, Params};
+use crate::pipeline::Analysis;
 use crate::project::Project;
 
-/// A decoded pair with its textures.
-pub struct LoadedPair {
-    /// The original.
-    pub before: Arc<LoadedImage>,
-    /// The doctored print.
-    pub after: Arc<LoadedImage>,
-    /// The original, uploaded.
-    pub before_tex: TiledImage,
-    /// The doctored print, uploaded.
-    pub after_tex: TiledImage,
-    /// A title for a fresh document.
-    pub title: String,
-    /// A saved document to restore instead of a fresh one.
-    pub project: Option<Box<Project>>,
-}
-
-/// Display textures derived from an analysis.
-pub struct Overlays {
-    /// Heat-map of the change strength (working resolution).
-    pub heat: TiledImage,
-    /// Changed pixels (working resolution), white on transparent.
-    pub mask: TiledImage,
-    /// Parameters and ignore areas the mask was made with.
-    pub detection_params: Option<(Params, Vec<Vec<[f64; 2]>>)>,
-}
+pub use super::worker::{LoadedPair, Overlays};
 
 /// The job in progress.
 pub struct JobStatus {
@@ -91,7 +65,7 @@ impl FrameStats {
         };
         let recent = |v: &[f32]| v[v.len().saturating_sub(120)..].to_vec();
         let (ui, iv) = (recent(&self.ui_secs), recent(&self.intervals));
-        trace(&format!(
+        crate::job::trace_line(&format!(
             "last {} frames: ui p50 {:.2} ms p95 {:.2} ms; frame interval p50 {:.1} ms p95 {:.1} ms",
             ui.len(),
             pct(&ui, 0.5),
@@ -137,7 +111,7 @@ impl LayoutTrace {
         match &self.pending {
             Some((pending, since)) if *pending == line => {
                 if since.elapsed() >= LAYOUT_SETTLE {
-                    trace(&line);
+                    crate::job::trace_line(&line);
                     self.printed = Some(line);
                     self.pending = None;
                 } else {
@@ -151,8 +125,6 @@ impl LayoutTrace {
         }
     }
 }
-
-pub use crate::job::trace_line as trace;
 
 /// Runtime state.
 pub struct Runtime {

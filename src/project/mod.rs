@@ -15,13 +15,16 @@
 //! `version`, or with `"version": 0`, has the earlier layout described at [`migrate`].
 
 mod annotations;
+mod edit;
 mod error;
+mod history;
 mod load;
 mod migrate;
 mod paths;
 mod provenance;
 mod recovery;
 mod save;
+pub mod shapes;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -36,7 +39,9 @@ use crate::pipeline::Params;
 use provenance::to_hex;
 
 pub use annotations::{DanglingLink, Origin, PointPair, RegionNote, Tag};
+pub use edit::{Applied, Edit, EditError, NO_HISTORY};
 pub use error::{MigrationError, ProjectError};
+pub use history::History;
 pub use load::{LoadedProject, is_project_file, with_project_extension};
 pub use migrate::{migrate, schema_version};
 pub use paths::safe_file_stem;

@@ -132,7 +132,7 @@ pub fn ui(
     if let Some(t) = &m.preview {
         ui.label(format!(
             "Preview residual {:.2} px",
-            super::super::shapes::mean_residual(t, &m.pairs)
+            crate::project::shapes::mean_residual(t, &m.pairs)
         ));
     } else if m.pairs.len() >= 3 {
         ui.colored_label(

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
-use super::super::{Command, PalimpsestApp, Runtime};
+use super::super::{Command, Runtime};
 use crate::essay::Essay;
 use crate::export::{self, Base, ExportInput, PageSize};
 use crate::io::LoadedImage;
@@ -119,6 +119,16 @@ impl ExportKind {
         }
     }
 
+    /// Adds the kind's usual extension to a path chosen without one.
+    #[must_use]
+    pub fn with_extension(self, path: PathBuf) -> PathBuf {
+        let (_, exts) = self.filter();
+        match exts.first() {
+            Some(ext) if path.extension().is_none() => path.with_extension(ext),
+            _ => path,
+        }
+    }
+
     fn needs_images(self) -> bool {
         !matches!(self, ExportKind::WebAnnotation | ExportKind::Csv)
     }
@@ -152,6 +162,38 @@ impl Default for Exports {
 }
 
 impl Exports {
+    /// Starts `job` on its own named thread.
+    ///
+    /// # Errors
+    /// The thread could not be started; the message is for the user.
+    pub fn start(&mut self, ctx: &egui::Context, job: ExportJob) -> Result<(), String> {
+        let (kind, path) = (job.kind, job.path.clone());
+        let tx = self.tx.clone();
+        let repaint = ctx.clone();
+        std::thread::Builder::new()
+            .name("palimpsest-export".to_owned())
+            .spawn(move || {
+                let started = Instant::now();
+                let result = job.run();
+                let _ = tx.send(Outcome {
+                    kind,
+                    result,
+                    elapsed: started.elapsed(),
+                });
+                repaint.request_repaint();
+            })
+            .map_err(|e| format!("Could not start the export: {e}"))?;
+        self.running = Some((kind, path, Instant::now()));
+        self.message = None;
+        Ok(())
+    }
+
+    /// What is being exported, if anything.
+    #[must_use]
+    pub fn running_kind(&self) -> Option<ExportKind> {
+        self.running.as_ref().map(|(kind, _, _)| *kind)
+    }
+
     /// Whether an export is running.
     #[must_use]
     pub fn busy(&self) -> bool {
@@ -194,136 +236,25 @@ pub fn menu(ui: &mut egui::Ui, enabled: bool, commands: &mut Vec<Command>) {
 
 /// The name exports are given by default: the project file's, else the before image's folder
 /// (the pair's name), else the title's.
-fn stem(project: &Project) -> String {
-    let from_folder = project
-        .before
-        .path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned());
-    let name = from_folder.unwrap_or_else(|| project.title.clone());
-    let slug = crate::essay::slug(&name);
-    if slug.is_empty() {
-        "palimpsest".to_owned()
-    } else {
-        slug
-    }
-}
-
-/// Asks where to export `kind`, then starts it.
-pub fn ask(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind) {
-    if app.runtime.pair.is_none() {
-        app.runtime.error = Some("Open a pair before exporting.".to_owned());
-        return;
-    }
-    let suggested = app
-        .project
-        .image_folder()
-        .join(kind.default_name(&stem(&app.project)));
-    let chosen = if kind == ExportKind::Slides {
-        app.runtime
-            .dialogs
-            .pick_folder(&kind.dialog_title(), &suggested)
-    } else {
-        app.runtime.dialogs.pick_export_path(kind, &suggested)
-    };
-    if let Some(path) = chosen {
-        start(app, ctx, kind, path);
-    }
-}
-
-/// The files an export must never replace: both images, the project file and the essay.
-fn sources(app: &PalimpsestApp) -> Vec<PathBuf> {
-    let mut out = vec![
-        app.project.before.path.clone(),
-        app.project.after.path.clone(),
-    ];
-    if let Some(pair) = &app.runtime.pair {
-        out.push(pair.before.path.clone());
-        out.push(pair.after.path.clone());
-    }
-    out.extend(app.project.essay.clone());
-    out.extend(app.runtime.persist.path().map(Path::to_path_buf));
-    out
-}
-
-/// Adds the kind's usual extension to a path chosen without one.
-fn with_extension(kind: ExportKind, path: PathBuf) -> PathBuf {
-    let (_, exts) = kind.filter();
-    match exts.first() {
-        Some(ext) if path.extension().is_none() => path.with_extension(ext),
-        _ => path,
-    }
-}
-
-/// Starts exporting `kind` to `path` in the background, unless another export runs or `path`
-/// is one of the sources.
-pub fn start(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind, path: PathBuf) {
-    let path = with_extension(kind, path);
-    if let Some((running, _, _)) = &app.runtime.exports.running {
-        app.runtime.error = Some(format!(
-            "Still exporting the {}; try again when it is done.",
-            running.label()
-        ));
-        return;
-    }
-    let Some(pair) = &app.runtime.pair else {
-        app.runtime.error = Some("Open a pair before exporting.".to_owned());
-        return;
-    };
-    let sources = sources(app);
-    let refs: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
-    if let Err(e) = export::refuse_overwrite(&path, &refs) {
-        app.runtime.error = Some(format!("Not exported: {e:#}"));
-        return;
-    }
-    let job = Job {
-        kind,
-        path: path.clone(),
-        project: app.project.clone(),
-        essay: {
-            app.runtime.essay.sync(app.project.essay.as_deref());
-            app.runtime.essay.shared()
-        },
-        before: pair.before.clone(),
-        after: pair.after.clone(),
-        sources,
-    };
-    let tx = app.runtime.exports.tx.clone();
-    let repaint = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("palimpsest-export".to_owned())
-        .spawn(move || {
-            let started = Instant::now();
-            let result = job.run();
-            let _ = tx.send(Outcome {
-                kind,
-                result,
-                elapsed: started.elapsed(),
-            });
-            repaint.request_repaint();
-        });
-    match spawned {
-        Ok(_) => {
-            app.runtime.exports.running = Some((kind, path, Instant::now()));
-            app.runtime.exports.message = None;
-        }
-        Err(e) => app.runtime.error = Some(format!("Could not start the export: {e}")),
-    }
-}
-
 /// Everything one export needs, owned, for its thread.
-struct Job {
-    kind: ExportKind,
-    path: PathBuf,
-    project: Project,
-    essay: Arc<Essay>,
-    before: Arc<LoadedImage>,
-    after: Arc<LoadedImage>,
-    sources: Vec<PathBuf>,
+pub struct ExportJob {
+    /// What to export.
+    pub kind: ExportKind,
+    /// Where to (a folder for slides).
+    pub path: PathBuf,
+    /// The document as it was when the export was asked for.
+    pub project: Project,
+    /// The essay the notes link to.
+    pub essay: Arc<Essay>,
+    /// The original.
+    pub before: Arc<LoadedImage>,
+    /// The doctored print.
+    pub after: Arc<LoadedImage>,
+    /// The files the export must never replace.
+    pub sources: Vec<PathBuf>,
 }
 
-impl Job {
+impl ExportJob {
     /// Draws and writes the export; returns the files written.
     fn run(self) -> Result<Vec<PathBuf>> {
         let path = self.path.clone();
@@ -482,9 +413,9 @@ mod tests {
 
     #[test]
     fn a_chosen_path_without_extension_gets_one() {
-        let p = with_extension(ExportKind::PdfA4, PathBuf::from("/tmp/handout"));
+        let p = ExportKind::PdfA4.with_extension(PathBuf::from("/tmp/handout"));
         assert_eq!(p, PathBuf::from("/tmp/handout.pdf"));
-        let p = with_extension(ExportKind::AnnotatedImage, PathBuf::from("/tmp/a.jpg"));
+        let p = ExportKind::AnnotatedImage.with_extension(PathBuf::from("/tmp/a.jpg"));
         assert_eq!(p, PathBuf::from("/tmp/a.jpg"));
     }
 }

@@ -1,7 +1,7 @@
 //! The menu bar: every action has an entry here, with its shortcut shown.
 
+use super::super::command::FileAction as Action;
 use super::super::command::{Side, shortcut_text};
-use super::super::persist::Action;
 use super::super::settings::{Settings, Theme};
 use super::super::view::{DockTab, Tool, ViewMode, ViewState};
 use super::super::{Command, Runtime};

@@ -7,7 +7,8 @@
 
 use std::time::SystemTime;
 
-use super::super::persist::{Action, Dialog, PendingOpen, Then, which_label};
+use super::super::command::FileAction as Action;
+use super::super::persist::{Dialog, PendingOpen, Then, which_label};
 use super::super::{Command, Runtime};
 use crate::project::{ImageProblemKind, Project};
 

@@ -20,11 +20,11 @@ use egui::{
 use super::command::Side;
 use super::panels::regions::region_colour;
 use super::runtime::{LoadedPair, Overlays};
-use super::shapes;
 use super::view::{Camera, Tool, ViewMode, ViewState};
 use super::{Command, Runtime};
 use crate::geometry::{Transform, point_in_polygon};
 use crate::project::Project;
+use crate::project::shapes;
 
 /// Key of the pane drop targets in egui's temporary data.
 pub const DROP_TARGETS_ID: &str = "palimpsest-drop-targets";
