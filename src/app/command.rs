@@ -1,5 +1,5 @@
-//! Commands: everything a menu, a button, a key or a drag on the image can ask for, and the one
-//! function that carries them out.
+//! Commands: everything a menu, a button, a key or a drag on the image can ask for, and what
+//! background work reports. They are values; `command_handling` carries them out.
 //!
 //! Menus, toolbar buttons and shortcuts send the same [`Command`]; [`SHORTCUTS`] is the single
 //! table used by key handling, menu labels and the help overlay.
@@ -59,6 +59,17 @@ pub enum PresentAction {
     ToggleBlank,
     /// Leave presentation mode (Esc).
     Leave,
+}
+
+/// What the app opens on start.
+#[derive(Clone, Debug)]
+pub enum Start {
+    /// The bundled sample pair.
+    Sample,
+    /// Two images.
+    Pair(PathBuf, PathBuf),
+    /// A saved project.
+    Project(PathBuf),
 }
 
 /// Something the user asked for.
@@ -187,9 +198,9 @@ pub enum Command {
     /// Step, reveal, blank or leave in presentation mode.
     Present(PresentAction),
     /// Ask where to export, then export in the background.
-    ExportDialog(super::panels::export::ExportKind),
+    ExportDialog(super::tasks::export::ExportKind),
     /// Export to this file (or folder, for slides) in the background.
-    Export(super::panels::export::ExportKind, PathBuf),
+    Export(super::tasks::export::ExportKind, PathBuf),
     /// Select every region linked to an essay passage (a click on a marked passage).
     SelectLinked(String),
     /// Set a region's label (typing merges into one undo step).

@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::PalimpsestApp;
+use super::command::Command;
 use super::command::{FileAction, PresentAction, Side};
-use super::panels::export::{ExportJob, ExportKind};
 use super::persist::{Arrival, Dialog, Pending, PendingOpen, Then, which_label};
+use super::tasks::export::{ExportJob, ExportKind};
 use super::view::{CameraRequest, DockTab, Tool, ViewMode};
 use super::worker::{self, Request};
-use super::{Command, PalimpsestApp};
 use crate::align::{AlignMethod, Alignment};
 use crate::export::content;
 use crate::geometry::Model;
@@ -53,7 +54,7 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         }
         Command::OpenPair(before, after) => {
             app.runtime.start_job("Opening");
-            app.runtime.worker.submit(
+            app.runtime.tasks.analysis.submit(
                 ctx,
                 Request::Open {
                     before,
@@ -366,7 +367,7 @@ fn reanalyze(app: &mut PalimpsestApp, ctx: &egui::Context, alignment: Option<Ali
         keep_regions: false,
     };
     app.runtime.start_job("Analysing");
-    app.runtime.worker.submit(ctx, request);
+    app.runtime.tasks.analysis.submit(ctx, request);
 }
 
 /// Re-runs detection on the current change map; while an analysis runs the new parameters are
@@ -390,7 +391,7 @@ fn redetect(app: &mut PalimpsestApp, ctx: &egui::Context, apply_regions: bool) {
         apply_regions,
     };
     app.runtime.start_job("Detecting");
-    app.runtime.worker.submit(ctx, request);
+    app.runtime.tasks.analysis.submit(ctx, request);
 }
 
 /// Carries out the annotation, essay and project-info commands (called from
@@ -554,7 +555,7 @@ fn sources(app: &PalimpsestApp) -> Vec<PathBuf> {
 /// is one of the sources.
 fn start_export(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind, path: PathBuf) {
     let path = kind.with_extension(path);
-    if let Some(running) = app.runtime.exports.running_kind() {
+    if let Some(running) = app.runtime.tasks.export.running_kind() {
         app.runtime.error = Some(format!(
             "Still exporting the {}; try again when it is done.",
             running.label()
@@ -583,7 +584,7 @@ fn start_export(app: &mut PalimpsestApp, ctx: &egui::Context, kind: ExportKind, 
         after: pair.after.clone(),
         sources,
     };
-    if let Err(e) = app.runtime.exports.start(ctx, job) {
+    if let Err(e) = app.runtime.tasks.export.start(ctx, job) {
         app.runtime.error = Some(e);
     }
 }
@@ -684,7 +685,7 @@ fn submit(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
     });
     let project = pending.project;
     app.runtime.start_job("Opening project");
-    app.runtime.worker.submit(
+    app.runtime.tasks.analysis.submit(
         ctx,
         Request::Open {
             before: project.before.path.clone(),
@@ -760,7 +761,7 @@ fn file_action(app: &mut PalimpsestApp, ctx: &egui::Context, action: FileAction)
             let origin = p.path.clone();
             p.written = None;
             p.due = None;
-            p.clear_recovery(origin);
+            p.clear_recovery(&mut app.runtime.tasks.autosave, origin);
             go_on(app, ctx, then);
         }
         FileAction::CancelPrompt => {
@@ -895,12 +896,12 @@ fn save_to(app: &mut PalimpsestApp, path: &Path) -> bool {
         && written != old
         && written.as_ref() != Some(&abs)
     {
-        p.clear_recovery(written);
+        p.clear_recovery(&mut app.runtime.tasks.autosave, written);
     }
     if old.as_ref() != Some(&abs) {
-        p.clear_recovery(old);
+        p.clear_recovery(&mut app.runtime.tasks.autosave, old);
     }
-    p.clear_recovery(Some(abs.clone()));
+    p.clear_recovery(&mut app.runtime.tasks.autosave, Some(abs.clone()));
     match p.data.add_recent_project(&abs) {
         Ok(list) => p.recent = list,
         Err(e) => crate::job::trace_line(&format!("recent projects not updated: {e}")),

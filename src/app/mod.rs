@@ -5,21 +5,32 @@
 //! thing undo/redo and saving touch), its [`History`], the [`ViewState`] (mode, linked camera,
 //! selection, tool) and the [`Runtime`] (images, textures, background jobs, messages; never
 //! saved). Panels, views and shortcuts never mutate the document themselves: they return
-//! [`Command`] values that [`PalimpsestApp::apply`] carries out after the UI pass, and only there
-//! is history pushed.
+//! [`Command`] values that [`PalimpsestApp::apply`] carries out after the UI pass; results of
+//! background work arrive as commands too. `command_handling` carries every command out, and
+//! changes the document only through [`crate::project::Edit`]s; only there is history pushed.
+//! The normal and the presentation mode share one frame: poll the tasks, draw, apply the
+//! commands, record the frame's timing.
 //!
-//! Decoding, alignment and detection run on named background threads (see [`worker`]); the UI
-//! thread only converts pixels for display. This module does no image analysis itself.
+//! Decoding, alignment, detection, autosave and export run on named background threads, all
+//! started through the task registry ([`tasks`]); the UI thread only converts pixels for
+//! display. This module does no image analysis itself.
+//!
+//! Imports inside `app` go one way: leaf state and value modules ([`command`], [`view`],
+//! [`settings`], [`tasks`], [`worker`], [`persist`], [`runtime`]) never import the root, the
+//! panels, the views or the presentation; those draw from them and emit [`Command`]s.
 
 pub mod command;
 mod command_handling;
 pub mod dialogs;
+pub mod essay_cache;
 pub mod loupe;
+pub mod palette;
 pub mod panels;
 pub mod persist;
 pub mod present;
 pub mod runtime;
 pub mod settings;
+pub mod tasks;
 pub mod testing;
 pub mod textures;
 pub mod view;
@@ -32,22 +43,11 @@ use std::time::Instant;
 use crate::project::Project;
 
 pub use crate::project::History;
-pub use command::Command;
+pub use command::{Command, Start};
 pub use dialogs::{FileDialogs, NativeDialogs};
 pub use runtime::Runtime;
 pub use settings::Settings;
 pub use view::{DockTab, Tool, ViewMode, ViewState};
-
-/// What the app opens on start.
-#[derive(Clone, Debug)]
-pub enum Start {
-    /// The bundled sample pair.
-    Sample,
-    /// Two images.
-    Pair(PathBuf, PathBuf),
-    /// A saved project.
-    Project(PathBuf),
-}
 
 /// Key under which [`Settings`] are kept in eframe's storage.
 const SETTINGS_KEY: &str = "palimpsest.settings";
@@ -175,14 +175,16 @@ impl PalimpsestApp {
         if let Some(start) = self.start.take() {
             self.first_frame(&ctx, start);
         }
-        for event in self.runtime.worker.poll() {
+        for event in self.runtime.tasks.analysis.poll() {
             self.apply(&ctx, Command::Worker(event));
         }
         let mut commands = std::mem::take(&mut self.queued);
-        if let Some(save) = persist::frame(self, &ctx) {
+        if let Some(save) = self.persist_frame(&ctx) {
             self.apply(&ctx, save);
         }
-        panels::export::poll(&mut self.runtime);
+        if let Some(error) = self.runtime.tasks.export.poll() {
+            self.runtime.error = Some(error);
+        }
         self.runtime.essay.sync(self.project.essay.as_deref());
         if self.presentation.active() {
             // Presentation mode replaces every panel and reads its own keys.
@@ -258,7 +260,7 @@ impl PalimpsestApp {
         self.view.chrome.layout = layout;
         self.runtime.layout_trace.observe(ctx, &layout);
         panels::messages::ui(ctx, &self.runtime, commands);
-        panels::info::ui(&ctx, &self.project, &mut self.view, &self.runtime, commands);
+        panels::info::ui(ctx, &self.project, &mut self.view, &self.runtime, commands);
         panels::export::message_ui(ctx, &self.runtime);
         panels::project_dialogs::ui(ctx, &self.project, &self.runtime, commands);
         if self.view.help_open {
@@ -275,7 +277,7 @@ impl PalimpsestApp {
                 launched.elapsed().as_secs_f64() * 1000.0
             ));
         }
-        let Some(start) = persist::offer_recovery(self, start) else {
+        let Some(start) = self.offer_recovery(start) else {
             return;
         };
         match start {
@@ -293,7 +295,7 @@ impl PalimpsestApp {
         }
     }
 
-    /// Carries out one command ([`command_handling`]) and records the document change it made,
+    /// Carries out one command (in `command_handling`) and records the document change it made,
     /// if any, in the history.
     pub fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
         let before = self.project.clone();
@@ -317,8 +319,8 @@ impl eframe::App for PalimpsestApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        persist::on_exit(self);
-        self.runtime.worker.cancel();
+        self.persist_on_exit();
+        self.runtime.tasks.cancel();
         self.runtime.frame_stats.report();
     }
 }

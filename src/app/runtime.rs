@@ -1,12 +1,12 @@
 //! Everything the app holds while running that is neither document nor view: decoded images
-//! and their textures, the latest analysis, the background worker, the current job and the
-//! message shown to the user. Never saved.
+//! and their textures, the latest analysis, the background tasks, the current job, the
+//! project-file state and the message shown to the user. Never saved.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::dialogs::FileDialogs;
-use super::worker::Worker;
+use super::tasks::Tasks;
 use crate::geometry::Transform;
 use crate::pipeline::Analysis;
 use crate::project::Project;
@@ -134,8 +134,9 @@ pub struct Runtime {
     pub analysis: Option<Arc<Analysis>>,
     /// Display textures of the analysis.
     pub overlays: Option<Overlays>,
-    /// Background jobs.
-    pub worker: Worker,
+    /// The background tasks (analysis, autosave, export). Declared before [`Runtime::persist`],
+    /// so pending recovery writes finish before a test's data folder is removed.
+    pub tasks: Tasks,
     /// The job in progress.
     pub job: Option<JobStatus>,
     /// A message for the user (load or analysis failure).
@@ -149,11 +150,9 @@ pub struct Runtime {
     /// Frame timing.
     pub frame_stats: FrameStats,
     /// The essay shown, parsed once per file.
-    pub essay: super::panels::essay::EssayCache,
+    pub essay: super::essay_cache::EssayCache,
     /// Project file, unsaved changes, autosave and recovery.
     pub persist: super::persist::Persist,
-    /// The export running in the background and its latest result.
-    pub exports: super::panels::export::Exports,
     /// The layout line of the trace.
     pub layout_trace: LayoutTrace,
 }
@@ -166,16 +165,15 @@ impl Runtime {
             pair: None,
             analysis: None,
             overlays: None,
-            worker: Worker::default(),
+            tasks: Tasks::default(),
             job: None,
             error: None,
             dialogs,
             launched: None,
             last_cpu_secs: None,
             frame_stats: FrameStats::default(),
-            essay: super::panels::essay::EssayCache::default(),
+            essay: super::essay_cache::EssayCache::default(),
             persist: super::persist::Persist::default(),
-            exports: super::panels::export::Exports::default(),
             layout_trace: LayoutTrace::default(),
         }
     }

@@ -1,5 +1,6 @@
 //! Background work: decoding a pair, analysing it, and re-running detection when a control
-//! moves. Each request runs on its own named thread and reports typed [`Event`]s on a bounded
+//! moves: the analysis task of the registry ([`super::tasks`]). Each request runs on its own
+//! named thread and reports typed [`Event`]s on a bounded
 //! channel, asking for a repaint after each send.
 //!
 //! Every request gets a generation number; a newer request sets the older one's cancel flag,
@@ -261,9 +262,7 @@ impl Worker {
             ctx: ctx.clone(),
         };
         let name = format!("palimpsest-job-{}", self.generation);
-        let spawned = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || run(&request, &sender, &cancel));
+        let spawned = super::tasks::spawn::named(&name, move || run(&request, &sender, &cancel));
         if let Err(e) = spawned {
             let _ = self.tx.try_send((
                 self.generation,

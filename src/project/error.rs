@@ -14,7 +14,7 @@ pub enum ProjectError {
         /// The file.
         path: PathBuf,
     },
-    /// The file is larger than [`MAX_PROJECT_BYTES`].
+    /// The file is larger than [`MAX_PROJECT_BYTES`](super::MAX_PROJECT_BYTES).
     #[error("project file is {size_bytes} bytes, over the {max_bytes} byte limit: {}", path.display())]
     TooLarge {
         /// Size of the file.
@@ -93,7 +93,7 @@ pub enum ProjectError {
     },
 }
 
-/// Why a JSON document could not be brought to [`SCHEMA_VERSION`].
+/// Why a JSON document could not be brought to [`SCHEMA_VERSION`](super::SCHEMA_VERSION).
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
     /// The document is newer than this program.
@@ -101,7 +101,7 @@ pub enum MigrationError {
     Newer {
         /// The version in the file.
         found: u64,
-        /// [`SCHEMA_VERSION`].
+        /// [`SCHEMA_VERSION`](super::SCHEMA_VERSION).
         supported: u32,
     },
     /// The `version` field is not a whole number.

@@ -7,10 +7,11 @@
 
 use egui::text::LayoutJob;
 
+use super::super::command::Command;
+use super::super::palette::region_colour;
+use super::super::runtime::Runtime;
 use super::super::view::{DockTab, ViewState};
-use super::super::{Command, Runtime};
 use super::essay::{TextLook, append_spans};
-use super::regions::region_colour;
 use crate::essay::{Essay, Passage, PassageKind, anchor_within};
 use crate::project::{Project, RegionNote, Tag};
 

@@ -5,8 +5,9 @@
 
 use egui::Rect;
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewMode, ViewState};
-use super::super::{Command, Runtime};
 use crate::project::History;
 
 /// The accessible name of the pictures-only button.

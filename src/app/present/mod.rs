@@ -6,8 +6,8 @@
 //! the screen, Esc leaves.
 //!
 //! Keys, clicks and the small on-screen buttons all become [`Action`]s sent as
-//! [`Command::Present`], carried out by [`act`] like every other command. The layout is the
-//! exported slides' ([`crate::export::slides`]), so what is projected and what is handed out
+//! [`Command::Present`], carried out by the command handler like every other command. The
+//! layout is the exported slides' ([`mod@crate::export::slides`]), so what is projected and what is handed out
 //! look alike. This module draws with the textures the app already holds and changes nothing
 //! in the document.
 
@@ -16,7 +16,7 @@ pub mod text;
 
 use egui::{Align2, Color32, CursorIcon, Key, Pos2, Rect, Sense, Vec2, pos2, vec2};
 
-use super::Command;
+use super::command::Command;
 use super::command::PresentAction as Action;
 use super::runtime::Runtime;
 use crate::export::content::{self, RegionContent};
