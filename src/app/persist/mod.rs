@@ -104,11 +104,18 @@ pub enum Dialog {
 pub enum Arrival {
     /// Clean once its analysis settles; `fixed` documents differ from their file and stay
     /// unsaved until saved.
-    Opened { fixed: bool },
+    Opened {
+        /// Changed on the way in (an image relocated or its fingerprint renewed).
+        fixed: bool,
+    },
     /// A restored autosave: unsaved, compared with (and undoable back to) the file on disk.
-    Restored { disk: Option<Box<Project>> },
+    Restored {
+        /// The project file as it is on disk, if it could be read.
+        disk: Option<Box<Project>>,
+    },
 }
 
+/// A document on its way in: what the opening said about it, taken over when its pair arrives.
 #[derive(Debug)]
 pub struct Pending {
     /// The project file the document belongs to, if any.
