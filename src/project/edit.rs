@@ -315,3 +315,84 @@ fn merge_detected(regions: &mut Vec<RegionNote>, detected: &[Region]) {
     regions.extend(fresh);
     shapes::renumber(regions);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64, side: f64) -> Vec<[f64; 2]> {
+        vec![[x, y], [x + side, y], [x + side, y + side], [x, y + side]]
+    }
+
+    #[test]
+    fn added_regions_are_numbered_and_selected() {
+        let mut p = Project::default();
+        let applied = p.apply(Edit::AddRegion(square(0.0, 0.0, 10.0))).unwrap();
+        assert_eq!(applied.select, Some(vec![1]));
+        assert_eq!(p.regions[0].origin, Origin::Drawn);
+        // Too small to be a region: nothing changes, nothing is selected.
+        let before = p.clone();
+        let applied = p.apply(Edit::AddRegion(square(0.0, 0.0, 1.0))).unwrap();
+        assert_eq!(applied, Applied::default());
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn a_cut_that_misses_is_refused_and_changes_nothing() {
+        let mut p = Project::default();
+        p.apply(Edit::AddRegion(square(0.0, 0.0, 10.0))).unwrap();
+        let before = p.clone();
+        let err = p
+            .apply(Edit::SplitRegion {
+                id: 1,
+                line: Some(([50.0, -5.0], [50.0, 20.0])),
+            })
+            .unwrap_err();
+        assert_eq!(err, EditError::CutMisses { id: 1 });
+        assert_eq!(p, before);
+        let applied = p
+            .apply(Edit::SplitRegion {
+                id: 1,
+                line: Some(([5.0, -5.0], [5.0, 20.0])),
+            })
+            .unwrap();
+        assert_eq!(applied.select, Some(vec![1, 2]));
+        assert_eq!(p.regions.len(), 2);
+    }
+
+    #[test]
+    fn links_are_added_once_and_removed() {
+        let mut p = Project::default();
+        p.apply(Edit::AddRegion(square(0.0, 0.0, 10.0))).unwrap();
+        for _ in 0..2 {
+            p.apply(Edit::AddLink {
+                id: 1,
+                anchor: "a/1".to_owned(),
+            })
+            .unwrap();
+        }
+        assert_eq!(p.regions[0].links, vec!["a/1".to_owned()]);
+        p.apply(Edit::RemoveLink {
+            id: 1,
+            anchor: "a/1".to_owned(),
+        })
+        .unwrap();
+        assert!(p.regions[0].links.is_empty());
+    }
+
+    #[test]
+    fn a_new_detection_keeps_annotated_regions() {
+        let mut p = Project::default();
+        p.apply(Edit::AddRegion(square(0.0, 0.0, 10.0))).unwrap();
+        p.apply(Edit::SetLabel {
+            id: 1,
+            label: "kept".to_owned(),
+        })
+        .unwrap();
+        p.apply(Edit::MergeDetected(Vec::new())).unwrap();
+        assert_eq!(p.regions.len(), 1);
+        assert_eq!(p.regions[0].label, "kept");
+        p.apply(Edit::TakeDetected(Vec::new())).unwrap();
+        assert!(p.regions.is_empty());
+    }
+}
