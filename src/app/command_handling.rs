@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::PalimpsestApp;
-use super::command::Command;
-use super::command::{FileAction, PresentAction, Side};
+use super::command::{Command, FileAction, PresentAction};
 use super::persist::{Arrival, Dialog, Pending, PendingOpen, Then, which_label};
 use super::tasks::export::{ExportJob, ExportKind};
 use super::view::{CameraRequest, DockTab, Tool, ViewMode};
@@ -71,8 +70,8 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::OpenProject(path) => open_project(app, ctx, &path),
         Command::ReplaceImageDialog(side) => {
             let title = match side {
-                Side::Before => "Choose the before image (the original)",
-                Side::After => "Choose the after image (the doctored print)",
+                Which::Before => "Choose the before image (the original)",
+                Which::After => "Choose the after image (the doctored print)",
             };
             if let Some(p) = app.runtime.dialogs.pick_image(title) {
                 handle(app, ctx, Command::Dropped(vec![p], Some(side)));
@@ -86,10 +85,10 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
                 .map(|p| (p.before.path.clone(), p.after.path.clone()));
             match (files.as_slice(), side, current) {
                 ([b, a, ..], _, _) => handle(app, ctx, Command::OpenPair(b.clone(), a.clone())),
-                ([one], Some(Side::Before) | None, Some((_, a))) => {
+                ([one], Some(Which::Before) | None, Some((_, a))) => {
                     handle(app, ctx, Command::OpenPair(one.clone(), a));
                 }
-                ([one], Some(Side::After), Some((b, _))) => {
+                ([one], Some(Which::After), Some((b, _))) => {
                     handle(app, ctx, Command::OpenPair(b, one.clone()));
                 }
                 ([_], _, None) => {
@@ -216,8 +215,8 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::AlignPoint(side, p) => {
             let m = &mut app.view.manual;
             match side {
-                Side::Before => m.pending_before = Some(p),
-                Side::After => {
+                Which::Before => m.pending_before = Some(p),
+                Which::After => {
                     if let Some(b) = m.pending_before.take() {
                         m.pairs.push((b, p));
                     }
@@ -345,6 +344,7 @@ fn manual_model(chosen: Option<Model>, pairs: usize) -> Model {
     })
 }
 
+/// Fits the manual points again for the preview (three pairs or more).
 fn refit_preview(app: &mut PalimpsestApp) {
     let m = &mut app.view.manual;
     m.preview = if m.pairs.len() >= 3 {
@@ -354,6 +354,7 @@ fn refit_preview(app: &mut PalimpsestApp) {
     };
 }
 
+/// Aligns (or uses `alignment`) and analyses the pair again in the background.
 fn reanalyze(app: &mut PalimpsestApp, ctx: &egui::Context, alignment: Option<Alignment>) {
     let Some(pair) = &app.runtime.pair else {
         return;
@@ -394,8 +395,7 @@ fn redetect(app: &mut PalimpsestApp, ctx: &egui::Context, apply_regions: bool) {
     app.runtime.tasks.analysis.submit(ctx, request);
 }
 
-/// Carries out the annotation, essay and project-info commands (called from
-/// [`super::super::command::apply`], which records the history).
+/// Carries out the annotation, essay and project-info commands.
 fn annotate(app: &mut PalimpsestApp, cmd: Command) {
     match cmd {
         Command::SelectLinked(anchor) => {
@@ -498,6 +498,8 @@ fn present(app: &mut PalimpsestApp, ctx: &egui::Context, action: PresentAction) 
     ctx.request_repaint();
 }
 
+/// The name exports are given by default: the project file's, else the before image's folder
+/// (the pair's name), else the title's.
 fn stem(project: &Project) -> String {
     let from_folder = project
         .before
@@ -670,6 +672,7 @@ fn proceed(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
     }
 }
 
+/// Opens `pending`: decodes its pair in the background and notes how it should count.
 fn submit(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
     let arrival = match pending.restored {
         Some(disk) => Arrival::Restored {
@@ -695,7 +698,7 @@ fn submit(app: &mut PalimpsestApp, ctx: &egui::Context, pending: PendingOpen) {
     );
 }
 
-/// Carries out an [`Action`].
+/// Carries out a [`FileAction`]: saving, restoring an autosave, or an answer to a question.
 fn file_action(app: &mut PalimpsestApp, ctx: &egui::Context, action: FileAction) {
     match action {
         FileAction::Save => {
@@ -799,6 +802,7 @@ fn file_action(app: &mut PalimpsestApp, ctx: &egui::Context, action: FileAction)
     }
 }
 
+/// Goes on with what the unsaved-changes question held back.
 fn go_on(app: &mut PalimpsestApp, ctx: &egui::Context, then: Then) {
     match then {
         Then::Quit => {
@@ -813,6 +817,7 @@ fn go_on(app: &mut PalimpsestApp, ctx: &egui::Context, then: Then) {
     }
 }
 
+/// Points one image of a project being opened at a file chosen in a dialog.
 fn relocate(app: &mut PalimpsestApp, ctx: &egui::Context, which: Which) {
     let Some(Dialog::Problems(mut pending)) = app.runtime.persist.dialog.take() else {
         return;
@@ -856,6 +861,7 @@ fn save(app: &mut PalimpsestApp) -> bool {
     }
 }
 
+/// Saves to a file chosen in a dialog. Returns `true` when the document was written.
 fn save_as(app: &mut PalimpsestApp) -> bool {
     if app.runtime.pair.is_none() {
         return false;
@@ -873,6 +879,7 @@ fn save_as(app: &mut PalimpsestApp) -> bool {
     }
 }
 
+/// Saves to `path` and makes it the document's file. Returns `true` when written.
 fn save_to(app: &mut PalimpsestApp, path: &Path) -> bool {
     if app.runtime.pair.is_none() {
         return false;

@@ -40,8 +40,6 @@ pub fn menu(ui: &mut egui::Ui, enabled: bool, commands: &mut Vec<Command>) {
     });
 }
 
-/// The name exports are given by default: the project file's, else the before image's folder
-/// (the pair's name), else the title's.
 /// The export's part of the status bar: "Exporting …" and a spinner while one runs.
 pub fn status(ui: &mut egui::Ui, runtime: &Runtime) {
     if let Some((kind, path, started)) = runtime.tasks.export.running() {
