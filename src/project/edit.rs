@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 
 use super::shapes;
-use super::{ImageMeta, Origin, PointPair, Project, RegionNote, Tag, Which};
+use super::{ImageMeta, Origin, Params, PointPair, Project, RegionNote, Tag, Which};
 use crate::align::Alignment;
-use crate::pipeline::Params;
 use crate::regions::{BBox, Region};
 
 /// One change to the document.
