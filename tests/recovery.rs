@@ -101,6 +101,8 @@ fn child_edits_until_killed() {
 }
 
 #[test]
+// A plain thread reads the child process's output; the app's task registry is not for tests.
+#[allow(clippy::disallowed_methods)]
 fn kill_mid_edit_then_restore() {
     let data_dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();

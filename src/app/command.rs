@@ -1,5 +1,5 @@
-//! Commands: everything a menu, a button, a key or a drag on the image can ask for, and the one
-//! function that carries them out.
+//! Commands: everything a menu, a button, a key or a drag on the image can ask for, and what
+//! background work reports. They are values; `command_handling` carries them out.
 //!
 //! Menus, toolbar buttons and shortcuts send the same [`Command`]; [`SHORTCUTS`] is the single
 //! table used by key handling, menu labels and the help overlay.
@@ -8,22 +8,68 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::PalimpsestApp;
 use super::settings::Theme;
-use super::shapes;
-use super::view::{CameraRequest, Tool, ViewMode, ViewState};
-use super::worker::Request;
-use crate::align::{AlignMethod, Alignment};
+use super::view::{Tool, ViewMode, ViewState};
 use crate::geometry::Model;
 use crate::pipeline::Params;
 
-/// Which image of the pair.
+/// Which image of the pair (the document's own [`crate::project::Which`]).
+pub use crate::project::Which as Side;
+
+/// Something to do with the project file, the recovery file, or an answer to one of the
+/// questions this module asks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileAction {
+    /// Save to the current project file (asks for one when there is none).
+    Save,
+    /// Save to a file chosen in a dialog.
+    SaveAs,
+    /// Restore the autosaved document offered at start.
+    Restore,
+    /// Delete the autosaved document offered at start and open what was asked for.
+    DiscardRecovery,
+    /// Unsaved-changes prompt: save, then go on.
+    SaveThenContinue,
+    /// Unsaved-changes prompt: throw the changes away and go on.
+    DiscardThenContinue,
+    /// Unsaved-changes prompt: do nothing.
+    CancelPrompt,
+    /// Opening a project: point an image at another file, chosen in a dialog.
+    Relocate(Side),
+    /// Opening a project: go on, accepting images that changed since it was saved.
+    ContinueOpen,
+    /// Opening a project: give up; the open document stays.
+    CancelOpen,
+}
+
+/// What the presenter can ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The original.
-    Before,
-    /// The doctored print.
-    After,
+pub enum PresentAction {
+    /// The next step (→, PageDown, Space, Enter, a click on the right half).
+    Next,
+    /// The previous step (←, PageUp, Backspace, Shift+Space, a click on the left half).
+    Previous,
+    /// The title view (Home).
+    First,
+    /// The last region (End).
+    Last,
+    /// Cross-fade to the original, or back to the doctored print (R).
+    ToggleReveal,
+    /// Blank the screen, or show it again (B, or any key while blank).
+    ToggleBlank,
+    /// Leave presentation mode (Esc).
+    Leave,
+}
+
+/// What the app opens on start.
+#[derive(Clone, Debug)]
+pub enum Start {
+    /// The bundled sample pair.
+    Sample,
+    /// Two images.
+    Pair(PathBuf, PathBuf),
+    /// A saved project.
+    Project(PathBuf),
 }
 
 /// Something the user asked for.
@@ -113,7 +159,7 @@ pub enum Command {
         apply_regions: bool,
     },
     /// Record a clicked point for manual alignment.
-    AlignPoint(super::command::Side, [f64; 2]),
+    AlignPoint(Side, [f64; 2]),
     /// Remove the last manual point.
     UndoAlignPoint,
     /// Forget the manual points.
@@ -146,15 +192,15 @@ pub enum Command {
     DismissError,
     /// Save, Save As, restore an autosave, or answer a question about unsaved changes or a
     /// project's images.
-    Persist(super::persist::Action),
+    Persist(FileAction),
     /// Enter presentation mode (full screen, from the title view).
     StartPresentation,
     /// Step, reveal, blank or leave in presentation mode.
-    Present(super::present::Action),
+    Present(PresentAction),
     /// Ask where to export, then export in the background.
-    ExportDialog(super::panels::export::ExportKind),
+    ExportDialog(super::tasks::export::ExportKind),
     /// Export to this file (or folder, for slides) in the background.
-    Export(super::panels::export::ExportKind, PathBuf),
+    Export(super::tasks::export::ExportKind, PathBuf),
     /// Select every region linked to an essay passage (a click on a marked passage).
     SelectLinked(String),
     /// Set a region's label (typing merges into one undo step).
@@ -217,10 +263,13 @@ pub enum Command {
     ToggleProjectInfo,
     /// Close the window.
     Quit,
+    /// A background analysis reported progress or a result.
+    Worker(super::worker::Event),
 }
 
-/// Merge key meaning "never record in history" (undo and redo themselves, new documents).
-pub const NO_HISTORY: &str = "";
+/// Merge key meaning "never record in history" (undo and redo themselves, new documents,
+/// results of background work).
+pub use crate::project::NO_HISTORY;
 
 impl Command {
     /// How this command's document change is recorded: `None` for its own undo step, a key for
@@ -235,6 +284,7 @@ impl Command {
             | Command::Dropped(..)
             | Command::OpenRecent(_)
             | Command::Persist(_)
+            | Command::Worker(_)
             | Command::SwapPair => Some(NO_HISTORY),
             Command::SetPolygon { .. } => Some("polygon"),
             Command::SetParams(_) => Some("params"),
@@ -265,12 +315,12 @@ const fn ks(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut {
         keys: ks(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S),
-        command: || Command::Persist(super::persist::Action::SaveAs),
+        command: || Command::Persist(FileAction::SaveAs),
         help: "Save the project as…",
     },
     Shortcut {
         keys: ks(Modifiers::COMMAND, Key::S),
-        command: || Command::Persist(super::persist::Action::Save),
+        command: || Command::Persist(FileAction::Save),
         help: "Save the project",
     },
     Shortcut {
@@ -481,402 +531,4 @@ pub fn note_typing(ctx: &egui::Context) {
 fn typed_last_frame(ctx: &egui::Context) -> bool {
     ctx.data(|d| d.get_temp::<bool>(typing_id()))
         .unwrap_or(false)
-}
-
-/// Carries out `cmd` on the app. History is pushed by the caller.
-pub fn apply(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
-    if super::persist::intercept(app, &cmd) {
-        return;
-    }
-    match cmd {
-        Command::OpenPairDialog => {
-            if let Some(files) = app
-                .runtime
-                .dialogs
-                .pick_images("Open before and after images")
-            {
-                apply(app, ctx, Command::Dropped(files, None));
-            }
-        }
-        Command::OpenPair(before, after) => {
-            app.runtime.start_job("Opening");
-            app.runtime.worker.submit(
-                ctx,
-                Request::Open {
-                    before,
-                    after,
-                    project: None,
-                },
-            );
-        }
-        Command::OpenProjectDialog => {
-            if let Some(p) = app.runtime.dialogs.pick_project() {
-                apply(app, ctx, Command::OpenProject(p));
-            }
-        }
-        Command::OpenProject(path) => super::persist::open_project(app, ctx, &path),
-        Command::ReplaceImageDialog(side) => {
-            let title = match side {
-                Side::Before => "Choose the before image (the original)",
-                Side::After => "Choose the after image (the doctored print)",
-            };
-            if let Some(p) = app.runtime.dialogs.pick_image(title) {
-                apply(app, ctx, Command::Dropped(vec![p], Some(side)));
-            }
-        }
-        Command::Dropped(files, side) => {
-            let current = app
-                .runtime
-                .pair
-                .as_ref()
-                .map(|p| (p.before.path.clone(), p.after.path.clone()));
-            match (files.as_slice(), side, current) {
-                ([b, a, ..], _, _) => apply(app, ctx, Command::OpenPair(b.clone(), a.clone())),
-                ([one], Some(Side::Before) | None, Some((_, a))) => {
-                    apply(app, ctx, Command::OpenPair(one.clone(), a));
-                }
-                ([one], Some(Side::After), Some((b, _))) => {
-                    apply(app, ctx, Command::OpenPair(b, one.clone()));
-                }
-                ([_], _, None) => {
-                    app.runtime.error =
-                        Some("Drop two images (before and after) to open a pair.".to_owned());
-                }
-                _ => {}
-            }
-        }
-        Command::OpenRecent(i) => {
-            if let Some((b, a)) = app.settings.recent.get(i).cloned() {
-                apply(app, ctx, Command::OpenPair(b, a));
-            }
-        }
-        Command::SwapPair => {
-            if let Some(p) = &app.runtime.pair {
-                let (b, a) = (p.before.path.clone(), p.after.path.clone());
-                apply(app, ctx, Command::OpenPair(a, b));
-            }
-        }
-        Command::Reanalyze => reanalyze(app, ctx, None),
-        Command::SetMode(mode) => app.view.mode = mode,
-        Command::SetTool(tool) => {
-            app.view.tool = tool;
-            app.view.sketch.points.clear();
-            if tool == Tool::AlignPoints {
-                app.view.mode = ViewMode::SideBySide;
-                // The point list and the Apply button are in the Analysis tab.
-                if !app.view.chrome.pictures_only {
-                    app.view.chrome.show_tab(super::view::DockTab::Analysis);
-                }
-            }
-        }
-        Command::ToggleDock => {
-            let chrome = &mut app.view.chrome;
-            chrome.dock_open = !chrome.dock_open || chrome.pictures_only;
-            chrome.pictures_only = false;
-        }
-        Command::ShowDockTab(tab) => app.view.chrome.show_tab(tab),
-        Command::TogglePicturesOnly => {
-            app.view.chrome.pictures_only = !app.view.chrome.pictures_only;
-        }
-        Command::Fit => app.view.camera_request = Some(CameraRequest::Fit),
-        Command::ZoomScale(s) => app.view.camera_request = Some(CameraRequest::Scale(s)),
-        Command::ZoomBy(f) => {
-            let c = &mut app.view.camera;
-            c.zoom = (c.zoom * f).clamp(super::view::MIN_ZOOM, super::view::MAX_ZOOM);
-            c.fitted = false;
-        }
-        Command::Select { id, extend } => {
-            if extend {
-                if !app.view.selection.remove(&id) {
-                    app.view.selection.insert(id);
-                }
-            } else {
-                app.view.selection.clear();
-                app.view.selection.insert(id);
-            }
-        }
-        Command::ClearSelection => {
-            app.view.selection.clear();
-            app.view.sketch.points.clear();
-        }
-        Command::ZoomToRegion(id) => {
-            if let Some(r) = app.project.regions.iter().find(|r| r.id == id) {
-                app.view.camera_request = Some(CameraRequest::Frame(r.bbox));
-            }
-        }
-        Command::AddRegion(polygon) => {
-            if polygon.len() >= 3 && crate::geometry::polygon_area(&polygon) >= 4.0 {
-                let id = shapes::next_id(&app.project.regions);
-                app.project.regions.push(shapes::drawn_region(id, polygon));
-                app.view.selection.clear();
-                app.view.selection.insert(id);
-            }
-        }
-        Command::SetPolygon { id, polygon } => {
-            if let Some(r) = app.project.regions.iter_mut().find(|r| r.id == id) {
-                r.polygon = polygon;
-                if r.origin == crate::project::Origin::Detected {
-                    r.origin = crate::project::Origin::Edited;
-                }
-                shapes::refresh(r);
-            }
-        }
-        Command::DeleteSelected => {
-            let sel = app.view.selection.clone();
-            app.project.regions.retain(|r| !sel.contains(&r.id));
-            app.view.selection.clear();
-        }
-        Command::MergeSelected => {
-            let sel = &app.view.selection;
-            let parts: Vec<_> = app
-                .project
-                .regions
-                .iter()
-                .filter(|r| sel.contains(&r.id))
-                .cloned()
-                .collect();
-            if parts.len() >= 2
-                && let Some(merged) = shapes::merge(&parts)
-            {
-                let keep = merged.id;
-                app.project.regions.retain(|r| !sel.contains(&r.id));
-                app.project.regions.push(merged);
-                app.project.regions.sort_by_key(|r| r.id);
-                app.view.selection.clear();
-                app.view.selection.insert(keep);
-            }
-        }
-        Command::SplitSelected => {
-            if let Some(&id) = app.view.selection.iter().next() {
-                split_region(app, id, None);
-            }
-        }
-        Command::SplitAlong { id, from, to } => split_region(app, id, Some((from, to))),
-        Command::SetHidden { id, hidden } => {
-            if let Some(r) = app.project.regions.iter_mut().find(|r| r.id == id) {
-                r.hidden = hidden;
-            }
-        }
-        Command::SetParams(params) => {
-            let model_changed = params.model != app.project.params.model;
-            app.project.params = params;
-            if model_changed {
-                reanalyze(app, ctx, None);
-            } else {
-                redetect(app, ctx, true);
-            }
-        }
-        Command::AddIgnoreArea(poly) => {
-            if poly.len() >= 3 {
-                app.project.ignore_areas.push(poly);
-                redetect(app, ctx, true);
-            }
-        }
-        Command::AddIgnoreAreas(polys) => {
-            app.project
-                .ignore_areas
-                .extend(polys.into_iter().filter(|p| p.len() >= 3));
-            redetect(app, ctx, true);
-        }
-        Command::ClearIgnoreAreas => {
-            app.project.ignore_areas.clear();
-            redetect(app, ctx, true);
-        }
-        Command::Redetect { apply_regions } => redetect(app, ctx, apply_regions),
-        Command::AlignPoint(side, p) => {
-            let m = &mut app.view.manual;
-            match side {
-                Side::Before => m.pending_before = Some(p),
-                Side::After => {
-                    if let Some(b) = m.pending_before.take() {
-                        m.pairs.push((b, p));
-                    }
-                }
-            }
-            refit_preview(app);
-        }
-        Command::UndoAlignPoint => {
-            let m = &mut app.view.manual;
-            if m.pending_before.take().is_none() {
-                m.pairs.pop();
-            }
-            refit_preview(app);
-        }
-        Command::ClearAlignPoints => {
-            app.view.manual = super::view::ManualAlign {
-                model: app.view.manual.model,
-                ..Default::default()
-            };
-        }
-        Command::SetManualModel(model) => {
-            app.view.manual.model = model;
-            refit_preview(app);
-        }
-        Command::ApplyManualAlignment => {
-            let m = &app.view.manual;
-            let Some(t) = m.preview else {
-                return;
-            };
-            let model = manual_model(m.model, m.pairs.len());
-            let alignment = Alignment {
-                model,
-                before_from_after: t,
-                inliers: m.pairs.len(),
-                residual_px: shapes::mean_residual(&t, &m.pairs),
-                confidence: 1.0,
-                method: AlignMethod::Manual,
-                expected_error_px: shapes::mean_residual(&t, &m.pairs),
-                warning: None,
-            };
-            app.project.manual_points.clone_from(&m.pairs);
-            app.project.alignment = Some(alignment.clone());
-            app.view.manual = super::view::ManualAlign::default();
-            app.view.tool = Tool::Pan;
-            reanalyze(app, ctx, Some(alignment));
-        }
-        Command::UseAutomaticAlignment => {
-            app.project.manual_points.clear();
-            app.project.alignment = None;
-            reanalyze(app, ctx, None);
-        }
-        Command::Undo | Command::Redo => {
-            let restored = if cmd == Command::Undo {
-                app.history.undo(&app.project)
-            } else {
-                app.history.redo(&app.project)
-            };
-            if let Some(p) = restored {
-                app.project = p;
-                let ids: std::collections::BTreeSet<u32> =
-                    app.project.regions.iter().map(|r| r.id).collect();
-                app.view.selection.retain(|id| ids.contains(id));
-                let wanted = Some((app.project.params.clone(), app.project.ignore_areas.clone()));
-                if app
-                    .runtime
-                    .overlays
-                    .as_ref()
-                    .is_some_and(|o| o.detection_params != wanted)
-                {
-                    redetect(app, ctx, false);
-                }
-            }
-        }
-        Command::SetTheme(theme) => {
-            app.settings.theme = theme;
-            theme.apply(ctx);
-        }
-        Command::UiScale(f) => {
-            let z = if (f - 1.0).abs() < f32::EPSILON {
-                1.0
-            } else {
-                ctx.zoom_factor() * f
-            };
-            ctx.set_zoom_factor(z.clamp(0.5, 3.0));
-        }
-        Command::ToggleHelp => app.view.help_open = !app.view.help_open,
-        Command::CloseHelp => app.view.help_open = false,
-        Command::ToggleLoupe => app.view.loupe = !app.view.loupe,
-        Command::ToggleOutlines => app.view.show_outlines = !app.view.show_outlines,
-        Command::DismissError => app.runtime.error = None,
-        Command::Persist(action) => super::persist::apply(app, ctx, action),
-        Command::ShowError(message) => app.runtime.error = Some(message),
-        Command::StartPresentation => super::present::start(app, ctx),
-        Command::Present(action) => super::present::act(app, ctx, action),
-        Command::ExportDialog(kind) => super::panels::export::ask(app, ctx, kind),
-        Command::Export(kind, path) => super::panels::export::start(app, ctx, kind, path),
-        Command::SelectLinked(_)
-        | Command::SetLabel { .. }
-        | Command::SetNote { .. }
-        | Command::SetTags { .. }
-        | Command::AddLink { .. }
-        | Command::RemoveLink { .. }
-        | Command::SetTitle(_)
-        | Command::SetImageMeta { .. }
-        | Command::LoadEssayDialog
-        | Command::SetEssay(_)
-        | Command::ToggleEssay
-        | Command::ToggleProjectInfo => super::panels::annotation::apply(app, cmd),
-        Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
-    }
-}
-
-/// The model for manual points: the chosen one, or the most general the points allow.
-fn manual_model(chosen: Option<Model>, pairs: usize) -> Model {
-    chosen.unwrap_or(match pairs {
-        0..=1 => Model::Translation,
-        2 => Model::Similarity,
-        _ => Model::Affine,
-    })
-}
-
-fn refit_preview(app: &mut PalimpsestApp) {
-    let m = &mut app.view.manual;
-    m.preview = if m.pairs.len() >= 3 {
-        crate::align::fit_points(manual_model(m.model, m.pairs.len()), &m.pairs)
-    } else {
-        None
-    };
-}
-
-fn reanalyze(app: &mut PalimpsestApp, ctx: &egui::Context, alignment: Option<Alignment>) {
-    let Some(pair) = &app.runtime.pair else {
-        return;
-    };
-    let request = Request::Analyze {
-        before: pair.before.clone(),
-        after: pair.after.clone(),
-        alignment,
-        params: app.project.params.clone(),
-        ignore: app.project.ignore_areas.clone(),
-        keep_regions: false,
-    };
-    app.runtime.start_job("Analysing");
-    app.runtime.worker.submit(ctx, request);
-}
-
-/// Re-runs detection on the current change map; while an analysis runs the new parameters are
-/// picked up when it finishes.
-fn redetect(app: &mut PalimpsestApp, ctx: &egui::Context, apply_regions: bool) {
-    let Some(analysis) = &app.runtime.analysis else {
-        return;
-    };
-    if app
-        .runtime
-        .job
-        .as_ref()
-        .is_some_and(|j| j.label != "Detecting")
-    {
-        return;
-    }
-    let request = Request::Detect {
-        analysis: analysis.clone(),
-        params: app.project.params.clone(),
-        ignore: app.project.ignore_areas.clone(),
-        apply_regions,
-    };
-    app.runtime.start_job("Detecting");
-    app.runtime.worker.submit(ctx, request);
-}
-
-/// Splits region `id` along `line` (or across its middle) and selects both parts; tells the
-/// user when the cut leaves one side empty.
-fn split_region(app: &mut PalimpsestApp, id: u32, line: Option<([f64; 2], [f64; 2])>) {
-    let Some(pos) = app.project.regions.iter().position(|r| r.id == id) else {
-        return;
-    };
-    match shapes::split(&app.project.regions[pos], line) {
-        Some((a, mut b)) => {
-            b.id = shapes::next_id(&app.project.regions);
-            app.view.selection.clear();
-            app.view.selection.insert(a.id);
-            app.view.selection.insert(b.id);
-            app.project.regions[pos] = a;
-            app.project.regions.push(b);
-        }
-        None => {
-            app.runtime.error = Some(format!(
-                "The cut does not cross region {id}: draw the line right across it."
-            ));
-        }
-    }
 }

@@ -21,7 +21,7 @@ pub trait FileDialogs {
     /// cancelled (and by default).
     fn pick_export_path(
         &mut self,
-        _kind: super::panels::export::ExportKind,
+        _kind: super::tasks::export::ExportKind,
         _suggested: &Path,
     ) -> Option<PathBuf> {
         None
@@ -57,7 +57,7 @@ pub struct NativeDialogs;
 impl FileDialogs for NativeDialogs {
     fn pick_export_path(
         &mut self,
-        kind: super::panels::export::ExportKind,
+        kind: super::tasks::export::ExportKind,
         suggested: &Path,
     ) -> Option<PathBuf> {
         let (name, extensions) = kind.filter();

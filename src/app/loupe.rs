@@ -4,7 +4,7 @@
 use egui::{Align2, Color32, FontId, Rect, Stroke, pos2, vec2};
 
 use super::view::ViewState;
-use super::views::{PaneKind, Scene};
+use super::views::scene::{PaneKind, Scene};
 
 /// Side of each loupe square, in points.
 const SIDE: f32 = 150.0;

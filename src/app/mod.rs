@@ -5,22 +5,32 @@
 //! thing undo/redo and saving touch), its [`History`], the [`ViewState`] (mode, linked camera,
 //! selection, tool) and the [`Runtime`] (images, textures, background jobs, messages; never
 //! saved). Panels, views and shortcuts never mutate the document themselves: they return
-//! [`Command`] values that [`PalimpsestApp::apply`] carries out after the UI pass, and only there
-//! is history pushed.
+//! [`Command`] values that [`PalimpsestApp::apply`] carries out after the UI pass; results of
+//! background work arrive as commands too. `command_handling` carries every command out, and
+//! changes the document only through [`crate::project::Edit`]s; only there is history pushed.
+//! The normal and the presentation mode share one frame: poll the tasks, draw, apply the
+//! commands, record the frame's timing.
 //!
-//! Decoding, alignment and detection run on named background threads (see [`worker`]); the UI
-//! thread only converts pixels for display. This module does no image analysis itself.
+//! Decoding, alignment, detection, autosave and export run on named background threads, all
+//! started through the task registry ([`tasks`]); the UI thread only converts pixels for
+//! display. This module does no image analysis itself.
+//!
+//! Imports inside `app` go one way: leaf state and value modules ([`command`], [`view`],
+//! [`settings`], [`tasks`], [`worker`], [`persist`], [`runtime`]) never import the root, the
+//! panels, the views or the presentation; those draw from them and emit [`Command`]s.
 
 pub mod command;
+mod command_handling;
 pub mod dialogs;
-pub mod history;
+pub mod essay_cache;
 pub mod loupe;
+pub mod palette;
 pub mod panels;
 pub mod persist;
 pub mod present;
 pub mod runtime;
 pub mod settings;
-pub mod shapes;
+pub mod tasks;
 pub mod testing;
 pub mod textures;
 pub mod view;
@@ -28,29 +38,16 @@ pub mod views;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
-use crate::project::{Origin, Project, RegionNote};
-use crate::regions::BBox;
+use crate::project::Project;
 
-pub use command::Command;
+pub use crate::project::History;
+pub use command::{Command, Start};
 pub use dialogs::{FileDialogs, NativeDialogs};
-pub use history::History;
 pub use runtime::Runtime;
 pub use settings::Settings;
 pub use view::{DockTab, Tool, ViewMode, ViewState};
-
-/// What the app opens on start.
-#[derive(Clone, Debug)]
-pub enum Start {
-    /// The bundled sample pair.
-    Sample,
-    /// Two images.
-    Pair(PathBuf, PathBuf),
-    /// A saved project.
-    Project(PathBuf),
-}
 
 /// Key under which [`Settings`] are kept in eframe's storage.
 const SETTINGS_KEY: &str = "palimpsest.settings";
@@ -147,6 +144,9 @@ pub struct PalimpsestApp {
     views: views::Views,
     /// Presentation mode (full screen, one region at a time).
     presentation: present::Presentation,
+    /// Commands raised while carrying out others (a detection to run again once a job ended),
+    /// carried out with this frame's commands.
+    queued: Vec<Command>,
 }
 
 impl PalimpsestApp {
@@ -164,6 +164,7 @@ impl PalimpsestApp {
             start: Some(start),
             views: views::Views::default(),
             presentation: present::Presentation::default(),
+            queued: Vec::new(),
         }
     }
 
@@ -174,23 +175,36 @@ impl PalimpsestApp {
         if let Some(start) = self.start.take() {
             self.first_frame(&ctx, start);
         }
-        let mut commands = Vec::new();
-        self.poll_worker(&ctx, &mut commands);
-        persist::frame(self, &ctx);
-        panels::export::poll(&mut self.runtime);
+        for event in self.runtime.tasks.analysis.poll() {
+            self.apply(&ctx, Command::Worker(event));
+        }
+        let mut commands = std::mem::take(&mut self.queued);
+        if let Some(save) = self.persist_frame(&ctx) {
+            self.apply(&ctx, save);
+        }
+        if let Some(error) = self.runtime.tasks.export.poll() {
+            self.runtime.error = Some(error);
+        }
         self.runtime.essay.sync(self.project.essay.as_deref());
         if self.presentation.active() {
             // Presentation mode replaces every panel and reads its own keys.
             self.presentation
                 .ui(ui, &self.project, &self.runtime, &mut commands);
-            for cmd in commands {
-                self.apply(&ctx, cmd);
-            }
-            return;
+        } else {
+            self.panels(ui, &ctx, &mut commands);
         }
-        commands.extend(command::shortcuts(&ctx, &self.view));
-        panels::dropped::collect(&ctx, &mut commands);
-        panels::essay::follow_selection(&ctx, &self.project, &self.runtime, &mut self.view);
+        for cmd in commands {
+            self.apply(&ctx, cmd);
+        }
+        command::note_typing(&ctx);
+        self.runtime.frame_stats.record(&ctx, frame_start.elapsed());
+    }
+
+    /// The menu bar, toolbar, status bar, dock, image views and windows of the normal mode.
+    fn panels(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        commands.extend(command::shortcuts(ctx, &self.view));
+        panels::dropped::collect(ctx, commands);
+        panels::essay::follow_selection(ctx, &self.project, &self.runtime, &mut self.view);
 
         // Photograph first: in pictures-only mode (F11) only the status bar and a slim overlay
         // stay around the images.
@@ -207,10 +221,10 @@ impl PalimpsestApp {
                 &self.view,
                 &self.runtime,
                 &self.settings,
-                &mut commands,
+                commands,
             );
             let toolbar =
-                panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, &mut commands);
+                panels::toolbar::ui(ui, &self.view, &self.runtime, &self.history, commands);
             layout.toolbar = Some(toolbar.panel);
             layout.toolbar_content = Some(toolbar.content);
             layout.toolbar_row_height = toolbar.row_height;
@@ -227,21 +241,16 @@ impl PalimpsestApp {
                 &self.project,
                 &mut self.view,
                 &self.runtime,
-                &mut commands,
+                commands,
             ));
         }
         let central = egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(ui.visuals().extreme_bg_color))
             .show(ui, |ui| {
-                self.views.ui(
-                    ui,
-                    &self.project,
-                    &mut self.view,
-                    &self.runtime,
-                    &mut commands,
-                );
+                self.views
+                    .ui(ui, &self.project, &mut self.view, &self.runtime, commands);
                 if !chrome {
-                    panels::pictures_only::overlay(ui, &self.view, &mut commands);
+                    panels::pictures_only::overlay(ui, &self.view, commands);
                 }
             });
         layout.images = match (&self.runtime.pair, self.view.last_panes.as_slice()) {
@@ -249,38 +258,26 @@ impl PalimpsestApp {
             _ => central.response.rect,
         };
         self.view.chrome.layout = layout;
-        self.runtime.layout_trace.observe(&ctx, &layout);
-        panels::messages::ui(&ctx, &self.runtime, &mut commands);
-        panels::info::ui(
-            &ctx,
-            &self.project,
-            &mut self.view,
-            &self.runtime,
-            &mut commands,
-        );
-        panels::export::message_ui(&ctx, &self.runtime);
-        panels::project_dialogs::ui(&ctx, &self.project, &self.runtime, &mut commands);
+        self.runtime.layout_trace.observe(ctx, &layout);
+        panels::messages::ui(ctx, &self.runtime, commands);
+        panels::info::ui(ctx, &self.project, &mut self.view, &self.runtime, commands);
+        panels::export::message_ui(ctx, &self.runtime);
+        panels::project_dialogs::ui(ctx, &self.project, &self.runtime, commands);
         if self.view.help_open {
-            panels::help::ui(&ctx, &mut commands);
+            panels::help::ui(ctx, commands);
         }
-
-        for cmd in commands {
-            self.apply(&ctx, cmd);
-        }
-        command::note_typing(&ctx);
-        self.runtime.frame_stats.record(&ctx, frame_start.elapsed());
     }
 
     fn first_frame(&mut self, ctx: &egui::Context, start: Start) {
         self.settings.theme.apply(ctx);
         fit_window_to_monitor(ctx);
         if let Some(launched) = self.runtime.launched {
-            runtime::trace(&format!(
+            crate::job::trace_line(&format!(
                 "first frame {:.0} ms after launch",
                 launched.elapsed().as_secs_f64() * 1000.0
             ));
         }
-        let Some(start) = persist::offer_recovery(self, start) else {
+        let Some(start) = self.offer_recovery(start) else {
             return;
         };
         match start {
@@ -298,101 +295,12 @@ impl PalimpsestApp {
         }
     }
 
-    fn poll_worker(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        for event in self.runtime.worker.poll() {
-            match event {
-                worker::Event::Progress { stage, fraction } => {
-                    if let Some(job) = &mut self.runtime.job {
-                        job.stage = stage.label().to_owned();
-                        job.fraction = fraction;
-                    }
-                }
-                worker::Event::Loaded(pair) => {
-                    let (b, a) = (pair.before.path.clone(), pair.after.path.clone());
-                    let mut project = Project {
-                        title: pair.title.clone(),
-                        ..Project::default()
-                    };
-                    if let Some(p) = pair.project.clone() {
-                        project = *p;
-                    }
-                    project.before.path.clone_from(&b);
-                    project.after.path.clone_from(&a);
-                    self.project = project;
-                    self.history.clear();
-                    self.runtime.analysis = None;
-                    self.runtime.overlays = None;
-                    self.runtime.pair = Some(pair);
-                    self.runtime.error = None;
-                    self.view.reset_for_new_pair();
-                    self.settings.push_recent(&b, &a);
-                    ctx.request_repaint();
-                }
-                worker::Event::Analyzed {
-                    analysis,
-                    overlays,
-                    keep_regions,
-                } => {
-                    if !keep_regions {
-                        self.project.regions = analysis
-                            .detection
-                            .regions
-                            .iter()
-                            .map(RegionNote::from_region)
-                            .collect();
-                    }
-                    self.project.alignment = Some(analysis.alignment.clone());
-                    self.runtime.analysis = Some(analysis);
-                    self.runtime.overlays = Some(overlays);
-                    self.runtime.finish_job();
-                    self.maybe_redetect(commands);
-                }
-                worker::Event::Detected {
-                    detection,
-                    mask,
-                    apply_regions,
-                } => {
-                    if apply_regions {
-                        merge_detected(&mut self.project.regions, &detection.regions);
-                        self.view.selection.clear();
-                    }
-                    if let Some(o) = &mut self.runtime.overlays {
-                        o.mask = mask;
-                        o.detection_params = Some(detection_params(&self.project));
-                    }
-                    if let Some(a) = &mut self.runtime.analysis {
-                        Arc::make_mut(a).detection = detection;
-                    }
-                    self.runtime.finish_job();
-                    self.maybe_redetect(commands);
-                }
-                worker::Event::Failed { message } => {
-                    self.runtime.finish_job();
-                    self.runtime.error = Some(message);
-                }
-            }
-        }
-    }
-
-    /// After a job ends: when the parameters or ignore areas moved on meanwhile, detect again.
-    fn maybe_redetect(&self, commands: &mut Vec<Command>) {
-        let Some(o) = &self.runtime.overlays else {
-            return;
-        };
-        if self.runtime.job.is_none()
-            && o.detection_params.as_ref() != Some(&detection_params(&self.project))
-        {
-            commands.push(Command::Redetect {
-                apply_regions: true,
-            });
-        }
-    }
-
-    /// Carries out one command. The only place the document changes and history is pushed.
+    /// Carries out one command (in `command_handling`) and records the document change it made,
+    /// if any, in the history.
     pub fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
         let before = self.project.clone();
         let merge_key = cmd.history_merge_key();
-        command::apply(self, ctx, cmd);
+        self.handle(ctx, cmd);
         if self.project != before && merge_key != Some(command::NO_HISTORY) {
             self.history.push(before, merge_key);
         }
@@ -411,8 +319,8 @@ impl eframe::App for PalimpsestApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        persist::on_exit(self);
-        self.runtime.worker.cancel();
+        self.persist_on_exit();
+        self.runtime.tasks.cancel();
         self.runtime.frame_stats.report();
     }
 }
@@ -427,33 +335,4 @@ fn fit_window_to_monitor(ctx: &egui::Context) {
         ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor.min(inner.size())));
         ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
     }
-}
-
-/// The parameters and ignore areas a detection depends on.
-fn detection_params(p: &Project) -> (crate::pipeline::Params, Vec<Vec<[f64; 2]>>) {
-    (p.params.clone(), p.ignore_areas.clone())
-}
-
-/// Replaces the untouched detected regions with a new detection, keeping regions the user
-/// drew, edited or annotated; then renumbers everything in reading order.
-fn merge_detected(regions: &mut Vec<RegionNote>, detected: &[crate::regions::Region]) {
-    let kept: Vec<RegionNote> = regions
-        .drain(..)
-        .filter(|r| {
-            r.origin != Origin::Detected
-                || !r.label.is_empty()
-                || !r.note.is_empty()
-                || !r.tags.is_empty()
-                || !r.links.is_empty()
-        })
-        .collect();
-    let overlaps = |b: &BBox| kept.iter().any(|k| k.bbox.intersects(b));
-    let fresh: Vec<RegionNote> = detected
-        .iter()
-        .filter(|d| !overlaps(&d.bbox))
-        .map(RegionNote::from_region)
-        .collect();
-    regions.extend(kept);
-    regions.extend(fresh);
-    shapes::renumber(regions);
 }

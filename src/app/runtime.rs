@@ -1,43 +1,17 @@
 //! Everything the app holds while running that is neither document nor view: decoded images
-//! and their textures, the latest analysis, the background worker, the current job and the
-//! message shown to the user. Never saved.
+//! and their textures, the latest analysis, the background tasks, the current job, the
+//! project-file state and the message shown to the user. Never saved.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::dialogs::FileDialogs;
-use super::textures::TiledImage;
-use super::worker::Worker;
+use super::tasks::Tasks;
 use crate::geometry::Transform;
-use crate::io::LoadedImage;
-use crate::pipeline::{Analysis, Params};
+use crate::pipeline::Analysis;
 use crate::project::Project;
 
-/// A decoded pair with its textures.
-pub struct LoadedPair {
-    /// The original.
-    pub before: Arc<LoadedImage>,
-    /// The doctored print.
-    pub after: Arc<LoadedImage>,
-    /// The original, uploaded.
-    pub before_tex: TiledImage,
-    /// The doctored print, uploaded.
-    pub after_tex: TiledImage,
-    /// A title for a fresh document.
-    pub title: String,
-    /// A saved document to restore instead of a fresh one.
-    pub project: Option<Box<Project>>,
-}
-
-/// Display textures derived from an analysis.
-pub struct Overlays {
-    /// Heat-map of the change strength (working resolution).
-    pub heat: TiledImage,
-    /// Changed pixels (working resolution), white on transparent.
-    pub mask: TiledImage,
-    /// Parameters and ignore areas the mask was made with.
-    pub detection_params: Option<(Params, Vec<Vec<[f64; 2]>>)>,
-}
+pub use super::worker::{LoadedPair, Overlays};
 
 /// The job in progress.
 pub struct JobStatus {
@@ -91,7 +65,7 @@ impl FrameStats {
         };
         let recent = |v: &[f32]| v[v.len().saturating_sub(120)..].to_vec();
         let (ui, iv) = (recent(&self.ui_secs), recent(&self.intervals));
-        trace(&format!(
+        crate::job::trace_line(&format!(
             "last {} frames: ui p50 {:.2} ms p95 {:.2} ms; frame interval p50 {:.1} ms p95 {:.1} ms",
             ui.len(),
             pct(&ui, 0.5),
@@ -137,7 +111,7 @@ impl LayoutTrace {
         match &self.pending {
             Some((pending, since)) if *pending == line => {
                 if since.elapsed() >= LAYOUT_SETTLE {
-                    trace(&line);
+                    crate::job::trace_line(&line);
                     self.printed = Some(line);
                     self.pending = None;
                 } else {
@@ -152,8 +126,6 @@ impl LayoutTrace {
     }
 }
 
-pub use crate::job::trace_line as trace;
-
 /// Runtime state.
 pub struct Runtime {
     /// The open pair.
@@ -162,8 +134,9 @@ pub struct Runtime {
     pub analysis: Option<Arc<Analysis>>,
     /// Display textures of the analysis.
     pub overlays: Option<Overlays>,
-    /// Background jobs.
-    pub worker: Worker,
+    /// The background tasks (analysis, autosave, export). Declared before [`Runtime::persist`],
+    /// so pending recovery writes finish before a test's data folder is removed.
+    pub tasks: Tasks,
     /// The job in progress.
     pub job: Option<JobStatus>,
     /// A message for the user (load or analysis failure).
@@ -177,11 +150,9 @@ pub struct Runtime {
     /// Frame timing.
     pub frame_stats: FrameStats,
     /// The essay shown, parsed once per file.
-    pub essay: super::panels::essay::EssayCache,
+    pub essay: super::essay_cache::EssayCache,
     /// Project file, unsaved changes, autosave and recovery.
     pub persist: super::persist::Persist,
-    /// The export running in the background and its latest result.
-    pub exports: super::panels::export::Exports,
     /// The layout line of the trace.
     pub layout_trace: LayoutTrace,
 }
@@ -194,16 +165,15 @@ impl Runtime {
             pair: None,
             analysis: None,
             overlays: None,
-            worker: Worker::default(),
+            tasks: Tasks::default(),
             job: None,
             error: None,
             dialogs,
             launched: None,
             last_cpu_secs: None,
             frame_stats: FrameStats::default(),
-            essay: super::panels::essay::EssayCache::default(),
+            essay: super::essay_cache::EssayCache::default(),
             persist: super::persist::Persist::default(),
-            exports: super::panels::export::Exports::default(),
             layout_trace: LayoutTrace::default(),
         }
     }

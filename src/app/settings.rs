@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::view::{DockTab, ViewMode};
+pub use super::view::ViewSettings;
 
 /// Most recent pairs remembered.
 const MAX_RECENT: usize = 8;
@@ -46,46 +46,6 @@ impl Theme {
     }
 }
 
-/// View preferences that outlive a session.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ViewSettings {
-    /// Current mode.
-    pub mode: ViewMode,
-    /// Swipe divider runs vertically (left/right split) when false, horizontally when true.
-    pub swipe_horizontal: bool,
-    /// Onion-skin opacity of the after image, 0..=1.
-    pub onion_opacity: f32,
-    /// Blink interval in seconds.
-    pub blink_interval_secs: f32,
-    /// Mask overlay drawn over the after image instead of the before image.
-    pub overlay_on_after: bool,
-    /// Region outlines shown in every mode.
-    pub show_outlines: bool,
-    /// Loupe on.
-    pub loupe: bool,
-    /// The right-hand dock is expanded.
-    pub dock_open: bool,
-    /// The dock's tab.
-    pub dock_tab: DockTab,
-}
-
-impl Default for ViewSettings {
-    fn default() -> Self {
-        Self {
-            mode: ViewMode::SideBySide,
-            swipe_horizontal: false,
-            onion_opacity: 0.5,
-            blink_interval_secs: 0.6,
-            overlay_on_after: false,
-            show_outlines: true,
-            loupe: false,
-            dock_open: true,
-            dock_tab: DockTab::Regions,
-        }
-    }
-}
-
 /// Everything persisted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -115,6 +75,7 @@ fn absolute(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::view::DockTab;
 
     #[test]
     fn dock_state_persists_and_older_settings_open_it_on_the_regions() {

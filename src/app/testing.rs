@@ -4,9 +4,11 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use super::PalimpsestApp;
+use super::command::{Command, Start};
 use super::dialogs::FileDialogs;
+use super::settings::Settings;
 use super::view::ViewMode;
-use super::{Command, PalimpsestApp, Settings, Start};
 use crate::project::{Project, RegionNote};
 
 /// File dialogs that return prepared answers, in order, and `None` once they run out.
@@ -39,7 +41,7 @@ impl FileDialogs for FakeDialogs {
 
     fn pick_export_path(
         &mut self,
-        _kind: super::panels::export::ExportKind,
+        _kind: super::tasks::export::ExportKind,
         _suggested: &std::path::Path,
     ) -> Option<PathBuf> {
         self.answers.pop_front().and_then(|v| v.into_iter().next())
@@ -299,12 +301,12 @@ impl PalimpsestApp {
     /// Whether an export runs in the background.
     #[must_use]
     pub fn exporting(&self) -> bool {
-        self.runtime.exports.busy()
+        self.runtime.tasks.export.busy()
     }
 
     /// The latest export's success message, while it is shown.
     #[must_use]
     pub fn export_message(&self) -> Option<&str> {
-        self.runtime.exports.message()
+        self.runtime.tasks.export.message()
     }
 }

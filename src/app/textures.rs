@@ -14,13 +14,15 @@ use image::RgbImage;
 const PREFERRED_TILE: usize = 4096;
 
 /// One tile of an image.
+#[derive(Clone)]
 struct Tile {
     /// Where the tile lies in image edge coordinates.
     px: Rect,
     texture: TextureHandle,
 }
 
-/// An image uploaded as one or more textures.
+/// An image uploaded as one or more textures (a clone shares the textures).
+#[derive(Clone)]
 pub struct TiledImage {
     /// Width and height in pixels.
     pub size: [u32; 2],

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use egui::{Pos2, Rect, Vec2, pos2};
 use serde::{Deserialize, Serialize};
 
-use super::settings::ViewSettings;
 use crate::geometry::{Model, Transform};
 use crate::project::PointPair;
 use crate::regions::BBox;
@@ -400,7 +399,7 @@ pub struct ViewState {
     /// Selecting a region in the list frames it in the view.
     pub zoom_to_selection: bool,
     /// The essay panel, annotation editor and project info window.
-    pub notes: super::panels::essay::NotesView,
+    pub notes: NotesView,
     /// The dock and pictures-only mode.
     pub chrome: Chrome,
 }
@@ -435,7 +434,7 @@ impl ViewState {
             hover: None,
             help_open: false,
             zoom_to_selection: true,
-            notes: super::panels::essay::NotesView::default(),
+            notes: NotesView::default(),
             chrome: Chrome {
                 dock_open: s.dock_open,
                 dock_tab: s.dock_tab,
@@ -469,5 +468,61 @@ impl ViewState {
         self.manual = ManualAlign::default();
         self.tool = Tool::Pan;
         self.camera_request = Some(CameraRequest::Fit);
+    }
+}
+
+/// What the essay panel, the annotation editor and the project info window show. View state:
+/// never saved, never undone. (Whether the essay is shown is the dock's tab.)
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NotesView {
+    /// The project info window is shown.
+    pub info_open: bool,
+    /// A passage to bring into view on the next frame.
+    pub scroll_to: Option<String>,
+    /// The region the essay last followed (scrolled to for), to notice selection changes.
+    pub followed: Option<u32>,
+    /// The link picker is open.
+    pub picker_open: bool,
+    /// What the link picker searches for.
+    pub picker_query: String,
+}
+
+/// View preferences that outlive a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewSettings {
+    /// Current mode.
+    pub mode: ViewMode,
+    /// Swipe divider runs vertically (left/right split) when false, horizontally when true.
+    pub swipe_horizontal: bool,
+    /// Onion-skin opacity of the after image, 0..=1.
+    pub onion_opacity: f32,
+    /// Blink interval in seconds.
+    pub blink_interval_secs: f32,
+    /// Mask overlay drawn over the after image instead of the before image.
+    pub overlay_on_after: bool,
+    /// Region outlines shown in every mode.
+    pub show_outlines: bool,
+    /// Loupe on.
+    pub loupe: bool,
+    /// The right-hand dock is expanded.
+    pub dock_open: bool,
+    /// The dock's tab.
+    pub dock_tab: DockTab,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        Self {
+            mode: ViewMode::SideBySide,
+            swipe_horizontal: false,
+            onion_opacity: 0.5,
+            blink_interval_secs: 0.6,
+            overlay_on_after: false,
+            show_outlines: true,
+            loupe: false,
+            dock_open: true,
+            dock_tab: DockTab::Regions,
+        }
     }
 }

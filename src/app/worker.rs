@@ -1,5 +1,6 @@
 //! Background work: decoding a pair, analysing it, and re-running detection when a control
-//! moves. Each request runs on its own named thread and reports typed [`Event`]s on a bounded
+//! moves: the analysis task of the registry ([`super::tasks`]). Each request runs on its own
+//! named thread and reports typed [`Event`]s on a bounded
 //! channel, asking for a repaint after each send.
 //!
 //! Every request gets a generation number; a newer request sets the older one's cancel flag,
@@ -14,16 +15,43 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 
 use image::GrayImage;
 
-use super::runtime::{LoadedPair, Overlays};
 use super::textures::TiledImage;
 use crate::align::Alignment;
 use crate::io::{LoadOptions, LoadedImage, load_image};
 use crate::job::{Job, Stage};
-use crate::pipeline::{Analysis, Detection, Params, analyze, analyze_aligned, detect};
+use crate::pipeline::{Analysis, Detection, Params, analyze_aligned, detect};
 use crate::project::Project;
 
 /// Capacity of the event channel. Progress events are dropped when it is full; results wait.
 const CHANNEL_CAPACITY: usize = 64;
+
+/// A decoded pair with its textures.
+#[derive(Clone)]
+pub struct LoadedPair {
+    /// The original.
+    pub before: Arc<LoadedImage>,
+    /// The doctored print.
+    pub after: Arc<LoadedImage>,
+    /// The original, uploaded.
+    pub before_tex: TiledImage,
+    /// The doctored print, uploaded.
+    pub after_tex: TiledImage,
+    /// A title for a fresh document.
+    pub title: String,
+    /// A saved document to restore instead of a fresh one.
+    pub project: Option<Box<Project>>,
+}
+
+/// Display textures derived from an analysis.
+#[derive(Clone)]
+pub struct Overlays {
+    /// Heat-map of the change strength (working resolution).
+    pub heat: TiledImage,
+    /// Changed pixels (working resolution), white on transparent.
+    pub mask: TiledImage,
+    /// Parameters and ignore areas the mask was made with.
+    pub detection_params: Option<(Params, Vec<Vec<[f64; 2]>>)>,
+}
 
 /// What the worker is asked to do.
 pub enum Request {
@@ -64,7 +92,9 @@ pub enum Request {
     },
 }
 
-/// What the worker reports.
+/// What the worker reports. Results are shared, not copied, when an event is cloned, and two
+/// events are equal when they carry the same result.
+#[derive(Clone)]
 pub enum Event {
     /// Progress of the current stage.
     Progress {
@@ -87,7 +117,7 @@ pub enum Event {
     /// A detection finished.
     Detected {
         /// The result.
-        detection: Detection,
+        detection: Arc<Detection>,
         /// Its mask, uploaded.
         mask: TiledImage,
         /// Replace the document's detected regions.
@@ -98,6 +128,77 @@ pub enum Event {
         /// One readable sentence.
         message: String,
     },
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Event::Progress { stage, fraction },
+                Event::Progress {
+                    stage: s,
+                    fraction: f,
+                },
+            ) => stage == s && fraction == f,
+            (Event::Loaded(a), Event::Loaded(b)) => {
+                Arc::ptr_eq(&a.before, &b.before) && Arc::ptr_eq(&a.after, &b.after)
+            }
+            (
+                Event::Analyzed {
+                    analysis,
+                    keep_regions,
+                    ..
+                },
+                Event::Analyzed {
+                    analysis: a,
+                    keep_regions: k,
+                    ..
+                },
+            ) => Arc::ptr_eq(analysis, a) && keep_regions == k,
+            (
+                Event::Detected {
+                    detection,
+                    apply_regions,
+                    ..
+                },
+                Event::Detected {
+                    detection: d,
+                    apply_regions: a,
+                    ..
+                },
+            ) => Arc::ptr_eq(detection, d) && apply_regions == a,
+            (Event::Failed { message }, Event::Failed { message: m }) => message == m,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::Progress { stage, fraction } => f
+                .debug_struct("Progress")
+                .field("stage", stage)
+                .field("fraction", fraction)
+                .finish(),
+            Event::Loaded(pair) => f
+                .debug_tuple("Loaded")
+                .field(&pair.before.path)
+                .field(&pair.after.path)
+                .finish(),
+            Event::Analyzed { keep_regions, .. } => f
+                .debug_struct("Analyzed")
+                .field("keep_regions", keep_regions)
+                .finish_non_exhaustive(),
+            Event::Detected { apply_regions, .. } => f
+                .debug_struct("Detected")
+                .field("apply_regions", apply_regions)
+                .finish_non_exhaustive(),
+            Event::Failed { message } => {
+                f.debug_struct("Failed").field("message", message).finish()
+            }
+        }
+    }
 }
 
 /// Starts jobs and collects their events.
@@ -161,9 +262,7 @@ impl Worker {
             ctx: ctx.clone(),
         };
         let name = format!("palimpsest-job-{}", self.generation);
-        let spawned = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || run(&request, &sender, &cancel));
+        let spawned = super::tasks::spawn::named(&name, move || run(&request, &sender, &cancel));
         if let Err(e) = spawned {
             let _ = self.tx.try_send((
                 self.generation,
@@ -236,7 +335,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 title,
                 project: project.clone(),
             }));
-            analyse(
+            analyze(
                 out, &job, &b, &a, alignment, &params, &ignore, keep, max_side,
             );
         }
@@ -247,7 +346,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
             params,
             ignore,
             keep_regions,
-        } => analyse(
+        } => analyze(
             out,
             &job,
             before,
@@ -274,7 +373,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                     }
                     let mask = TiledImage::from_mask(&out.ctx, "mask", &detection.mask, max_side);
                     out.send(Event::Detected {
-                        detection,
+                        detection: Arc::new(detection),
                         mask,
                         apply_regions: *apply_regions,
                     });
@@ -286,7 +385,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
 }
 
 #[expect(clippy::too_many_arguments, reason = "one call site per request kind")]
-fn analyse(
+fn analyze(
     out: &Sender,
     job: &Job<'_>,
     before: &LoadedImage,
@@ -300,7 +399,7 @@ fn analyse(
     let mask = ignore_mask(ignore, before.width(), before.height());
     let result = match alignment {
         Some(a) => analyze_aligned(before, after, a, params, mask.as_ref(), *job),
-        None => analyze(before, after, params, mask.as_ref(), *job),
+        None => crate::pipeline::analyze(before, after, params, mask.as_ref(), *job),
     };
     match result {
         Ok(analysis) => {

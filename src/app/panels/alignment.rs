@@ -1,8 +1,9 @@
 //! Alignment section: the fitted model, its confidence and residual, a warning when it is not
 //! to be trusted, and manual alignment by clicked point pairs with a live preview.
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewState};
-use super::super::{Command, Runtime};
 use crate::align::AlignMethod;
 use crate::geometry::Model;
 use crate::project::Project;
@@ -132,7 +133,7 @@ pub fn ui(
     if let Some(t) = &m.preview {
         ui.label(format!(
             "Preview residual {:.2} px",
-            super::super::shapes::mean_residual(t, &m.pairs)
+            crate::project::shapes::mean_residual(t, &m.pairs)
         ));
     } else if m.pairs.len() >= 3 {
         ui.colored_label(

@@ -7,10 +7,11 @@
 
 use egui::text::LayoutJob;
 
-use super::super::view::{CameraRequest, DockTab, ViewState};
-use super::super::{Command, PalimpsestApp, Runtime};
+use super::super::command::Command;
+use super::super::palette::region_colour;
+use super::super::runtime::Runtime;
+use super::super::view::{DockTab, ViewState};
 use super::essay::{TextLook, append_spans};
-use super::regions::region_colour;
 use crate::essay::{Essay, Passage, PassageKind, anchor_within};
 use crate::project::{Project, RegionNote, Tag};
 
@@ -301,95 +302,6 @@ fn result_row(
         } else {
             Command::AddLink { id: r.id, anchor }
         });
-    }
-}
-
-fn region_mut(app: &mut PalimpsestApp, id: u32) -> Option<&mut RegionNote> {
-    app.project.regions.iter_mut().find(|r| r.id == id)
-}
-
-/// Carries out the annotation, essay and project-info commands (called from
-/// [`super::super::command::apply`], which records the history).
-pub fn apply(app: &mut PalimpsestApp, cmd: Command) {
-    match cmd {
-        Command::SelectLinked(anchor) => {
-            let ids = app.project.regions_linked_to(&anchor);
-            if ids.is_empty() {
-                return;
-            }
-            app.view.selection = ids.iter().copied().collect();
-            let boxes: Vec<[f64; 2]> = app
-                .project
-                .regions
-                .iter()
-                .filter(|r| ids.contains(&r.id))
-                .flat_map(|r| {
-                    let b = r.bbox;
-                    [[b.x, b.y], [b.x + b.width, b.y + b.height]]
-                })
-                .collect();
-            if app.view.zoom_to_selection
-                && let Some(b) = crate::regions::BBox::of_points(&boxes)
-            {
-                app.view.camera_request = Some(CameraRequest::Frame(b));
-            }
-        }
-        Command::SetLabel { id, label } => {
-            if let Some(r) = region_mut(app, id) {
-                r.label = label;
-            }
-        }
-        Command::SetNote { id, note } => {
-            if let Some(r) = region_mut(app, id) {
-                r.note = note;
-            }
-        }
-        Command::SetTags { id, tags } => {
-            if let Some(r) = region_mut(app, id) {
-                r.tags = tags;
-            }
-        }
-        Command::AddLink { id, anchor } => {
-            if let Some(r) = region_mut(app, id)
-                && !r.links.contains(&anchor)
-            {
-                r.links.push(anchor);
-            }
-        }
-        Command::RemoveLink { id, anchor } => {
-            if let Some(r) = region_mut(app, id) {
-                r.links.retain(|l| l != &anchor);
-            }
-        }
-        Command::SetTitle(title) => app.project.title = title,
-        Command::SetImageMeta { which, meta } => app.project.image_mut(which).meta = meta,
-        Command::LoadEssayDialog => {
-            if let Some(path) = app.runtime.dialogs.pick_essay() {
-                apply(app, Command::SetEssay(Some(path)));
-            }
-        }
-        Command::SetEssay(None) => app.project.essay = None,
-        Command::SetEssay(Some(path)) => match app.runtime.essay.load(&path) {
-            Ok(()) => {
-                app.project.essay = Some(path);
-                app.view.chrome.show_tab(DockTab::Essay);
-                app.view.notes.followed = None;
-            }
-            Err(e) => app.runtime.error = Some(format!("Could not load the essay: {e}")),
-        },
-        Command::ToggleEssay => {
-            let chrome = &mut app.view.chrome;
-            if chrome.showing(DockTab::Essay) {
-                chrome.dock_tab = chrome.tab_before_essay.take().unwrap_or_default();
-            } else {
-                if chrome.dock_tab != DockTab::Essay {
-                    chrome.tab_before_essay = Some(chrome.dock_tab);
-                }
-                chrome.show_tab(DockTab::Essay);
-            }
-        }
-        Command::ToggleProjectInfo => app.view.notes.info_open = !app.view.notes.info_open,
-        _ => {}
     }
 }
 

@@ -1,8 +1,9 @@
 //! Detection section: sensitivity, noise suppression, minimum region size and ignore areas.
 //! Each change sends new parameters; detection re-runs in the background.
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewState};
-use super::super::{Command, Runtime};
 use crate::project::Project;
 
 /// Shows the detection section.

@@ -8,8 +8,9 @@
 
 use egui::Rect;
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::{DockTab, ViewState};
-use super::super::{Command, Runtime};
 use crate::project::Project;
 
 /// Narrowest the dock can be dragged, in points.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::super::Command;
+use super::super::command::Command;
 
 /// Turns files dropped on the window this frame into a command, unless a pane claimed them.
 pub fn collect(ctx: &egui::Context, commands: &mut Vec<Command>) {

@@ -4,23 +4,23 @@
 //! scrolls the essay to its first linked passage and highlights all of them. Links whose anchor
 //! the essay does not have are listed, never dropped.
 //!
-//! This module also holds the parsed-essay cache ([`EssayCache`], kept in the runtime and keyed
+//! The parsed essays are cached in the runtime ([`super::super::essay_cache::EssayCache`], keyed
 //! by path, so nothing is parsed per frame), the view state of the essay, annotation and info
-//! panels ([`NotesView`]) and the small text-layout helpers the annotation editor shares. It
+//! panels is [`super::super::view::NotesView`]. This module also holds the small text-layout
+//! helpers the annotation editor shares. It
 //! parses no Markdown itself (that is [`crate::essay`]) and never changes the document: links and
 //! selections go out as [`Command`]s.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontFamily, FontId, Rect, Sense, Stroke, pos2, vec2};
 
+use super::super::command::Command;
+use super::super::palette::region_colour;
+use super::super::runtime::Runtime;
 use super::super::view::ViewState;
-use super::super::{Command, Runtime};
-use super::regions::region_colour;
-use crate::essay::{Essay, EssayError, Passage, PassageKind, Span};
+use crate::essay::{Essay, Passage, PassageKind, Span};
 use crate::project::Project;
 
 /// Family name under which the bold face is added to egui.
@@ -28,112 +28,6 @@ const BOLD_FAMILY: &str = "palimpsest-essay-bold";
 
 /// Width of the coloured bar beside a linked passage, in points.
 const BAR: f32 = 3.0;
-
-/// What the essay panel, the annotation editor and the project info window show. View state:
-/// never saved, never undone. (Whether the essay is shown is the dock's tab.)
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NotesView {
-    /// The project info window is shown.
-    pub info_open: bool,
-    /// A passage to bring into view on the next frame.
-    pub scroll_to: Option<String>,
-    /// The region the essay last followed (scrolled to for), to notice selection changes.
-    pub followed: Option<u32>,
-    /// The link picker is open.
-    pub picker_open: bool,
-    /// What the link picker searches for.
-    pub picker_query: String,
-}
-
-/// Parsed essays, keyed by path (the bundled essay under `None`), so the panel never parses
-/// Markdown per frame and an undo back to an earlier essay does not read its file again.
-pub struct EssayCache {
-    key: Option<PathBuf>,
-    synced: bool,
-    current: Arc<Essay>,
-    loaded: HashMap<PathBuf, Arc<Essay>>,
-    error: Option<String>,
-}
-
-impl Default for EssayCache {
-    fn default() -> Self {
-        Self {
-            key: None,
-            synced: false,
-            current: Arc::new(Essay::bundled()),
-            loaded: HashMap::new(),
-            error: None,
-        }
-    }
-}
-
-impl EssayCache {
-    /// The essay shown: the project's, or the bundled one when the project names none or its
-    /// file could not be read.
-    #[must_use]
-    pub fn essay(&self) -> &Essay {
-        &self.current
-    }
-
-    /// The essay shown, shared (for a background export or the presentation's captions).
-    #[must_use]
-    pub fn shared(&self) -> Arc<Essay> {
-        Arc::clone(&self.current)
-    }
-
-    /// The file the essay came from, or `None` for the bundled essay.
-    #[must_use]
-    pub fn path(&self) -> Option<&Path> {
-        self.key.as_deref()
-    }
-
-    /// Why the project's essay file could not be read (the bundled essay is shown instead).
-    #[must_use]
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// Makes the cache show the essay at `path` (`None`: the bundled one), reading and parsing
-    /// it only the first time that path is asked for.
-    pub fn sync(&mut self, path: Option<&Path>) {
-        if self.synced && self.key.as_deref() == path {
-            return;
-        }
-        self.synced = true;
-        self.key = path.map(Path::to_path_buf);
-        self.error = None;
-        let Some(path) = path else {
-            self.current = Arc::new(Essay::bundled());
-            return;
-        };
-        if let Some(e) = self.loaded.get(path) {
-            self.current = Arc::clone(e);
-            return;
-        }
-        match self.load(path) {
-            Ok(()) => {}
-            Err(e) => {
-                self.error = Some(format!("{e}. Showing the bundled essay instead."));
-                self.current = Arc::new(Essay::bundled());
-            }
-        }
-    }
-
-    /// Reads and parses the essay at `path` (again, if it was read before) and shows it.
-    ///
-    /// # Errors
-    /// The file cannot be read, is too large, is not text or holds no passage; the cache is
-    /// then unchanged.
-    pub fn load(&mut self, path: &Path) -> Result<(), EssayError> {
-        let essay = Arc::new(Essay::load(path)?);
-        self.loaded.insert(path.to_path_buf(), Arc::clone(&essay));
-        self.current = essay;
-        self.key = Some(path.to_path_buf());
-        self.synced = true;
-        self.error = None;
-        Ok(())
-    }
-}
 
 /// Region numbers per anchor, over every link of the project.
 fn links_by_anchor(project: &Project) -> BTreeMap<&str, Vec<u32>> {
@@ -604,19 +498,6 @@ mod tests {
             dangling_summary(3),
             "3 links point to passages not in this essay"
         );
-    }
-
-    #[test]
-    fn cache_keeps_the_bundled_essay_when_a_file_is_unreadable() {
-        let mut cache = EssayCache::default();
-        cache.sync(None);
-        assert!(cache.error().is_none());
-        let bundled_len = cache.essay().passages.len();
-        cache.sync(Some(Path::new("/no/such/essay.md")));
-        assert!(cache.error().is_some(), "an unreadable essay is reported");
-        assert_eq!(cache.essay().passages.len(), bundled_len);
-        cache.sync(None);
-        assert!(cache.error().is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The help overlay (F1 or ?): every shortcut and what the mouse does.
 
-use super::super::Command;
+use super::super::command::Command;
 use super::super::command::SHORTCUTS;
 use super::super::view::ViewMode;
 

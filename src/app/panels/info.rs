@@ -3,8 +3,9 @@
 //! a free note, plus the file and its SHA-256 for reference. Every edit goes out as a
 //! [`Command`] and can be undone; typing merges into one step per field. It reads no files.
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::ViewState;
-use super::super::{Command, Runtime};
 use crate::project::{ImageMeta, Project, Which};
 
 /// The editable provenance fields, with their captions.

@@ -1,8 +1,9 @@
 //! The dock's Analysis tab: the alignment, detection and view sections. (The selected region's
 //! annotation is under the regions list, in the Regions tab.)
 
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::ViewState;
-use super::super::{Command, Runtime};
 use crate::project::Project;
 
 /// Shows the Analysis tab.

@@ -1,7 +1,8 @@
 //! The error message banner: a readable sentence at the top of the view, dismissable. The open
 //! pair stays as it was when a load fails.
 
-use super::super::{Command, Runtime};
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 
 /// Shows the current error, if any.
 pub fn ui(ctx: &egui::Context, runtime: &Runtime, commands: &mut Vec<Command>) {

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Rect, vec2};
 
-use super::super::Command;
+use super::super::command::Command;
 use super::super::view::ViewState;
 
 /// The accessible name of the overlay's button that brings the panels back.

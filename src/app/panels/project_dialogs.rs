@@ -7,8 +7,10 @@
 
 use std::time::SystemTime;
 
-use super::super::persist::{Action, Dialog, PendingOpen, Then, which_label};
-use super::super::{Command, Runtime};
+use super::super::command::Command;
+use super::super::command::FileAction as Action;
+use super::super::persist::{Dialog, PendingOpen, Then, which_label};
+use super::super::runtime::Runtime;
 use crate::project::{ImageProblemKind, Project};
 
 /// Width of the question windows, in points.

@@ -4,20 +4,14 @@
 
 use egui::{Color32, Rect, Sense, Stroke, pos2, vec2};
 
+use super::super::command::Command;
+use super::super::palette::region_colour;
+use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewState};
-use super::super::{Command, Runtime};
 use crate::project::{Origin, Project};
 
 /// Thumbnail side in points.
 const THUMB: f32 = 52.0;
-
-/// The outline colour of region `id` (Okabe–Ito palette, colour-blind safe).
-#[must_use]
-pub fn region_colour(id: u32) -> Color32 {
-    let p = crate::report::PALETTE;
-    let c = p[(id as usize).saturating_sub(1) % p.len()];
-    Color32::from_rgb(c[0], c[1], c[2])
-}
 
 /// The accessible label of a region's row.
 #[must_use]

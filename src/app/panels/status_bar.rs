@@ -1,7 +1,7 @@
 //! The status bar: image sizes, zoom, the cursor's position in both images with the pixel
 //! values there, and the current job's progress.
 
-use super::super::Runtime;
+use super::super::runtime::Runtime;
 use super::super::view::ViewState;
 use crate::project::Project;
 

@@ -5,9 +5,10 @@
 
 use egui::Rect;
 
-use super::super::history::History;
+use super::super::command::Command;
+use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewMode, ViewState};
-use super::super::{Command, Runtime};
+use crate::project::History;
 
 /// The accessible name of the pictures-only button.
 pub const PICTURES_ONLY_LABEL: &str = "Pictures only";

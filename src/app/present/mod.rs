@@ -6,8 +6,8 @@
 //! the screen, Esc leaves.
 //!
 //! Keys, clicks and the small on-screen buttons all become [`Action`]s sent as
-//! [`Command::Present`], carried out by [`act`] like every other command. The layout is the
-//! exported slides' ([`crate::export::slides`]), so what is projected and what is handed out
+//! [`Command::Present`], carried out by the command handler like every other command. The
+//! layout is the exported slides' ([`mod@crate::export::slides`]), so what is projected and what is handed out
 //! look alike. This module draws with the textures the app already holds and changes nothing
 //! in the document.
 
@@ -16,8 +16,9 @@ pub mod text;
 
 use egui::{Align2, Color32, CursorIcon, Key, Pos2, Rect, Sense, Vec2, pos2, vec2};
 
+use super::command::Command;
+use super::command::PresentAction as Action;
 use super::runtime::Runtime;
-use super::{Command, PalimpsestApp};
 use crate::export::content::{self, RegionContent};
 use crate::export::slides::SlideLayout;
 use crate::project::Project;
@@ -31,25 +32,6 @@ pub const REVEAL_SECS: f32 = 0.6;
 /// Seconds without mouse movement after which the pointer and the on-screen buttons hide.
 const IDLE_SECS: f64 = 2.5;
 
-/// What the presenter can ask for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// The next step (→, PageDown, Space, Enter, a click on the right half).
-    Next,
-    /// The previous step (←, PageUp, Backspace, Shift+Space, a click on the left half).
-    Previous,
-    /// The title view (Home).
-    First,
-    /// The last region (End).
-    Last,
-    /// Cross-fade to the original, or back to the doctored print (R).
-    ToggleReveal,
-    /// Blank the screen, or show it again (B, or any key while blank).
-    ToggleBlank,
-    /// Leave presentation mode (Esc).
-    Leave,
-}
-
 /// A zoom or cross-fade in progress: where it started, and when.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Motion<T> {
@@ -57,7 +39,7 @@ struct Motion<T> {
     since: f64,
 }
 
-/// Presentation state; inactive until [`start`] and again after [`Action::Leave`].
+/// Presentation state; inactive until [`Presentation::begin`] and again after [`Action::Leave`].
 #[derive(Default)]
 pub struct Presentation {
     active: bool,
@@ -131,6 +113,15 @@ impl Presentation {
         self.reveal_shown = 0.0;
     }
 
+    /// Enters presentation mode at the title view (fonts installed, pointer shown).
+    pub fn begin(&mut self, ctx: &egui::Context) {
+        text::install_fonts(ctx);
+        let now = ctx.input(|i| i.time);
+        self.act(Action::Leave, 0, now);
+        self.active = true;
+        self.last_motion = now;
+    }
+
     /// Carries out one action; `count` is the number of visible regions, `now` the input time.
     pub fn act(&mut self, action: Action, count: usize, now: f64) {
         if self.blank && action != Action::Leave {
@@ -155,36 +146,6 @@ impl Presentation {
             Action::Leave => *self = Self::default(),
         }
     }
-}
-
-/// Enters presentation mode at the title view, full screen.
-pub fn start(app: &mut PalimpsestApp, ctx: &egui::Context) {
-    if app.runtime.pair.is_none() {
-        app.runtime.error = Some("Open a pair before presenting it.".to_owned());
-        return;
-    }
-    text::install_fonts(ctx);
-    let now = ctx.input(|i| i.time);
-    let p = &mut app.presentation;
-    p.act(Action::Leave, 0, now);
-    p.active = true;
-    p.last_motion = now;
-    app.view.help_open = false;
-    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
-}
-
-/// Carries out a presentation action on the app.
-pub fn act(app: &mut PalimpsestApp, ctx: &egui::Context, action: Action) {
-    if !app.presentation.active {
-        return;
-    }
-    let count = content::visible_regions(&app.project).len();
-    let now = ctx.input(|i| i.time);
-    app.presentation.act(action, count, now);
-    if action == Action::Leave {
-        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
-    }
-    ctx.request_repaint();
 }
 
 /// Reads this frame's presentation keys. While the screen is blank every key but Esc brings it

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, Painter, Rect, vec2};
 
-use super::{Scene, chip};
+use super::scene::{Scene, chip};
 use crate::app::view::ViewState;
 
 /// The blink mode.

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2, vec2};
 
-use super::{Scene, chip};
+use super::scene::{Scene, chip};
 use crate::app::view::ViewState;
 use crate::imgops::heat_colour;
 

@@ -10,21 +10,24 @@ pub mod blink;
 pub mod heatmap;
 pub mod mask_overlay;
 pub mod onion_skin;
+pub mod scene;
 pub mod side_by_side;
 pub mod swipe;
+
+pub use scene::{PaneKind, Scene, chip};
 
 use egui::{
     Align2, Color32, FontId, Painter, Pos2, Rect, Response, Sense, Shape, Stroke, Vec2, pos2, vec2,
 };
 
+use super::command::Command;
 use super::command::Side;
-use super::panels::regions::region_colour;
-use super::runtime::{LoadedPair, Overlays};
-use super::shapes;
-use super::view::{Camera, Tool, ViewMode, ViewState};
-use super::{Command, Runtime};
-use crate::geometry::{Transform, point_in_polygon};
+use super::palette::region_colour;
+use super::runtime::Runtime;
+use super::view::{Tool, ViewMode, ViewState};
+use crate::geometry::point_in_polygon;
 use crate::project::Project;
+use crate::project::shapes;
 
 /// Key of the pane drop targets in egui's temporary data.
 pub const DROP_TARGETS_ID: &str = "palimpsest-drop-targets";
@@ -41,91 +44,6 @@ impl PaneDropTargets {
             .iter()
             .find(|(r, _)| r.contains(pos))
             .map(|(_, s)| *s)
-    }
-}
-
-/// What one pane shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PaneKind {
-    /// Only the before image (left of side by side).
-    Before,
-    /// Only the after image (right of side by side).
-    After,
-    /// A combination of both.
-    Both,
-}
-
-/// Everything a mode needs to draw.
-pub struct Scene<'a> {
-    /// The images.
-    pub pair: &'a LoadedPair,
-    /// Heat-map and mask textures, once analysed.
-    pub overlays: Option<&'a Overlays>,
-    /// The document.
-    pub project: &'a Project,
-    /// How the after image is drawn in the before frame.
-    pub before_from_after: Transform,
-    /// Whether that transform is projective (needs a finer mesh).
-    projective: bool,
-}
-
-impl Scene<'_> {
-    /// Draws the before image.
-    pub fn paint_before(&self, painter: &Painter, cam: &Camera, pane: Rect, tint: Color32) {
-        let cam = *cam;
-        let tex = &self.pair.before_tex;
-        tex.paint(
-            painter,
-            &|p| cam.screen_from_image(pane, p),
-            tex.rect(),
-            1,
-            tint,
-        );
-    }
-
-    /// Draws the after image through the alignment.
-    pub fn paint_after(&self, painter: &Painter, cam: &Camera, pane: Rect, tint: Color32) {
-        let cam = *cam;
-        let t = self.before_from_after;
-        let map = |q: Pos2| {
-            let (x, y) = t.apply_lossy(f64::from(q.x) - 0.5, f64::from(q.y) - 0.5);
-            cam.screen_from_image(pane, pos2(x as f32 + 0.5, y as f32 + 0.5))
-        };
-        let tex = &self.pair.after_tex;
-        tex.paint(
-            painter,
-            &map,
-            tex.rect(),
-            if self.projective { 12 } else { 1 },
-            tint,
-        );
-    }
-
-    /// Draws a working-resolution overlay (heat-map or mask) stretched over the before frame.
-    pub fn paint_overlay(
-        &self,
-        painter: &Painter,
-        cam: &Camera,
-        pane: Rect,
-        tex: &super::textures::TiledImage,
-        tint: Color32,
-    ) {
-        let cam = *cam;
-        let (bw, bh) = (
-            self.pair.before_tex.size[0] as f32,
-            self.pair.before_tex.size[1] as f32,
-        );
-        let (sx, sy) = (bw / tex.size[0] as f32, bh / tex.size[1] as f32);
-        let map = |p: Pos2| cam.screen_from_image(pane, pos2(p.x * sx, p.y * sy));
-        tex.paint(painter, &map, tex.rect(), 1, tint);
-    }
-
-    /// Maps a before-frame point to the after image's pixel centres.
-    #[must_use]
-    pub fn after_from_before(&self, p: Pos2) -> Option<[f64; 2]> {
-        let inv = self.before_from_after.inverse()?;
-        inv.apply(f64::from(p.x) - 0.5, f64::from(p.y) - 0.5)
-            .map(|(x, y)| [x, y])
     }
 }
 
@@ -544,18 +462,6 @@ fn layout(mode: ViewMode, area: Rect) -> Vec<(Rect, PaneKind)> {
     } else {
         vec![(area, PaneKind::Both)]
     }
-}
-
-/// A small caption chip in a pane's corner.
-pub fn chip(painter: &Painter, pos: Pos2, align: Align2, text: &str, visuals: &egui::Visuals) {
-    let galley = painter.layout_no_wrap(
-        text.to_owned(),
-        FontId::proportional(13.0),
-        visuals.strong_text_color(),
-    );
-    let rect = align.anchor_size(pos, galley.size() + vec2(12.0, 6.0));
-    painter.rect_filled(rect, 4.0, visuals.panel_fill.gamma_multiply(0.9));
-    painter.galley(rect.min + vec2(6.0, 3.0), galley, Color32::WHITE);
 }
 
 /// Draws outlines and numbers, ignore areas, sketches, alignment points and the linked cursor.

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, Painter, Rect, vec2};
 
-use super::{PaneKind, Scene, chip};
+use super::scene::{PaneKind, Scene, chip};
 use crate::app::view::ViewState;
 
 /// The side-by-side mode.

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, Painter, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
-use super::{Scene, chip};
+use super::scene::{Scene, chip};
 use crate::app::view::ViewState;
 
 /// The swipe mode.

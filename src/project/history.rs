@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::project::Project;
+use super::Project;
 
 /// How long successive changes with one merge key still count as one step.
 const MERGE_WINDOW: Duration = Duration::from_millis(800);
