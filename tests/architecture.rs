@@ -3,8 +3,9 @@
 //!
 //! The graph is read from the code itself: every `crate::NAME` path outside comments, doc
 //! comments and `#[cfg(test)]` modules is an edge from the file's top-level module to `NAME`.
-//! The app (`src/app/`) is a layer of its own above everything here; within it the command
-//! handling is checked by the app's own layout (see ARCHITECTURE.md).
+//! The app (`src/app/`) is a layer of its own above everything here; within it, the graph of
+//! its modules (file by file, `super::` and `crate::app::` paths resolved) has no cycle either:
+//! the modules that extend the app's root type import the root, which never imports them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -201,6 +202,125 @@ fn cycles(graph: &Graph) -> Vec<Vec<String>> {
     s.found
 }
 
+/// The module path of a file under `root` (`panels/essay.rs` → `panels::essay`, a `mod.rs`
+/// → its folder, the root's `mod.rs` → the empty path).
+fn module_path(root: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(root).expect("under the root");
+    let mut parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| c.as_os_str().to_str().map(str::to_owned))
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.trim_end_matches(".rs");
+        if stem != "mod" {
+            parts.push(stem.to_owned());
+        }
+    }
+    parts
+}
+
+/// The paths of `code` that start with `prefix` (`super::`, `crate::app::`), as segment lists,
+/// groups (`{a, b::c}`) expanded one level.
+fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find(prefix) {
+        let before_ok = i == 0
+            || !rest[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        let after = &rest[i + prefix.len()..];
+        rest = after;
+        if !before_ok {
+            continue;
+        }
+        let head: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        let base: Vec<String> = head
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let tail = &after[head.len()..];
+        if let Some(group) = tail.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for part in group[..end].split(',') {
+                let mut path = base.clone();
+                path.extend(
+                    part.trim()
+                        .split("::")
+                        .map(|s| {
+                            s.chars()
+                                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                                .collect::<String>()
+                        })
+                        .filter(|s| !s.is_empty()),
+                );
+                out.push(path);
+            }
+        } else {
+            out.push(base);
+        }
+    }
+    out
+}
+
+/// The import graph of the app's modules, each named by its path under `app` (`""` is the
+/// root). An edge goes to the longest module that a path names.
+fn app_graph(app: &Path) -> Graph {
+    let mut files = Vec::new();
+    let mut stack = vec![app.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("app is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let modules: BTreeMap<Vec<String>, &Path> = files
+        .iter()
+        .map(|f| (module_path(app, f), f.as_path()))
+        .collect();
+    let resolve = |path: &[String]| -> Vec<String> {
+        (0..=path.len())
+            .rev()
+            .map(|n| path[..n].to_vec())
+            .find(|p| modules.contains_key(p))
+            .unwrap_or_default()
+    };
+    let mut graph = Graph::new();
+    for (module, file) in &modules {
+        let text = std::fs::read_to_string(file).expect("a source file");
+        let code = code_only(&text);
+        // `super` of `a/b.rs` is `a`; of `a/b/mod.rs`, also `a`.
+        let parent: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
+        let mut targets = BTreeSet::new();
+        for path in paths_after(&code, "crate::app::") {
+            targets.insert(resolve(&path).join("::"));
+        }
+        for path in paths_after(&code, "super::") {
+            let mut full = parent.clone();
+            let mut segments = path.as_slice();
+            while let Some(("super", rest)) = segments.split_first().map(|(s, r)| (s.as_str(), r)) {
+                full.pop();
+                segments = rest;
+            }
+            full.extend(segments.iter().cloned());
+            targets.insert(resolve(&full).join("::"));
+        }
+        let name = module.join("::");
+        targets.remove(&name);
+        graph.entry(name).or_default().extend(targets);
+    }
+    graph
+}
+
 fn src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -242,6 +362,38 @@ fn only_the_layers_above_use_the_pipeline() {
         users.is_empty(),
         "these modules import the pipeline from below: {users:?}"
     );
+}
+
+#[test]
+fn the_app_has_no_import_cycle() {
+    let app = src().join("app");
+    if !app.is_dir() {
+        return;
+    }
+    let graph = app_graph(&app);
+    assert!(
+        graph.len() >= 30 && graph.contains_key("command") && graph.contains_key("worker"),
+        "the app's graph holds only {} modules: {graph:?}",
+        graph.len()
+    );
+    assert!(
+        graph["command_handling"].contains(""),
+        "the command handler extends the root: {graph:?}"
+    );
+    let found = cycles(&graph);
+    let text: Vec<String> = found.iter().map(|c| describe(&graph, c)).collect();
+    assert!(
+        found.is_empty(),
+        "import cycles in app: {}",
+        text.join("; ")
+    );
+    // The same check sees a back-import: the worker reaching for the command handler.
+    let mut broken = graph.clone();
+    broken
+        .get_mut("worker")
+        .expect("worker is a module")
+        .insert("command_handling".to_owned());
+    assert!(!cycles(&broken).is_empty());
 }
 
 /// The check fails on a reintroduced back-import: the leaf importing the orchestrator, as it

@@ -11,7 +11,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use super::settings::Theme;
 use super::view::{Tool, ViewMode, ViewState};
 use crate::geometry::Model;
-use crate::pipeline::Params;
+use crate::params::Params;
 
 /// Which image of the pair (the document's own [`crate::project::Which`]).
 pub use crate::project::Which as Side;

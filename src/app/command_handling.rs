@@ -1003,6 +1003,6 @@ fn maybe_redetect(app: &mut PalimpsestApp) {
 }
 
 /// The parameters and ignore areas a detection depends on.
-fn detection_params(p: &Project) -> (crate::pipeline::Params, Vec<Vec<[f64; 2]>>) {
+fn detection_params(p: &Project) -> (crate::params::Params, Vec<Vec<[f64; 2]>>) {
     (p.params.clone(), p.ignore_areas.clone())
 }

@@ -19,7 +19,8 @@ use super::textures::TiledImage;
 use crate::align::Alignment;
 use crate::io::{LoadOptions, LoadedImage, load_image};
 use crate::job::{Job, Stage};
-use crate::pipeline::{Analysis, Detection, Params, analyze_aligned, detect};
+use crate::params::Params;
+use crate::pipeline::{Analysis, Detection, analyze_aligned, detect};
 use crate::project::Project;
 
 /// Capacity of the event channel. Progress events are dropped when it is full; results wait.

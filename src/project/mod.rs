@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::align::Alignment;
-use crate::pipeline::Params;
+use crate::params::Params;
 use provenance::to_hex;
 
 pub use annotations::{DanglingLink, Origin, PointPair, RegionNote, Tag};
