@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::command::{Command, Start};
-use super::tasks::autosave::{Autosaver, Job};
+use super::tasks::autosave::{Autosaver, Request};
 use crate::project::{DataDir, ImageProblem, ImageProblemKind, Project, Recovery, Which};
 
 /// Default time between autosaves of a document with unsaved changes.
@@ -288,7 +288,7 @@ impl Persist {
     }
 
     /// Queues an autosave job; a failure is reported on the next frame.
-    pub(super) fn send(&mut self, autosave: &mut Autosaver, job: Job) {
+    pub(super) fn send(&mut self, autosave: &mut Autosaver, job: Request) {
         if let Err(e) = autosave.send(job) {
             self.last_error = Some(e);
         }
@@ -297,7 +297,7 @@ impl Persist {
     /// Removes the recovery file of the document belonging to `origin` (in the background).
     pub(crate) fn clear_recovery(&mut self, autosave: &mut Autosaver, origin: Option<PathBuf>) {
         let data = self.data.clone();
-        self.send(autosave, Job::Clear { data, origin });
+        self.send(autosave, Request::Clear { data, origin });
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::{Arrival, Dialog, FLUSH_TIMEOUT, Pending, Then};
 use crate::app::PalimpsestApp;
 use crate::app::command::{Command, FileAction, Start};
-use crate::app::tasks::autosave::Job;
+use crate::app::tasks::autosave::Request;
 use crate::project::Recovery;
 
 impl PalimpsestApp {
@@ -176,7 +176,7 @@ fn queue_recovery_write(app: &mut PalimpsestApp) {
         let old = old.clone();
         p.clear_recovery(&mut app.runtime.tasks.autosave, old);
     }
-    let job = Job::Write {
+    let job = Request::Write {
         data: p.data.clone(),
         project: Box::new(app.project.clone()),
         origin: origin.clone(),

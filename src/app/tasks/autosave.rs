@@ -7,14 +7,14 @@ use std::time::{Duration, SystemTime};
 
 use crate::project::{DataDir, Project};
 
-/// Jobs and outcomes the channels hold before a send waits.
+/// Requests and outcomes the channels hold before a send waits.
 const CAPACITY: usize = 16;
 
 /// How long dropping the task waits for pending recovery writes.
 const DROP_FLUSH: Duration = Duration::from_secs(5);
 
 /// One thing for the autosave thread to do.
-pub enum Job {
+pub enum Request {
     /// Write the recovery file of `project` (belonging to the file `origin`, if saved).
     Write {
         /// The data folder.
@@ -38,7 +38,7 @@ pub enum Job {
 /// The background thread that writes and removes recovery files, in the order asked.
 #[derive(Default)]
 pub struct Autosaver {
-    tx: Option<SyncSender<Job>>,
+    tx: Option<SyncSender<Request>>,
     outcomes: Option<Receiver<Result<Option<SystemTime>, String>>>,
 }
 
@@ -47,14 +47,14 @@ impl Autosaver {
     ///
     /// # Errors
     /// The thread could not be started or has stopped; the message is for the user.
-    pub fn send(&mut self, job: Job) -> Result<(), String> {
+    pub fn send(&mut self, job: Request) -> Result<(), String> {
         if self.tx.is_none() {
-            let (tx, rx) = sync_channel::<Job>(CAPACITY);
+            let (tx, rx) = sync_channel::<Request>(CAPACITY);
             let (out_tx, out_rx) = sync_channel(CAPACITY);
             super::spawn::named("palimpsest-autosave", move || {
                 for job in rx {
                     let outcome = match job {
-                        Job::Write {
+                        Request::Write {
                             data,
                             project,
                             origin,
@@ -62,11 +62,11 @@ impl Autosaver {
                             .write_recovery(&project, origin.as_deref())
                             .map(|_| Some(SystemTime::now()))
                             .map_err(|e| e.to_string()),
-                        Job::Clear { data, origin } => data
+                        Request::Clear { data, origin } => data
                             .clear_recovery(origin.as_deref())
                             .map(|()| None)
                             .map_err(|e| e.to_string()),
-                        Job::Flush(ack) => {
+                        Request::Flush(ack) => {
                             let _ = ack.send(());
                             continue;
                         }
@@ -92,7 +92,7 @@ impl Autosaver {
             return;
         }
         let (ack_tx, ack_rx) = sync_channel(1);
-        if self.send(Job::Flush(ack_tx)).is_ok() {
+        if self.send(Request::Flush(ack_tx)).is_ok() {
             let _ = ack_rx.recv_timeout(timeout);
         }
     }
