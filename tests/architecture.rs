@@ -101,36 +101,42 @@ fn crate_refs(code: &str) -> BTreeSet<String> {
     refs
 }
 
-/// The import graph of the library's top-level modules outside `app`.
-fn library_graph(src: &Path) -> Graph {
-    let mut graph = Graph::new();
-    let mut stack = vec![src.to_path_buf()];
+/// Every `.rs` file under `dir`, at any depth.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+        for entry in std::fs::read_dir(&dir).expect("the sources are readable") {
             let path = entry.expect("a directory entry").path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
             }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(src).expect("under src");
-            let first = rel
-                .components()
-                .next()
-                .and_then(|c| c.as_os_str().to_str())
-                .expect("a file name");
-            let module = first.trim_end_matches(".rs").to_owned();
-            // The binary and its command-line parts are not the library; the app is above it.
-            if ["main", "lib", "cli", "app"].contains(&module.as_str()) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("a source file");
-            let refs = crate_refs(&code_only(&text));
-            let node = graph.entry(module.clone()).or_default();
-            node.extend(refs.into_iter().filter(|r| *r != module));
         }
+    }
+    files
+}
+
+/// The import graph of the library's top-level modules outside `app`.
+fn library_graph(src: &Path) -> Graph {
+    let mut graph = Graph::new();
+    for path in rust_files(src) {
+        let rel = path.strip_prefix(src).expect("under src");
+        let first = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .expect("a file name");
+        let module = first.trim_end_matches(".rs").to_owned();
+        // The binary and its command-line parts are not the library; the app is above it.
+        if ["main", "lib", "cli", "app"].contains(&module.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        let refs = crate_refs(&code_only(&text));
+        let node = graph.entry(module.clone()).or_default();
+        node.extend(refs.into_iter().filter(|r| *r != module));
     }
     graph
 }
@@ -271,18 +277,7 @@ fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
 /// The import graph of the app's modules, each named by its path under `app` (`""` is the
 /// root). An edge goes to the longest module that a path names.
 fn app_graph(app: &Path) -> Graph {
-    let mut files = Vec::new();
-    let mut stack = vec![app.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("app is readable") {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
+    let files = rust_files(app);
     let modules: BTreeMap<Vec<String>, &Path> = files
         .iter()
         .map(|f| (module_path(app, f), f.as_path()))
