@@ -23,7 +23,7 @@ use crate::imgops::{
 use crate::io::LoadedImage;
 pub use crate::params::Params;
 
-use crate::job::{Cancelled, Job, Stage, trace, tracing};
+use crate::job::{Cancelled, Job, Stage, trace, trace_line, tracing};
 use crate::regions::ExtractOptions;
 use crate::regions::Region;
 use crate::tone;
@@ -428,7 +428,9 @@ impl Pair<'_> {
             crate::diff::sharpness_match(&frame.before, &frame.after, &frame.valid, sigma);
         let tt = trace("work: sharpness", tt);
         if tracing() {
-            eprintln!("palimpsest: extra blur before {extra_b:.1} px, after {extra_a:.1} px");
+            trace_line(&format!(
+                "extra blur before {extra_b:.1} px, after {extra_a:.1} px"
+            ));
         }
         let (before, after) = rayon::join(
             || gaussian_blur(&frame.before, sigma.hypot(extra_b)),
@@ -685,7 +687,7 @@ pub fn detect(
         SCAN_DEFECT_MAX_SHARE * f64::from(w) * f64::from(h),
     );
     if tracing() && defects > 0 {
-        eprintln!("palimpsest: {defects} scan defect(s) dropped");
+        trace_line(&format!("{defects} scan defect(s) dropped"));
     }
     // The outlines are grown to the edge of the edit, where the change falls back into the
     // noise (see `diff::grow_within`); scores stay those of what was found.
