@@ -20,6 +20,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
+use palimpsest::project::Edit;
 
 /// Simulated seconds per frame: fine enough to watch a 0.4 s zoom and a 0.6 s fade move.
 const STEP_SECS: f32 = 0.1;
@@ -77,7 +78,8 @@ fn f5_steps_through_every_region_and_back_then_esc_leaves() {
     let ctx = h.ctx.clone();
     for (x, y) in [(100.0, 120.0), (1200.0, 700.0)] {
         let rect = vec![[x, y], [x + 90.0, y], [x + 90.0, y + 60.0], [x, y + 60.0]];
-        h.state_mut().send(&ctx, Command::AddRegion(rect));
+        h.state_mut()
+            .send(&ctx, Command::Edit(Edit::AddRegion(rect)));
     }
     h.step();
     assert!(h.state().presentation_region_count() >= 3);
