@@ -191,6 +191,8 @@ pub enum Command {
     ExportDialog(super::tasks::export::ExportKind),
     /// Export to this file (or folder, for slides) in the background.
     Export(super::tasks::export::ExportKind, PathBuf),
+    /// Stop the export running in the background; nothing of it is written.
+    CancelExport,
     /// Select every region linked to an essay passage (a click on a marked passage).
     SelectLinked(String),
     /// Ask for an essay (Markdown) with a file dialog.

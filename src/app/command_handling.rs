@@ -310,6 +310,7 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::Present(action) => present(app, ctx, action),
         Command::ExportDialog(kind) => ask_export(app, ctx, kind),
         Command::Export(kind, path) => start_export(app, ctx, kind, path),
+        Command::CancelExport => app.runtime.tasks.export.cancel(),
         Command::SelectLinked(_)
         | Command::LoadEssayDialog
         | Command::SetEssay(_)
