@@ -1,7 +1,9 @@
 //! Progress reporting and cancellation for long-running core work.
 //!
 //! The core knows nothing of threads or of the UI: it takes a [`Job`] and calls it between steps.
-//! The app passes a callback that forwards to its channel and a flag that a newer request sets.
+//! The app passes a callback that forwards to its channel and a flag that a newer request (or a
+//! Cancel button) sets. The analysis reports by [`Stage`] and fraction; work made of countable
+//! outputs (an export's slides, pages or frames) reports a [`Count`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -40,10 +42,22 @@ impl Stage {
 #[error("cancelled")]
 pub struct Cancelled;
 
-/// Progress callback and cancel flag for one piece of work. Both optional.
+/// Progress counted in whole outputs: `done` of `total` slides, pages or frames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count {
+    /// What is counted, in the plural ("slides", "pages", "frames").
+    pub unit: &'static str,
+    /// How many are finished.
+    pub done: usize,
+    /// How many there are in all.
+    pub total: usize,
+}
+
+/// Progress callbacks and cancel flag for one piece of work. All optional.
 #[derive(Clone, Copy, Default)]
 pub struct Job<'a> {
     progress: Option<&'a (dyn Fn(Stage, f32) + Sync)>,
+    count: Option<&'a (dyn Fn(Count) + Sync)>,
     cancel: Option<&'a AtomicBool>,
 }
 
@@ -61,13 +75,36 @@ impl<'a> Job<'a> {
         progress: Option<&'a (dyn Fn(Stage, f32) + Sync)>,
         cancel: Option<&'a AtomicBool>,
     ) -> Self {
-        Self { progress, cancel }
+        Self {
+            progress,
+            count: None,
+            cancel,
+        }
+    }
+
+    /// The same job, also told of progress counted in whole outputs ([`Job::count`]); for
+    /// work such as an export, which has no analysis stages (builder style).
+    #[must_use]
+    pub fn with_count(mut self, count: &'a (dyn Fn(Count) + Sync)) -> Self {
+        self.count = Some(count);
+        self
     }
 
     /// Reports progress.
     pub fn report(&self, stage: Stage, fraction: f32) {
         if let Some(p) = self.progress {
             p(stage, fraction.clamp(0.0, 1.0));
+        }
+    }
+
+    /// Reports that `done` of `total` `unit` (plural: "slides") are finished.
+    pub fn count(&self, unit: &'static str, done: usize, total: usize) {
+        if let Some(c) = self.count {
+            c(Count {
+                unit,
+                done: done.min(total),
+                total,
+            });
         }
     }
 
@@ -81,6 +118,20 @@ impl<'a> Job<'a> {
             _ => Ok(()),
         }
     }
+}
+
+/// Whether `error` (or an error it was made from) is [`Cancelled`]: the work stopped because
+/// the caller asked, which is no failure to report.
+#[must_use]
+pub fn is_cancelled(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(error);
+    while let Some(e) = cur {
+        if e.is::<Cancelled>() {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
 }
 
 /// Whether `PALIMPSEST_TRACE` (set and not empty) asks for timing lines on standard error.

@@ -6,8 +6,8 @@
 //! and inode, so symbolic links, `..` and hard links are seen through) or as another output
 //! is refused before any work. Results are then written into temporary files beside their
 //! targets ([`OutputSet::write`]) and only renamed into place by [`OutputSet::commit`], once
-//! everything has succeeded; a run that fails or is dropped before committing leaves no file
-//! behind and every earlier file as it was. [`write_atomic`] is the one careful single-file
+//! everything has succeeded; a run that fails, is cancelled or is dropped before committing
+//! leaves no file behind (nor a folder it had to create) and every earlier file as it was. [`write_atomic`] is the one careful single-file
 //! write that everything else (project saves, recovery files, exports) goes through. This
 //! module knows nothing of images or projects.
 
@@ -137,6 +137,8 @@ pub struct OutputSet {
     inputs: Vec<(PathBuf, FileKey)>,
     outputs: Vec<(PathBuf, PathBuf)>,
     staged: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// Folders [`OutputSet::write`] created, removed again (when empty) if nothing is committed.
+    created: Mutex<Vec<PathBuf>>,
 }
 
 impl OutputSet {
@@ -216,10 +218,18 @@ impl OutputSet {
             });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let missing: Vec<PathBuf> = parent
+                .ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf)
+                .collect();
             std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
                 source,
                 path: path.to_path_buf(),
             })?;
+            if let Ok(mut created) = self.created.lock() {
+                created.extend(missing);
+            }
         }
         let tmp = write_temp(path, bytes).map_err(|source| OutputError::Io {
             source,
@@ -260,16 +270,28 @@ impl OutputSet {
             }
             done.push(target.clone());
         }
+        if let Ok(mut created) = self.created.lock() {
+            created.clear();
+        }
         Ok(done)
     }
 }
 
 impl Drop for OutputSet {
-    /// Removes every temporary file not committed.
+    /// Removes every temporary file not committed, then the folders created for them that are
+    /// left empty, deepest first.
     fn drop(&mut self) {
         if let Ok(staged) = self.staged.get_mut() {
             for (tmp, _) in staged.drain(..) {
                 let _ = std::fs::remove_file(tmp);
+            }
+        }
+        if let Ok(created) = self.created.get_mut() {
+            created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            created.dedup();
+            for dir in created.drain(..) {
+                // Fails, as it should, on a folder something else has put a file in since.
+                let _ = std::fs::remove_dir(dir);
             }
         }
     }
@@ -412,6 +434,24 @@ mod tests {
         assert_eq!(set.commit().unwrap(), vec![out.clone()]);
         assert_eq!(std::fs::read(&out).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn folders_made_for_an_uncommitted_run_are_removed_and_kept_after_a_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("deck").join("slides").join("00.png");
+        {
+            let mut set = OutputSet::new();
+            set.output(&out).unwrap();
+            set.write(&out, b"png").unwrap();
+            assert!(out.parent().unwrap().is_dir());
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut set = OutputSet::new();
+        set.output(&out).unwrap();
+        set.write(&out, b"png").unwrap();
+        set.commit().unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"png");
     }
 
     #[test]

@@ -24,6 +24,7 @@ use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::view::LayoutRecord;
 use palimpsest::app::{Command, PalimpsestApp, Start, ViewMode};
+use palimpsest::project::Edit;
 
 fn harness(start: Start, dialogs: FakeDialogs) -> Harness<'static, PalimpsestApp> {
     common::harness(PalimpsestApp::new_for_test(start, dialogs))
@@ -395,10 +396,10 @@ fn photograph_first_at_laptop_and_projector_sizes() {
     let ctx = h.ctx.clone();
     h.state_mut().send(
         &ctx,
-        Command::SetNote {
+        Command::Edit(Edit::SetNote {
             id,
             note: note.clone(),
-        },
+        }),
     );
     h.state_mut()
         .send(&ctx, Command::Select { id, extend: false });

@@ -20,6 +20,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
+use palimpsest::project::Edit;
 
 /// Simulated seconds per frame: fine enough to watch a 0.4 s zoom and a 0.6 s fade move.
 const STEP_SECS: f32 = 0.1;
@@ -77,7 +78,8 @@ fn f5_steps_through_every_region_and_back_then_esc_leaves() {
     let ctx = h.ctx.clone();
     for (x, y) in [(100.0, 120.0), (1200.0, 700.0)] {
         let rect = vec![[x, y], [x + 90.0, y], [x + 90.0, y + 60.0], [x, y + 60.0]];
-        h.state_mut().send(&ctx, Command::AddRegion(rect));
+        h.state_mut()
+            .send(&ctx, Command::Edit(Edit::AddRegion(rect)));
     }
     h.step();
     assert!(h.state().presentation_region_count() >= 3);
@@ -421,6 +423,81 @@ fn file_export_annotated_image_writes_a_png_and_refuses_a_source() {
         std::fs::read(&sample_project).unwrap(),
         project_bytes,
         "the project file is unchanged"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn file_export_slides_counts_them_and_cancel_writes_nothing() {
+    let dir = tmp_dir("cancel");
+    let deck = dir.join("podium-slides");
+    let _ = std::fs::remove_dir_all(&deck);
+    let mut dialogs = FakeDialogs::default();
+    dialogs.answers.push_back(vec![deck.clone()]);
+    let mut h = started(dialogs);
+    // Several regions drawn by hand, so the deck has several slides.
+    let ctx = h.ctx.clone();
+    for i in 0..6 {
+        let (x, y) = (
+            80.0 + 200.0 * f64::from(i),
+            100.0 + 100.0 * f64::from(i % 3),
+        );
+        let rect = vec![[x, y], [x + 90.0, y], [x + 90.0, y + 60.0], [x, y + 60.0]];
+        h.state_mut()
+            .send(&ctx, Command::Edit(Edit::AddRegion(rect)));
+    }
+    h.step();
+    let slides = 1 + h.state().presentation_region_count();
+    assert!(slides >= 7, "{slides} slides");
+    // The export waits after its first slide until it is cancelled, so the count and the
+    // Cancel button are certainly seen while it runs; without a cancel it would go on.
+    h.state_mut().hold_exports_after_first_output();
+    open_export_menu_item(&mut h, "Slides…");
+    assert!(h.state().exporting(), "the export starts in the background");
+    let mut waited = 0;
+    while h
+        .state()
+        .export_progress()
+        .is_none_or(|(done, _)| done == 0)
+    {
+        assert!(waited < 3000, "no slide was counted");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+        waited += 1;
+    }
+    h.step();
+    let (done, total) = h.state().export_progress().unwrap();
+    assert_eq!(total, slides);
+    assert!(done >= 1, "{done} of {total}");
+    assert!(
+        h.query_by_label_contains("Exporting the slides: ")
+            .is_some()
+            && h.query_by_label_contains(&format!(" of {slides} slides"))
+                .is_some(),
+        "the status bar counts the slides"
+    );
+
+    h.get_by_label("Cancel").click();
+    h.step();
+    let mut waited = 0;
+    while h.state().exporting() {
+        assert!(waited < 3000, "the export did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+        waited += 1;
+    }
+    h.step();
+    assert_eq!(h.state().error(), None, "a cancel is not an error");
+    let message = h.state().export_message().expect("a message says so");
+    assert!(message.starts_with("Export cancelled"), "{message}");
+    assert!(
+        !deck.exists(),
+        "no slide, temporary file or folder is left: {:?}",
+        std::fs::read_dir(&deck).map(|d| d.count())
+    );
+    assert!(
+        h.query_by_label_contains("Export cancelled").is_some(),
+        "the message is on screen"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -23,7 +23,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
-use palimpsest::project::{DataDir, Project};
+use palimpsest::project::{DataDir, Edit, Project};
 
 fn answers(paths: &[&Path]) -> FakeDialogs {
     FakeDialogs {
@@ -65,16 +65,21 @@ fn edit(h: &mut Harness<'_, PalimpsestApp>, label: &str) -> u32 {
     let n = h.state().regions().len();
     h.state_mut().send(
         &ctx,
-        Command::AddRegion(vec![[10.0, 10.0], [60.0, 10.0], [60.0, 40.0], [10.0, 40.0]]),
+        Command::Edit(Edit::AddRegion(vec![
+            [10.0, 10.0],
+            [60.0, 10.0],
+            [60.0, 40.0],
+            [10.0, 40.0],
+        ])),
     );
     assert_eq!(h.state().regions().len(), n + 1, "the region is added");
     let id = h.state().regions().iter().map(|r| r.id).max().unwrap();
     h.state_mut().send(
         &ctx,
-        Command::SetLabel {
+        Command::Edit(Edit::SetLabel {
             id,
             label: label.to_owned(),
-        },
+        }),
     );
     h.step();
     h.step();
@@ -128,10 +133,10 @@ fn save_as_writes_a_file_that_loads_equal_and_tracks_unsaved_changes() {
     let ctx = h.ctx.clone();
     h.state_mut().send(
         &ctx,
-        Command::SetNote {
+        Command::Edit(Edit::SetNote {
             id,
             note: "Removed after 1927.".to_owned(),
-        },
+        }),
     );
     h.step();
     assert!(h.state().is_dirty());

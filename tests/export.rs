@@ -23,6 +23,12 @@ use image::AnimationDecoder;
 use palimpsest::export::{
     self, Base, PageSize, RevealOptions, WebAnnotationOptions, reveal_frame_count, reveal_frames,
 };
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+use palimpsest::job::{self, Count, Job};
+use palimpsest::output::OutputSet;
 
 fn small_reveal() -> RevealOptions {
     RevealOptions {
@@ -39,7 +45,7 @@ fn gif_reveal_decodes_with_expected_frames_and_size() {
     let frames = reveal_frames(&f.input(), &options);
     assert_eq!(frames.len(), reveal_frame_count(&options));
     assert_eq!(frames.len(), 8);
-    let bytes = export::encode_gif(&frames).unwrap();
+    let bytes = export::encode_gif(&frames, Job::none()).unwrap();
     let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(&bytes)).unwrap();
     let decoded = decoder.into_frames().collect_frames().unwrap();
     assert_eq!(decoded.len(), 8);
@@ -62,7 +68,7 @@ fn apng_reveal_decodes_with_expected_frames_and_size() {
     let f = fixture();
     let options = small_reveal();
     let frames = reveal_frames(&f.input(), &options);
-    let bytes = export::encode_apng(&frames).unwrap();
+    let bytes = export::encode_apng(&frames, Job::none()).unwrap();
     let decoder = image::codecs::png::PngDecoder::new(Cursor::new(&bytes)).unwrap();
     assert!(decoder.is_apng().unwrap());
     let decoded = decoder
@@ -98,7 +104,7 @@ fn squash(s: &str) -> String {
 fn pdf_handout_has_pages_fonts_and_every_label_and_note() {
     let f = fixture();
     for size in [PageSize::A4, PageSize::Letter] {
-        let bytes = export::pdf_handout(&f.input(), Base::Before, size).unwrap();
+        let bytes = export::pdf_handout(&f.input(), Base::Before, size, Job::none()).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
         let pages = doc.get_pages();
@@ -312,6 +318,123 @@ fn slides_have_the_right_count_and_size() {
     for s in &slides {
         assert_eq!(s.dimensions(), (1920, 1080));
     }
+}
+
+/// What a cancellable export run reported: the counts in order, and how it ended.
+struct Cancellable {
+    counts: Vec<(usize, usize)>,
+    result: anyhow::Result<()>,
+}
+
+/// Stages the fixture's slides into `deck` as the app and the CLI do, on one thread (so the
+/// order is fixed), with a cancel flag that is set before the start (`cancel_after: None`) or
+/// once `cancel_after` slides are done; commits only when staging succeeded. The staged set is
+/// dropped before returning, as a cancelled export's is.
+fn slides_cancelled(deck: &std::path::Path, cancel_after: Option<usize>) -> Cancellable {
+    let f = fixture();
+    let input = f.input();
+    let flag = AtomicBool::new(cancel_after.is_none());
+    let counts = Mutex::new(Vec::new());
+    let on_count = |c: Count| {
+        assert_eq!(c.unit, "slides");
+        counts.lock().unwrap().push((c.done, c.total));
+        if cancel_after.is_some_and(|n| c.done >= n) {
+            flag.store(true, Ordering::Relaxed);
+        }
+    };
+    let job = Job::new(None, Some(&flag)).with_count(&on_count);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let result = pool.install(|| {
+        let paths = export::slide_paths(&f.project, deck);
+        let mut set = OutputSet::new();
+        for p in &paths {
+            set.output(p)?;
+        }
+        export::stage_slides(&input, Base::Before, &paths, &set, job)?;
+        set.commit()?;
+        anyhow::Ok(())
+    });
+    Cancellable {
+        counts: counts.into_inner().unwrap(),
+        result,
+    }
+}
+
+#[test]
+fn cancelled_slides_stop_between_slides_and_leave_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("deck");
+
+    // Cancelled before the first slide: nothing is drawn, no folder is made.
+    let before = slides_cancelled(&deck, None);
+    let err = before.result.expect_err("a cancelled export is no success");
+    assert!(job::is_cancelled(err.as_ref()), "{err:#}");
+    assert_eq!(before.counts, vec![(0, 3)], "no slide is counted");
+    assert!(!deck.exists(), "nothing written");
+
+    // Cancelled once the first of three slides is done: the second never starts, and the
+    // staged first slide goes away with its folder.
+    let midway = slides_cancelled(&deck, Some(1));
+    let err = midway.result.expect_err("a cancelled export is no success");
+    assert!(job::is_cancelled(err.as_ref()), "{err:#}");
+    assert_eq!(midway.counts, vec![(0, 3), (1, 3)], "stops after one slide");
+    assert!(!deck.exists(), "nothing written, not even the folder");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    // Not cancelled: every slide is counted and written.
+    let whole = slides_cancelled(&deck, Some(usize::MAX));
+    whole.result.unwrap();
+    assert_eq!(whole.counts, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
+    assert_eq!(std::fs::read_dir(&deck).unwrap().count(), 3);
+}
+
+#[test]
+fn cancelled_animation_and_handout_stop_with_cancelled() {
+    let f = fixture();
+    let input = f.input();
+    let frames = reveal_frames(&input, &small_reveal());
+    // The GIF stops after the frame during which Cancel was pressed.
+    let flag = AtomicBool::new(false);
+    let done = Mutex::new(0);
+    let on_count = |c: Count| {
+        assert_eq!((c.unit, c.total), ("frames", frames.len()));
+        *done.lock().unwrap() = c.done;
+        if c.done == 2 {
+            flag.store(true, Ordering::Relaxed);
+        }
+    };
+    let job = Job::new(None, Some(&flag)).with_count(&on_count);
+    let err = export::encode_gif(&frames, job)
+        .context("GIF out.gif")
+        .expect_err("cancelled");
+    assert!(
+        job::is_cancelled(err.as_ref()),
+        "seen through context: {err:#}"
+    );
+    assert_eq!(*done.lock().unwrap(), 2);
+    let err = export::encode_apng(&frames, job).expect_err("still cancelled");
+    assert!(job::is_cancelled(err.as_ref()), "{err:#}");
+    // The handout counts its pages, and stops when cancelled.
+    let pages = Mutex::new(Vec::new());
+    let on_page = |c: Count| pages.lock().unwrap().push((c.unit, c.done, c.total));
+    let watched = Job::none().with_count(&on_page);
+    let bytes = export::pdf_handout(&input, Base::Before, PageSize::A4, watched).unwrap();
+    let (n, _) = pdf_text(&bytes);
+    let pages = pages.into_inner().unwrap();
+    assert_eq!(pages.first(), Some(&("pages", 0, n)));
+    assert_eq!(pages.last(), Some(&("pages", n, n)));
+    let stopped = AtomicBool::new(true);
+    let err = export::pdf_handout(
+        &input,
+        Base::Before,
+        PageSize::A4,
+        Job::new(None, Some(&stopped)),
+    )
+    .expect_err("cancelled");
+    assert!(job::is_cancelled(err.as_ref()), "{err:#}");
 }
 
 #[test]
@@ -849,7 +972,7 @@ fn a_ten_megabyte_note_gives_bounded_exports_quickly() {
     });
     timed("slides", &|| export::slides(&input, Base::Before).len());
     let pdf = timed("PDF", &|| {
-        let bytes = export::pdf_handout(&input, Base::Before, PageSize::A4).unwrap();
+        let bytes = export::pdf_handout(&input, Base::Before, PageSize::A4, Job::none()).unwrap();
         let (pages, _) = pdf_text(&bytes);
         assert!(pages < 20, "{pages} pages");
         bytes.len()

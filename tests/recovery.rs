@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use common::{MAX_FRAMES, answer_restore_offer, harness, settle};
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start};
-use palimpsest::project::DataDir;
+use palimpsest::project::{DataDir, Edit};
 
 /// Set in the child's environment; the child test does nothing without it.
 const CHILD_ENV: &str = "PALIMPSEST_RECOVERY_CHILD";
@@ -60,10 +60,10 @@ fn child_edits_until_killed() {
     let ctx = h.ctx.clone();
     h.state_mut().send(
         &ctx,
-        Command::SetLabel {
+        Command::Edit(Edit::SetLabel {
             id,
             label: LABEL.to_owned(),
-        },
+        }),
     );
     let has_label = |data: &DataDir| {
         data.find_recovery().is_some_and(|r| {
@@ -84,10 +84,10 @@ fn child_edits_until_killed() {
     // Second edit, not autosaved yet.
     h.state_mut().send(
         &ctx,
-        Command::SetNote {
+        Command::Edit(Edit::SetNote {
             id,
             note: NOTE.to_owned(),
-        },
+        }),
     );
     h.step();
     println!("{MARKER} region {id}");

@@ -12,6 +12,7 @@ use super::settings::Theme;
 use super::view::{Tool, ViewMode, ViewState};
 use crate::geometry::Model;
 use crate::params::Params;
+use crate::project::Edit;
 
 /// Which image of the pair (the document's own [`crate::project::Which`]).
 pub use crate::project::Which as Side;
@@ -114,15 +115,11 @@ pub enum Command {
     ClearSelection,
     /// Frame a region in the view.
     ZoomToRegion(u32),
-    /// Add a drawn region (outline in before-image pixels).
-    AddRegion(Vec<[f64; 2]>),
-    /// Replace a region's outline (vertex editing; a drag merges into one undo step).
-    SetPolygon {
-        /// Region number.
-        id: u32,
-        /// New outline in before-image pixels.
-        polygon: Vec<[f64; 2]>,
-    },
+    /// Change the document by one edit that asks nothing more of the app: draw a region,
+    /// move its outline, hide it, set its label, note or tags, link it to the essay, set the
+    /// title or an image's provenance. Typing and dragging merge into one undo step by the
+    /// edit's own key ([`Edit::history_merge_key`]); an edit that adds a region selects it.
+    Edit(Edit),
     /// Delete the selected regions.
     DeleteSelected,
     /// Merge the selected regions.
@@ -137,13 +134,6 @@ pub enum Command {
         from: [f64; 2],
         /// The other end.
         to: [f64; 2],
-    },
-    /// Hide or show a region.
-    SetHidden {
-        /// Region number.
-        id: u32,
-        /// Hidden.
-        hidden: bool,
     },
     /// Change the detection parameters (re-runs detection in the background).
     SetParams(Params),
@@ -201,52 +191,10 @@ pub enum Command {
     ExportDialog(super::tasks::export::ExportKind),
     /// Export to this file (or folder, for slides) in the background.
     Export(super::tasks::export::ExportKind, PathBuf),
+    /// Stop the export running in the background; nothing of it is written.
+    CancelExport,
     /// Select every region linked to an essay passage (a click on a marked passage).
     SelectLinked(String),
-    /// Set a region's label (typing merges into one undo step).
-    SetLabel {
-        /// Region number.
-        id: u32,
-        /// Who or what.
-        label: String,
-    },
-    /// Set a region's note (typing merges into one undo step).
-    SetNote {
-        /// Region number.
-        id: u32,
-        /// Light Markdown.
-        note: String,
-    },
-    /// Set a region's tags.
-    SetTags {
-        /// Region number.
-        id: u32,
-        /// The tags, in [`crate::project::Tag::ALL`] order.
-        tags: Vec<crate::project::Tag>,
-    },
-    /// Link a region to an essay passage.
-    AddLink {
-        /// Region number.
-        id: u32,
-        /// The passage's anchor.
-        anchor: String,
-    },
-    /// Remove a region's link to an essay passage.
-    RemoveLink {
-        /// Region number.
-        id: u32,
-        /// The passage's anchor.
-        anchor: String,
-    },
-    /// Set the project's title (typing merges into one undo step).
-    SetTitle(String),
-    /// Set one image's provenance (typing merges into one undo step).
-    SetImageMeta {
-        /// Which image.
-        which: crate::project::Which,
-        /// Its provenance.
-        meta: crate::project::ImageMeta,
-    },
     /// Ask for an essay (Markdown) with a file dialog.
     LoadEssayDialog,
     /// Use the essay at this path, or the bundled essay (`None`).
@@ -286,12 +234,8 @@ impl Command {
             | Command::Persist(_)
             | Command::Worker(_)
             | Command::SwapPair => Some(NO_HISTORY),
-            Command::SetPolygon { .. } => Some("polygon"),
+            Command::Edit(edit) => edit.history_merge_key(),
             Command::SetParams(_) => Some("params"),
-            Command::SetLabel { .. } => Some("label"),
-            Command::SetNote { .. } => Some("note"),
-            Command::SetTitle(_) => Some("title"),
-            Command::SetImageMeta { .. } => Some("metadata"),
             _ => None,
         }
     }

@@ -157,12 +157,7 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
                 app.view.camera_request = Some(CameraRequest::Frame(r.bbox));
             }
         }
-        Command::AddRegion(polygon) => {
-            edit(app, Edit::AddRegion(polygon));
-        }
-        Command::SetPolygon { id, polygon } => {
-            edit(app, Edit::SetPolygon { id, polygon });
-        }
+        Command::Edit(e) => edit(app, e),
         Command::DeleteSelected => {
             let ids = app.view.selection.iter().copied().collect();
             edit(app, Edit::DeleteRegions(ids));
@@ -184,9 +179,6 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
                     line: Some((from, to)),
                 },
             );
-        }
-        Command::SetHidden { id, hidden } => {
-            edit(app, Edit::SetHidden { id, hidden });
         }
         Command::SetParams(params) => {
             let model_changed = params.model != app.project.params.model;
@@ -318,14 +310,8 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::Present(action) => present(app, ctx, action),
         Command::ExportDialog(kind) => ask_export(app, ctx, kind),
         Command::Export(kind, path) => start_export(app, ctx, kind, path),
+        Command::CancelExport => app.runtime.tasks.export.cancel(),
         Command::SelectLinked(_)
-        | Command::SetLabel { .. }
-        | Command::SetNote { .. }
-        | Command::SetTags { .. }
-        | Command::AddLink { .. }
-        | Command::RemoveLink { .. }
-        | Command::SetTitle(_)
-        | Command::SetImageMeta { .. }
         | Command::LoadEssayDialog
         | Command::SetEssay(_)
         | Command::ToggleEssay
@@ -419,27 +405,6 @@ fn annotate(app: &mut PalimpsestApp, cmd: Command) {
             {
                 app.view.camera_request = Some(CameraRequest::Frame(b));
             }
-        }
-        Command::SetLabel { id, label } => {
-            edit(app, Edit::SetLabel { id, label });
-        }
-        Command::SetNote { id, note } => {
-            edit(app, Edit::SetNote { id, note });
-        }
-        Command::SetTags { id, tags } => {
-            edit(app, Edit::SetTags { id, tags });
-        }
-        Command::AddLink { id, anchor } => {
-            edit(app, Edit::AddLink { id, anchor });
-        }
-        Command::RemoveLink { id, anchor } => {
-            edit(app, Edit::RemoveLink { id, anchor });
-        }
-        Command::SetTitle(title) => {
-            edit(app, Edit::SetTitle(title));
-        }
-        Command::SetImageMeta { which, meta } => {
-            edit(app, Edit::SetImageMeta { which, meta });
         }
         Command::LoadEssayDialog => {
             if let Some(path) = app.runtime.dialogs.pick_essay() {

@@ -234,6 +234,7 @@ impl PalimpsestApp {
             &self.project,
             &self.view,
             &self.runtime,
+            commands,
         ));
         if chrome {
             layout.dock = Some(panels::dock::ui(

@@ -304,9 +304,26 @@ impl PalimpsestApp {
         self.runtime.tasks.export.busy()
     }
 
-    /// The latest export's success message, while it is shown.
+    /// The latest export's message ("Saved …" or "Export cancelled: …"), while it is shown.
     #[must_use]
     pub fn export_message(&self) -> Option<&str> {
         self.runtime.tasks.export.message()
+    }
+
+    /// The running export's count: `(done, total)` slides, pages or frames, once reported.
+    #[must_use]
+    pub fn export_progress(&self) -> Option<(usize, usize)> {
+        self.runtime
+            .tasks
+            .export
+            .progress()
+            .map(|c| (c.done, c.total))
+    }
+
+    /// Makes exports wait after their first slide, page or frame until they are cancelled, so
+    /// a test can press Cancel while one certainly runs
+    /// ([`super::tasks::export::Exports::hold_after_first_output`]).
+    pub fn hold_exports_after_first_output(&mut self) {
+        self.runtime.tasks.export.hold_after_first_output();
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use palimpsest::export::{self, Base, PageSize};
+use palimpsest::job::Job;
 use palimpsest::output::OutputSet;
 
 use super::UsageError;
@@ -189,20 +190,21 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         )?;
     }
     if args.slides.is_some() {
-        export::stage_slides(&input, args.base.into(), &slide_paths, &set)?;
+        export::stage_slides(&input, args.base.into(), &slide_paths, &set, Job::none())?;
     }
     if args.gif.is_some() || args.apng.is_some() {
         let frames = export::reveal_frames(&input, &export::RevealOptions::default());
         if let Some(path) = &args.gif {
-            set.write(path, &export::encode_gif(&frames)?)?;
+            set.write(path, &export::encode_gif(&frames, Job::none())?)?;
         }
         if let Some(path) = &args.apng {
-            set.write(path, &export::encode_apng(&frames)?)?;
+            set.write(path, &export::encode_apng(&frames, Job::none())?)?;
         }
     }
     if let Some(path) = &args.pdf {
-        let bytes = export::pdf_handout(&input, args.base.into(), args.page_size.into())
-            .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
+        let bytes =
+            export::pdf_handout(&input, args.base.into(), args.page_size.into(), Job::none())
+                .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
         set.write(path, &bytes)?;
     }
     if let Some(path) = &args.web_annotation {

@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use image::{GrayImage, RgbImage};
 
 use crate::essay::Essay;
+use crate::job::Job;
 use crate::project::Project;
 
 pub mod annotated;
@@ -33,7 +34,6 @@ pub use pdf::pdf_handout;
 pub use regions_csv::csv;
 pub use reveal::{
     RevealFrame, RevealOptions, encode_apng, encode_gif, reveal_frame_count, reveal_frames,
-    write_apng, write_gif,
 };
 pub use slides::{SLIDE_HEIGHT, SLIDE_WIDTH, slide_at, slides};
 pub use web_annotation::{WebAnnotationOptions, web_annotation};
@@ -242,7 +242,8 @@ fn encode_png(img: &RgbImage) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
-/// The files [`write_slides`] writes into `dir` for `project`, in slide order.
+/// The files the slides of `project` go to in `dir`, in slide order: `00-title.png`,
+/// `01-region-N.png`, …
 #[must_use]
 pub fn slide_paths(project: &Project, dir: &Path) -> Vec<PathBuf> {
     std::iter::once(None)
@@ -252,51 +253,37 @@ pub fn slide_paths(project: &Project, dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Writes the slides into `dir` (created if missing) as `00-title.png`, `01-region-N.png`, …,
-/// refusing to overwrite any of `inputs`; returns the files written. Nothing is left behind
-/// when it fails.
-///
-/// # Errors
-/// A folder or file that cannot be written, or a slide that would overwrite an input.
-pub fn write_slides(
-    input: &ExportInput<'_>,
-    base: Base,
-    dir: &Path,
-    inputs: &[&Path],
-) -> Result<Vec<PathBuf>> {
-    let mut set = crate::output::OutputSet::new();
-    for i in inputs {
-        set.input(i);
-    }
-    let paths = slide_paths(input.project, dir);
-    for p in &paths {
-        set.output(p)?;
-    }
-    stage_slides(input, base, &paths, &set)?;
-    Ok(set.commit()?)
-}
-
 /// Renders the slides of `input` into `set`'s staged files at `paths` (from [`slide_paths`]),
-/// one slide at a time per thread.
+/// one slide at a time per thread. Each slide first checks `job`'s cancel flag, and each one
+/// staged is counted ("slides"); the caller commits `set` (or drops it, leaving nothing).
 ///
 /// # Errors
-/// A slide that cannot be rendered, encoded or staged.
+/// A slide that cannot be rendered, encoded or staged, or [`crate::job::Cancelled`] once the
+/// job is cancelled.
 pub fn stage_slides(
     input: &ExportInput<'_>,
     base: Base,
     paths: &[PathBuf],
     set: &crate::output::OutputSet,
+    job: Job<'_>,
 ) -> Result<()> {
     use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     // One slide at a time per thread: a deck of a thousand regions never sits in memory.
     let regions = content::regions_content(input.project, input.essay);
+    let total = paths.len();
+    let done = AtomicUsize::new(0);
+    job.count("slides", 0, total);
     paths
         .par_iter()
         .enumerate()
         .map(|(i, path)| {
+            job.check()?;
             let img = slides::slide_of(input, base, &regions, i)
                 .with_context(|| format!("no slide {i}: {}", path.display()))?;
-            Ok(set.write(path, &encode_png(&img)?)?)
+            set.write(path, &encode_png(&img)?)?;
+            job.count("slides", done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Ok(())
         })
         .collect::<Result<Vec<()>>>()?;
     Ok(())
@@ -343,12 +330,4 @@ pub fn save_png_gray(img: &GrayImage, path: &Path) -> Result<()> {
 /// Encoding failure.
 pub fn encode_image(img: &RgbImage, path: &Path) -> Result<Vec<u8>> {
     encode(image::DynamicImage::ImageRgb8(img.clone()), path)
-}
-
-/// Saves an RGB image atomically in the format its extension names (PNG when unknown).
-///
-/// # Errors
-/// Encoding or I/O failure.
-pub fn save_rgb(img: &RgbImage, path: &Path) -> Result<()> {
-    write_atomic(path, &encode_image(img, path)?)
 }

@@ -5,7 +5,8 @@
 //! Text is real, selectable PDF text in the bundled DejaVu Sans faces, embedded as subsets by
 //! `krilla`; photographs are embedded as JPEG. Pages are A4 or Letter. The layout is computed
 //! first as a list of drawing steps per page (so a block that does not fit moves to the next
-//! page), then written.
+//! page), then written page by page, each photograph encoded when its page is written; the
+//! pages written are counted and the cancel flag checked between pages ([`crate::job::Job`]).
 
 use anyhow::{Context, Result};
 use image::RgbImage;
@@ -20,6 +21,7 @@ use krilla::text::{Font, TextDirection};
 use super::content::{self, RegionContent};
 use super::draw::{self, Colour, Faces, View};
 use super::{Base, ExportInput, PageSize};
+use crate::job::Job;
 
 const MARGIN: f32 = 50.0;
 const INK: Colour = [25, 25, 28];
@@ -306,11 +308,19 @@ fn budget_notes(regions: &mut [content::RegionContent<'_>]) {
     }
 }
 
-/// The PDF handout of the project on `page` paper, the overview drawn on `base`.
+/// The PDF handout of the project on `page` paper, the overview drawn on `base`. `job`'s cancel
+/// flag is checked between regions while laying out and between pages while writing, and the
+/// pages written are counted ("pages").
 ///
 /// # Errors
-/// An image that cannot be encoded, or a PDF that cannot be written.
-pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Result<Vec<u8>> {
+/// An image that cannot be encoded, a PDF that cannot be written, or
+/// [`crate::job::Cancelled`] once the job is cancelled.
+pub fn pdf_handout(
+    input: &ExportInput<'_>,
+    base: Base,
+    page: PageSize,
+    job: Job<'_>,
+) -> Result<Vec<u8>> {
     let (page_w, page_h) = page.points();
     let mut flow = Flow {
         page_w,
@@ -435,6 +445,7 @@ pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Resul
 
     // One section per region.
     for r in &regions {
+        job.check()?;
         let before_crop = region_crop(input.before, r, 700);
         let after_crop = region_crop(input.after_aligned, r, 700);
         let (_, ch1) = fit_box(before_crop.width(), before_crop.height(), half, 190.0);
@@ -541,7 +552,7 @@ pub fn pdf_handout(input: &ExportInput<'_>, base: Base, page: PageSize) -> Resul
         flow.y += 14.0;
     }
 
-    render(&flow, &images, &title, page_w, page_h)
+    render(&flow, &images, &title, (page_w, page_h), job)
 }
 
 fn fill(c: Colour) -> Fill {
@@ -552,12 +563,14 @@ fn fill(c: Colour) -> Fill {
     }
 }
 
+/// Writes the laid-out pages; each photograph is encoded when the first page that shows it is
+/// written, so the time goes where the pages are counted.
 fn render(
     flow: &Flow,
     images: &[RgbImage],
     title: &str,
-    page_w: f32,
-    page_h: f32,
+    (page_w, page_h): (f32, f32),
+    job: Job<'_>,
 ) -> Result<Vec<u8>> {
     let font = |bytes: &'static [u8]| {
         Font::new(krilla::Data::from(bytes), 0).context("the bundled font cannot be embedded")
@@ -565,13 +578,7 @@ fn render(
     let regular = font(crate::fonts::sans_bytes())?;
     let bold = font(crate::fonts::sans_bold_bytes())?;
     let oblique = font(crate::fonts::sans_oblique_bytes())?;
-    let mut pdf_images = Vec::with_capacity(images.len());
-    for img in images {
-        let bytes = jpeg(img)?;
-        let image = krilla::image::Image::from_jpeg(krilla::Data::from(bytes), true)
-            .map_err(|e| anyhow::anyhow!("cannot embed an image in the PDF: {e}"))?;
-        pdf_images.push(image);
-    }
+    let mut pdf_images: Vec<Option<krilla::image::Image>> = vec![None; images.len()];
     let mut doc = Document::new();
     doc.set_metadata(
         krilla::metadata::Metadata::new()
@@ -581,7 +588,20 @@ fn render(
     );
     let settings = PageSettings::from_wh(page_w, page_h).context("invalid page size")?;
     let count = flow.pages.len();
+    job.count("pages", 0, count);
     for (n, ops) in flow.pages.iter().enumerate() {
+        job.check()?;
+        for op in ops {
+            if let Op::Image { index, .. } = op
+                && let (Some(slot @ None), Some(img)) =
+                    (pdf_images.get_mut(*index), images.get(*index))
+            {
+                let bytes = jpeg(img)?;
+                let image = krilla::image::Image::from_jpeg(krilla::Data::from(bytes), true)
+                    .map_err(|e| anyhow::anyhow!("cannot embed an image in the PDF: {e}"))?;
+                *slot = Some(image);
+            }
+        }
         let mut page = doc.start_page_with(settings.clone());
         let mut surface = page.surface();
         for op in ops {
@@ -610,7 +630,8 @@ fn render(
                     );
                 }
                 Op::Image { index, x, y, w, h } => {
-                    if let (Some(img), Some(size)) = (pdf_images.get(*index), Size::from_wh(*w, *h))
+                    if let (Some(Some(img)), Some(size)) =
+                        (pdf_images.get(*index), Size::from_wh(*w, *h))
                     {
                         surface.push_transform(&Transform::from_translate(*x, *y));
                         surface.draw_image(img.clone(), size);
@@ -673,6 +694,7 @@ fn render(
         );
         surface.finish();
         page.finish();
+        job.count("pages", n + 1, count);
     }
     doc.finish()
         .map_err(|e| anyhow::anyhow!("cannot write the PDF: {e:?}"))

@@ -5,14 +5,13 @@
 //! Frames are at most [`RevealOptions::max_side`] pixels on their longer side so that the file
 //! stays small enough for a slide deck or a web page.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 use image::{Rgb, RgbImage};
 
+use super::ExportInput;
 use super::content::{self, RegionContent};
 use super::draw::{self, Faces};
-use super::{ExportInput, write_atomic};
+use crate::job::Job;
 
 /// How the reveal is made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,11 +137,12 @@ pub fn reveal_frames(input: &ExportInput<'_>, options: &RevealOptions) -> Vec<Re
     frames
 }
 
-/// Encodes the frames as a looping animated GIF.
+/// Encodes the frames as a looping animated GIF. Each frame first checks `job`'s cancel flag,
+/// and each one encoded is counted ("frames").
 ///
 /// # Errors
-/// An encoder failure.
-pub fn encode_gif(frames: &[RevealFrame]) -> Result<Vec<u8>> {
+/// An encoder failure, or [`crate::job::Cancelled`] once the job is cancelled.
+pub fn encode_gif(frames: &[RevealFrame], job: Job<'_>) -> Result<Vec<u8>> {
     use image::codecs::gif::{GifEncoder, Repeat};
     let mut out = Vec::new();
     {
@@ -151,7 +151,9 @@ pub fn encode_gif(frames: &[RevealFrame]) -> Result<Vec<u8>> {
         let mut enc = GifEncoder::new_with_speed(&mut out, 10);
         enc.set_repeat(Repeat::Infinite)
             .context("cannot set the GIF to loop")?;
-        for f in frames {
+        job.count("frames", 0, frames.len());
+        for (i, f) in frames.iter().enumerate() {
+            job.check()?;
             let rgba = image::DynamicImage::ImageRgb8(f.image.clone()).into_rgba8();
             let frame = image::Frame::from_parts(
                 rgba,
@@ -161,16 +163,19 @@ pub fn encode_gif(frames: &[RevealFrame]) -> Result<Vec<u8>> {
             );
             enc.encode_frame(frame)
                 .context("cannot encode a GIF frame")?;
+            job.count("frames", i + 1, frames.len());
         }
     }
     Ok(out)
 }
 
-/// Encodes the frames as a looping animated PNG (APNG).
+/// Encodes the frames as a looping animated PNG (APNG). Each frame first checks `job`'s cancel
+/// flag, and each one encoded is counted ("frames").
 ///
 /// # Errors
-/// An encoder failure, or frames of different sizes.
-pub fn encode_apng(frames: &[RevealFrame]) -> Result<Vec<u8>> {
+/// An encoder failure, frames of different sizes, or [`crate::job::Cancelled`] once the job
+/// is cancelled.
+pub fn encode_apng(frames: &[RevealFrame], job: Job<'_>) -> Result<Vec<u8>> {
     let Some(first) = frames.first() else {
         anyhow::bail!("an animation needs at least one frame");
     };
@@ -185,7 +190,9 @@ pub fn encode_apng(frames: &[RevealFrame]) -> Result<Vec<u8>> {
         enc.set_animated(count, 0)
             .context("cannot start the APNG")?;
         let mut writer = enc.write_header().context("cannot write the APNG header")?;
-        for f in frames {
+        job.count("frames", 0, frames.len());
+        for (i, f) in frames.iter().enumerate() {
+            job.check()?;
             if f.image.dimensions() != (w, h) {
                 anyhow::bail!("animation frames differ in size");
             }
@@ -196,26 +203,9 @@ pub fn encode_apng(frames: &[RevealFrame]) -> Result<Vec<u8>> {
             writer
                 .write_image_data(f.image.as_raw())
                 .context("cannot write an APNG frame")?;
+            job.count("frames", i + 1, frames.len());
         }
         writer.finish().context("cannot finish the APNG")?;
     }
     Ok(out)
-}
-
-/// Writes the frames to `path` as a looping GIF, atomically.
-///
-/// # Errors
-/// Encoding or I/O failure, with the path.
-pub fn write_gif(frames: &[RevealFrame], path: &Path) -> Result<()> {
-    let bytes = encode_gif(frames).with_context(|| format!("GIF {}", path.display()))?;
-    write_atomic(path, &bytes)
-}
-
-/// Writes the frames to `path` as a looping APNG, atomically.
-///
-/// # Errors
-/// Encoding or I/O failure, with the path.
-pub fn write_apng(frames: &[RevealFrame], path: &Path) -> Result<()> {
-    let bytes = encode_apng(frames).with_context(|| format!("APNG {}", path.display()))?;
-    write_atomic(path, &bytes)
 }

@@ -13,7 +13,7 @@ use super::super::runtime::Runtime;
 use super::super::view::{DockTab, ViewState};
 use super::essay::{TextLook, append_spans};
 use crate::essay::{Essay, Passage, PassageKind, anchor_within};
-use crate::project::{Project, RegionNote, Tag};
+use crate::project::{Edit, Project, RegionNote, Tag};
 
 /// Most results the link picker lists.
 const MAX_RESULTS: usize = 80;
@@ -95,7 +95,7 @@ fn label_and_note(ui: &mut egui::Ui, r: &RegionNote, commands: &mut Vec<Command>
         )
         .labelled_by(caption.id);
     if edit.changed() {
-        commands.push(Command::SetLabel { id: r.id, label });
+        commands.push(Command::Edit(Edit::SetLabel { id: r.id, label }));
     }
     ui.add_space(4.0);
     let caption = ui.label("Note");
@@ -110,7 +110,7 @@ fn label_and_note(ui: &mut egui::Ui, r: &RegionNote, commands: &mut Vec<Command>
         )
         .labelled_by(caption.id);
     if edit.changed() {
-        commands.push(Command::SetNote { id: r.id, note });
+        commands.push(Command::Edit(Edit::SetNote { id: r.id, note }));
     }
     if !r.note.trim().is_empty() {
         egui::Frame::new()
@@ -169,7 +169,7 @@ fn tags(ui: &mut egui::Ui, r: &RegionNote, commands: &mut Vec<Command>) {
                     .into_iter()
                     .filter(|t| if *t == tag { on } else { r.tags.contains(t) })
                     .collect();
-                commands.push(Command::SetTags { id: r.id, tags });
+                commands.push(Command::Edit(Edit::SetTags { id: r.id, tags }));
             }
         }
     });
@@ -198,10 +198,10 @@ fn links(
                 .accessible_name(remove_name)
                 .clicked()
             {
-                commands.push(Command::RemoveLink {
+                commands.push(Command::Edit(Edit::RemoveLink {
                     id: r.id,
                     anchor: anchor.clone(),
-                });
+                }));
             }
             match (description, essay.find(anchor)) {
                 (Some(d), Some(p)) => {
@@ -298,9 +298,9 @@ fn result_row(
     if button.clicked() {
         let anchor = p.anchor.clone();
         commands.push(if linked {
-            Command::RemoveLink { id: r.id, anchor }
+            Command::Edit(Edit::RemoveLink { id: r.id, anchor })
         } else {
-            Command::AddLink { id: r.id, anchor }
+            Command::Edit(Edit::AddLink { id: r.id, anchor })
         });
     }
 }

@@ -21,7 +21,7 @@ use super::super::palette::region_colour;
 use super::super::runtime::Runtime;
 use super::super::view::ViewState;
 use crate::essay::{Essay, Passage, PassageKind, Span};
-use crate::project::Project;
+use crate::project::{Edit, Project};
 
 /// Family name under which the bold face is added to egui.
 const BOLD_FAMILY: &str = "palimpsest-essay-bold";
@@ -395,17 +395,17 @@ fn context_menu(
                 .button(format!("Remove the link from region {id}"))
                 .clicked()
             {
-                commands.push(Command::RemoveLink {
+                commands.push(Command::Edit(Edit::RemoveLink {
                     id,
                     anchor: p.anchor.clone(),
-                });
+                }));
                 ui.close();
             }
         } else if ui.button(format!("Link region {id} here")).clicked() {
-            commands.push(Command::AddLink {
+            commands.push(Command::Edit(Edit::AddLink {
                 id,
                 anchor: p.anchor.clone(),
-            });
+            }));
             ui.close();
         }
     });

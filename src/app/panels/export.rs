@@ -4,14 +4,15 @@
 //!
 //! Each entry sends [`Command::ExportDialog`]; the command handler asks for a destination,
 //! refuses one that is a source, and starts the export task ([`super::super::tasks::export`]).
-//! This module draws the menu entries, the status-bar spinner while an export runs and the
-//! "Saved to …" message.
+//! This module draws the menu entries, the export's part of the status bar while one runs (what
+//! it makes, how many of its slides, pages or frames are done, and a Cancel button) and the
+//! "Saved to …" or "Export cancelled" message.
 
 use std::time::Duration;
 
 use super::super::command::Command;
 use super::super::runtime::Runtime;
-use super::super::tasks::export::ExportKind;
+use super::super::tasks::export::{ExportKind, Notice};
 
 /// The menu entries, inside the File menu.
 pub fn menu(ui: &mut egui::Ui, enabled: bool, commands: &mut Vec<Command>) {
@@ -40,25 +41,59 @@ pub fn menu(ui: &mut egui::Ui, enabled: bool, commands: &mut Vec<Command>) {
     });
 }
 
-/// The export's part of the status bar: "Exporting …" and a spinner while one runs.
-pub fn status(ui: &mut egui::Ui, runtime: &Runtime) {
-    if let Some((kind, path, started)) = runtime.tasks.export.running() {
-        ui.label(format!(
-            "Exporting the {}… {:.0} s",
-            kind.label(),
-            started.elapsed().as_secs_f32()
-        ))
-        .on_hover_text(path.display().to_string());
+/// The export's part of the status bar while one runs: "Exporting the slides: 3 of 9 slides",
+/// a progress bar once the export has counted anything, and a Cancel button (a spinner and
+/// "Cancelling…" once pressed). Drawn into a right-to-left layout, so right to left.
+pub fn status(ui: &mut egui::Ui, runtime: &Runtime, commands: &mut Vec<Command>) {
+    let export = &runtime.tasks.export;
+    let Some((kind, path, started)) = export.running() else {
+        return;
+    };
+    let secs = started.elapsed().as_secs_f32();
+    ui.separator();
+    if export.cancelling() {
+        ui.label(format!("Cancelling the export of the {}…", kind.label()));
         ui.spinner();
-        ui.separator();
-        ui.ctx().request_repaint_after(Duration::from_millis(500));
+    } else {
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop the export; nothing of it is written")
+            .clicked()
+        {
+            commands.push(Command::CancelExport);
+        }
+        match export.progress().filter(|c| c.total > 0) {
+            Some(count) => {
+                ui.add(
+                    egui::ProgressBar::new(count.done as f32 / count.total as f32)
+                        .desired_width(120.0),
+                );
+                ui.label(format!(
+                    "Exporting the {}: {} of {} {}",
+                    kind.label(),
+                    count.done,
+                    count.total,
+                    count.unit
+                ))
+            }
+            None => {
+                ui.spinner();
+                ui.label(format!("Exporting the {}… {secs:.0} s", kind.label()))
+            }
+        }
+        .on_hover_text(format!("{} · {secs:.0} s", path.display()));
     }
+    ui.ctx().request_repaint_after(Duration::from_millis(250));
 }
 
 /// The "Saved to …" message, at the bottom of the window until it expires.
 pub fn message_ui(ctx: &egui::Context, runtime: &Runtime) {
-    let Some((message, left)) = runtime.tasks.export.message_left() else {
+    let Some((message, notice, left)) = runtime.tasks.export.message_left() else {
         return;
+    };
+    let (mark, colour) = match notice {
+        Notice::Saved => ("✔", egui::Color32::from_rgb(90, 180, 110)),
+        Notice::Cancelled => ("⏹", egui::Color32::from_rgb(170, 170, 170)),
     };
     egui::Area::new(egui::Id::unique("export-message"))
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
@@ -70,9 +105,7 @@ pub fn message_ui(ctx: &egui::Context, runtime: &Runtime) {
                 .show(ui, |ui| {
                     ui.set_max_width(720.0);
                     ui.horizontal(|ui| {
-                        ui.label(
-                            egui::RichText::new("✔").color(egui::Color32::from_rgb(90, 180, 110)),
-                        );
+                        ui.label(egui::RichText::new(mark).color(colour));
                         ui.add(egui::Label::new(message).wrap());
                     });
                 });

@@ -6,7 +6,7 @@
 use super::super::command::Command;
 use super::super::runtime::Runtime;
 use super::super::view::ViewState;
-use crate::project::{ImageMeta, Project, Which};
+use crate::project::{Edit, ImageMeta, Project, Which};
 
 /// The editable provenance fields, with their captions.
 const FIELDS: [(&str, Field); 6] = [
@@ -78,7 +78,7 @@ fn contents(ui: &mut egui::Ui, project: &Project, runtime: &Runtime, commands: &
         )
         .labelled_by(caption.id);
     if edit.changed() {
-        commands.push(Command::SetTitle(title));
+        commands.push(Command::Edit(Edit::SetTitle(title)));
     }
     ui.add_space(6.0);
     let column = ((ui.available_width() - 150.0) / 2.0).max(160.0);
@@ -113,7 +113,7 @@ fn contents(ui: &mut egui::Ui, project: &Project, runtime: &Runtime, commands: &
                         )
                         .accessible_name(field_label(which, caption));
                     if response.changed() {
-                        commands.push(Command::SetImageMeta { which, meta });
+                        commands.push(Command::Edit(Edit::SetImageMeta { which, meta }));
                     }
                 }
                 ui.end_row();

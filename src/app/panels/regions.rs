@@ -8,7 +8,7 @@ use super::super::command::Command;
 use super::super::palette::region_colour;
 use super::super::runtime::Runtime;
 use super::super::view::{Tool, ViewState};
-use crate::project::{Origin, Project};
+use crate::project::{Edit, Origin, Project};
 
 /// Thumbnail side in points.
 const THUMB: f32 = 52.0;
@@ -172,10 +172,10 @@ fn list(
                                 .on_hover_text(format!("{eye} region {}", r.id))
                                 .clicked()
                             {
-                                commands.push(Command::SetHidden {
+                                commands.push(Command::Edit(Edit::SetHidden {
                                     id: r.id,
                                     hidden: !r.hidden,
-                                });
+                                }));
                             }
                         });
                     });

@@ -1,18 +1,26 @@
 //! The status bar: image sizes, zoom, the cursor's position in both images with the pixel
 //! values there, and the current job's progress.
 
+use super::super::command::Command;
 use super::super::runtime::Runtime;
 use super::super::view::ViewState;
 use crate::project::Project;
 
-/// Shows the status bar and returns where it was drawn. The job's progress and the region
-/// count are drawn first, at the right; the sizes, zoom and cursor readout take the rest and
-/// are shortened with "…" in a narrow window rather than drawn under them.
-pub fn ui(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtime) -> egui::Rect {
+/// Shows the status bar and returns where it was drawn. The job's progress, the region count
+/// and a running export (with its Cancel button, which sends [`Command::CancelExport`]) are
+/// drawn first, at the right; the sizes, zoom and cursor readout take the rest and are
+/// shortened with "…" in a narrow window rather than drawn under them.
+pub fn ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &ViewState,
+    runtime: &Runtime,
+    commands: &mut Vec<Command>,
+) -> egui::Rect {
     egui::Panel::bottom("status-bar")
         .show(ui, |ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                right(ui, project, runtime);
+                right(ui, project, runtime, commands);
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                     left(ui, project, view, runtime);
                 });
@@ -22,7 +30,7 @@ pub fn ui(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runt
         .rect
 }
 
-fn right(ui: &mut egui::Ui, project: &Project, runtime: &Runtime) {
+fn right(ui: &mut egui::Ui, project: &Project, runtime: &Runtime, commands: &mut Vec<Command>) {
     if let Some(job) = &runtime.job {
         let stage = if job.stage.is_empty() {
             &job.label
@@ -45,7 +53,7 @@ fn right(ui: &mut egui::Ui, project: &Project, runtime: &Runtime) {
             a.timings.total_secs
         ));
     }
-    super::export::status(ui, runtime);
+    super::export::status(ui, runtime, commands);
 }
 
 fn left(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtime) {

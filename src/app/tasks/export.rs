@@ -1,10 +1,14 @@
 //! The export task: one export at a time on its own named thread, with the images the app
-//! already decoded, so the window stays responsive. The drawing and the atomic writes are the
-//! export module's ([`crate::export`]); this module only runs them and reports.
+//! already decoded, so the window stays responsive. The drawing is the export module's
+//! ([`crate::export`]); this module stages the files in an [`OutputSet`], moves them into place
+//! only when the whole export succeeded, and reports. The core export gets a [`Job`]: a cancel
+//! flag the Cancel button sets, checked between slides, pages and frames, and a callback for
+//! the count of those done, shown in the status bar. A cancelled export leaves nothing behind.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -12,10 +16,16 @@ use anyhow::{Context as _, Result};
 use crate::essay::Essay;
 use crate::export::{self, Base, ExportInput, PageSize};
 use crate::io::LoadedImage;
+use crate::job::{self, Count, Job};
+use crate::output::OutputSet;
 use crate::project::Project;
 
-/// Seconds the "Saved to …" message stays up.
+/// Seconds the "Saved to …" (or "Export cancelled") message stays up.
 const MESSAGE_SECS: u64 = 8;
+
+/// How long a test's hold ([`Exports::hold_after_first_output`]) waits for the Cancel button
+/// before letting the export go on, so a broken button fails the test instead of hanging it.
+const HOLD_LIMIT: Duration = Duration::from_secs(30);
 
 /// One kind of export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,19 +136,48 @@ impl ExportKind {
     }
 }
 
+/// How an export ended.
+enum Ending {
+    /// Every file was moved into place.
+    Written(Vec<PathBuf>),
+    /// The Cancel button stopped it; nothing was written.
+    Cancelled,
+    /// It failed; nothing was written.
+    Failed(anyhow::Error),
+}
+
 /// An export's outcome, for the message.
 struct Outcome {
     kind: ExportKind,
-    result: Result<Vec<PathBuf>>,
+    ending: Ending,
     elapsed: Duration,
+}
+
+/// The export running: what, where to, since when, its cancel flag and its latest count.
+struct Running {
+    kind: ExportKind,
+    path: PathBuf,
+    started: Instant,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<Option<Count>>>,
+}
+
+/// What the message at the bottom of the window says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The export was saved ("Saved the … to …").
+    Saved,
+    /// The export was cancelled and nothing was written.
+    Cancelled,
 }
 
 /// The export running in the background, if any, and the latest result.
 pub struct Exports {
     tx: SyncSender<Outcome>,
     rx: Receiver<Outcome>,
-    running: Option<(ExportKind, PathBuf, Instant)>,
-    message: Option<(String, Instant)>,
+    running: Option<Running>,
+    message: Option<(String, Notice, Instant)>,
+    hold: bool,
 }
 
 impl Default for Exports {
@@ -149,53 +188,109 @@ impl Default for Exports {
             rx,
             running: None,
             message: None,
+            hold: false,
         }
     }
 }
 
 impl Exports {
-    /// Starts `job` on its own named thread.
+    /// Starts `export` on its own named thread, with a fresh cancel flag and count.
     ///
     /// # Errors
     /// The thread could not be started; the message is for the user.
-    pub fn start(&mut self, ctx: &egui::Context, job: ExportJob) -> Result<(), String> {
-        let (kind, path) = (job.kind, job.path.clone());
+    pub fn start(&mut self, ctx: &egui::Context, export: ExportJob) -> Result<(), String> {
+        let (kind, path) = (export.kind, export.path.clone());
         let tx = self.tx.clone();
         let repaint = ctx.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let progress: Arc<Mutex<Option<Count>>> = Arc::new(Mutex::new(None));
+        let (flag, shown, hold) = (cancel.clone(), progress.clone(), self.hold);
         super::spawn::named("palimpsest-export", move || {
             let started = Instant::now();
-            let result = job.run();
+            let on_count = |count: Count| {
+                if let Ok(mut latest) = shown.lock() {
+                    // Slides finish on several threads: keep the highest count of each unit.
+                    let newer =
+                        latest.is_none_or(|old| old.unit != count.unit || count.done > old.done);
+                    if newer {
+                        *latest = Some(count);
+                    }
+                }
+                repaint.request_repaint();
+                if hold && count.done >= 1 {
+                    hold_until_cancelled(&flag);
+                }
+            };
+            let job = Job::new(None, Some(flag.as_ref())).with_count(&on_count);
+            let ending = match export.run(job) {
+                Ok(written) => Ending::Written(written),
+                Err(e) if job::is_cancelled(e.as_ref()) => Ending::Cancelled,
+                Err(e) => Ending::Failed(e),
+            };
             let _ = tx.send(Outcome {
                 kind,
-                result,
+                ending,
                 elapsed: started.elapsed(),
             });
             repaint.request_repaint();
         })
         .map_err(|e| format!("Could not start the export: {e}"))?;
-        self.running = Some((kind, path, Instant::now()));
+        self.running = Some(Running {
+            kind,
+            path,
+            started: Instant::now(),
+            cancel,
+            progress,
+        });
         self.message = None;
         Ok(())
+    }
+
+    /// Asks the running export to stop; it ends at its next check (between slides, pages or
+    /// frames) with nothing written. Does nothing when none runs.
+    pub fn cancel(&mut self) {
+        if let Some(r) = &self.running {
+            r.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the running export has been asked to stop and has not ended yet.
+    #[must_use]
+    pub fn cancelling(&self) -> bool {
+        self.running
+            .as_ref()
+            .is_some_and(|r| r.cancel.load(Ordering::Relaxed))
+    }
+
+    /// The running export's latest count (slides, pages or frames done of all), once it has
+    /// reported one.
+    #[must_use]
+    pub fn progress(&self) -> Option<Count> {
+        let r = self.running.as_ref()?;
+        r.progress.lock().ok().and_then(|p| *p)
+    }
+
+    /// For tests: from the next export on, the export thread waits after its first slide, page
+    /// or frame until the export is cancelled (or [`HOLD_LIMIT`] passes), so a test can see the
+    /// count and press Cancel while the export is certainly still running.
+    pub fn hold_after_first_output(&mut self) {
+        self.hold = true;
     }
 
     /// What is being exported, if anything.
     #[must_use]
     pub fn running_kind(&self) -> Option<ExportKind> {
-        self.running.as_ref().map(|(kind, _, _)| *kind)
+        self.running.as_ref().map(|r| r.kind)
     }
 
-    /// Collects a finished export: a "Saved … to …" message, or the error for the message bar
-    /// (returned). Also lets the message expire.
+    /// Collects a finished export: a "Saved … to …" or "Export cancelled" message, or the error
+    /// for the message bar (returned). Also lets the message expire.
     pub fn poll(&mut self) -> Option<String> {
         let mut error = None;
         if let Ok(outcome) = self.rx.try_recv() {
-            let folder = self
-                .running
-                .take()
-                .map(|(_, path, _)| path)
-                .unwrap_or_default();
-            match outcome.result {
-                Ok(written) => {
+            let folder = self.running.take().map(|r| r.path).unwrap_or_default();
+            match outcome.ending {
+                Ending::Written(written) => {
                     let shown = match written.as_slice() {
                         [one] => one.display().to_string(),
                         many => format!("{} files in {}", many.len(), folder.display()),
@@ -206,10 +301,21 @@ impl Exports {
                             outcome.kind.label(),
                             outcome.elapsed.as_secs_f32()
                         ),
+                        Notice::Saved,
                         Instant::now(),
                     ));
                 }
-                Err(e) => {
+                Ending::Cancelled => {
+                    self.message = Some((
+                        format!(
+                            "Export cancelled: nothing was written to {}",
+                            folder.display()
+                        ),
+                        Notice::Cancelled,
+                        Instant::now(),
+                    ));
+                }
+                Ending::Failed(e) => {
                     error = Some(format!(
                         "Could not export the {}: {e:#}",
                         outcome.kind.label()
@@ -220,7 +326,7 @@ impl Exports {
         if self
             .message
             .as_ref()
-            .is_some_and(|(_, at)| at.elapsed() > Duration::from_secs(MESSAGE_SECS))
+            .is_some_and(|(_, _, at)| at.elapsed() > Duration::from_secs(MESSAGE_SECS))
         {
             self.message = None;
         }
@@ -232,15 +338,16 @@ impl Exports {
     pub fn running(&self) -> Option<(ExportKind, &Path, Instant)> {
         self.running
             .as_ref()
-            .map(|(kind, path, at)| (*kind, path.as_path(), *at))
+            .map(|r| (r.kind, r.path.as_path(), r.started))
     }
 
-    /// How long the latest success message has left on screen, with the message.
+    /// The latest message, what it says, and how long it has left on screen.
     #[must_use]
-    pub fn message_left(&self) -> Option<(&str, Duration)> {
-        self.message.as_ref().map(|(m, at)| {
+    pub fn message_left(&self) -> Option<(&str, Notice, Duration)> {
+        self.message.as_ref().map(|(m, notice, at)| {
             (
                 m.as_str(),
+                *notice,
                 Duration::from_secs(MESSAGE_SECS).saturating_sub(at.elapsed()),
             )
         })
@@ -252,10 +359,19 @@ impl Exports {
         self.running.is_some()
     }
 
-    /// The latest success message ("Saved … to …"), while it is shown.
+    /// The latest message ("Saved … to …" or "Export cancelled: …"), while it is shown.
     #[must_use]
     pub fn message(&self) -> Option<&str> {
-        self.message.as_ref().map(|(m, _)| m.as_str())
+        self.message.as_ref().map(|(m, _, _)| m.as_str())
+    }
+}
+
+/// Waits until `cancel` is set, or [`HOLD_LIMIT`] passes (the test hook of
+/// [`Exports::hold_after_first_output`]).
+fn hold_until_cancelled(cancel: &AtomicBool) {
+    let since = Instant::now();
+    while !cancel.load(Ordering::Relaxed) && since.elapsed() < HOLD_LIMIT {
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -278,14 +394,33 @@ pub struct ExportJob {
 }
 
 impl ExportJob {
-    /// Draws and writes the export; returns the files written.
-    fn run(self) -> Result<Vec<PathBuf>> {
+    /// Draws the export into staged files and moves them into place once all are made;
+    /// returns the files written. `job`'s cancel flag is checked before the drawing, between
+    /// slides, pages and frames, and before the files are moved; a cancelled or failed export
+    /// leaves nothing behind.
+    fn run(self, job: Job<'_>) -> Result<Vec<PathBuf>> {
         let path = self.path.clone();
+        let mut set = OutputSet::new();
+        for source in &self.sources {
+            set.input(source);
+        }
+        let slide_paths = if self.kind == ExportKind::Slides {
+            export::slide_paths(&self.project, &path)
+        } else {
+            Vec::new()
+        };
+        if slide_paths.is_empty() {
+            set.output(&path)?;
+        }
+        for p in &slide_paths {
+            set.output(p)?;
+        }
         let after_aligned = if self.kind.needs_images() {
             export::align_after(&self.before.rgb, &self.after.rgb, &self.project)
         } else {
             image::RgbImage::new(0, 0)
         };
+        job.check()?;
         let input = ExportInput {
             project: &self.project,
             essay: &self.essay,
@@ -294,20 +429,25 @@ impl ExportJob {
         };
         match self.kind {
             ExportKind::AnnotatedImage => {
-                export::save_rgb(&export::annotated_image(&input, Base::Before), &path)?;
+                let img = export::annotated_image(&input, Base::Before);
+                set.write(&path, &export::encode_image(&img, &path)?)?;
             }
-            ExportKind::SideBySide => export::save_rgb(&export::side_by_side(&input), &path)?,
+            ExportKind::SideBySide => {
+                let img = export::side_by_side(&input);
+                set.write(&path, &export::encode_image(&img, &path)?)?;
+            }
             ExportKind::Slides => {
-                let refs: Vec<&Path> = self.sources.iter().map(PathBuf::as_path).collect();
-                return export::write_slides(&input, Base::Before, &path, &refs);
+                export::stage_slides(&input, Base::Before, &slide_paths, &set, job)?;
             }
             ExportKind::RevealGif | ExportKind::RevealApng => {
                 let frames = export::reveal_frames(&input, &export::RevealOptions::default());
-                if self.kind == ExportKind::RevealGif {
-                    export::write_gif(&frames, &path)?;
+                let bytes = if self.kind == ExportKind::RevealGif {
+                    export::encode_gif(&frames, job)
                 } else {
-                    export::write_apng(&frames, &path)?;
+                    export::encode_apng(&frames, job)
                 }
+                .with_context(|| format!("animation {}", path.display()))?;
+                set.write(&path, &bytes)?;
             }
             ExportKind::PdfA4 | ExportKind::PdfLetter => {
                 let size = if self.kind == ExportKind::PdfA4 {
@@ -315,9 +455,9 @@ impl ExportJob {
                 } else {
                     PageSize::Letter
                 };
-                let bytes = export::pdf_handout(&input, Base::Before, size)
+                let bytes = export::pdf_handout(&input, Base::Before, size, job)
                     .with_context(|| format!("PDF {}", path.display()))?;
-                export::write_atomic(&path, &bytes)?;
+                set.write(&path, &bytes)?;
             }
             ExportKind::WebAnnotation => {
                 let value = export::web_annotation(
@@ -327,11 +467,12 @@ impl ExportJob {
                 );
                 let text = serde_json::to_string_pretty(&value)
                     .context("serialising the Web Annotation")?;
-                export::write_atomic(&path, text.as_bytes())?;
+                set.write(&path, text.as_bytes())?;
             }
-            ExportKind::Csv => export::write_atomic(&path, export::csv(&self.project).as_bytes())?,
+            ExportKind::Csv => set.write(&path, export::csv(&self.project).as_bytes())?,
         }
-        Ok(vec![path])
+        job.check()?;
+        Ok(set.commit()?)
     }
 }
 

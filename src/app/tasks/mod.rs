@@ -8,7 +8,8 @@
 //! - **autosave** ([`autosave::Autosaver`]): one long-lived thread writing and removing
 //!   recovery files in the order asked; quitting waits for it.
 //! - **export** ([`export::Exports`]): one export at a time on its own thread; a second is
-//!   refused while one runs.
+//!   refused while one runs. Counts its slides, pages or frames for the status bar, and stops
+//!   at the next of them when cancelled, writing nothing.
 //!
 //! Results come back as values the app turns into commands (`Command::Worker`) or messages;
 //! no task touches the document.
@@ -31,8 +32,9 @@ pub struct Tasks {
 }
 
 impl Tasks {
-    /// Cancels the running analysis (the window is closing).
+    /// Cancels the running analysis and export (the window is closing).
     pub fn cancel(&mut self) {
         self.analysis.cancel();
+        self.export.cancel();
     }
 }

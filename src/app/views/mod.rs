@@ -26,8 +26,8 @@ use super::palette::region_colour;
 use super::runtime::Runtime;
 use super::view::{Tool, ViewMode, ViewState};
 use crate::geometry::point_in_polygon;
-use crate::project::Project;
 use crate::project::shapes;
+use crate::project::{Edit, Project};
 
 /// Key of the pane drop targets in egui's temporary data.
 pub const DROP_TARGETS_ID: &str = "palimpsest-drop-targets";
@@ -282,7 +282,7 @@ impl Views {
                 if let Some((a, b)) = two_point_drag(ui, &response, &mut view.sketch, to_image) {
                     let poly = shapes::rectangle(centre(a), centre(b));
                     commands.push(if view.tool == Tool::DrawRect {
-                        Command::AddRegion(poly)
+                        Command::Edit(Edit::AddRegion(poly))
                     } else {
                         Command::AddIgnoreArea(poly)
                     });
@@ -301,7 +301,9 @@ impl Views {
                     let mut pts: Vec<Pos2> = std::mem::take(&mut view.sketch.points);
                     // A double-click adds its first click twice.
                     pts.dedup_by(|a, b| a.distance(*b) * cam.zoom < 3.0);
-                    commands.push(Command::AddRegion(pts.into_iter().map(centre).collect()));
+                    commands.push(Command::Edit(Edit::AddRegion(
+                        pts.into_iter().map(centre).collect(),
+                    )));
                 }
             }
             Tool::EditVertices => self.edit_vertices(&response, pane, scene, view, commands),
@@ -434,10 +436,10 @@ impl Views {
                     }
                 }
             }
-            commands.push(Command::SetPolygon {
+            commands.push(Command::Edit(Edit::SetPolygon {
                 id: drag.id,
                 polygon,
-            });
+            }));
         }
         if response.drag_stopped() {
             self.edit = None;
