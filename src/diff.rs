@@ -375,19 +375,9 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
     let d_int = shift_tolerant_difference(b, a);
     let moments = local_moments(b, a, 1.5 * sigma);
     let (d_tex, t_tex) = texture_difference(&moments, sigma, valid);
-    let d_col = inputs.colour.map(|[(rb, ra), (yb, ya)]| {
-        let mut d = shift_tolerant_difference(rb, &fill_nan(ra, rb));
-        let d2 = shift_tolerant_difference(yb, &fill_nan(ya, yb));
-        d.par_iter_mut()
-            .zip(d2.as_raw().par_iter())
-            .for_each(|(x, y)| *x = x.hypot(*y));
-        d
-    });
-    // Thresholds: four robust noise scales, and never below the absolute floors.
+    let colour = inputs.colour.map(|planes| colour_strength(planes, valid));
+    // Thresholds: four robust noise scales, and never below the absolute floor.
     let t_int = (NOISE_SIGMAS * noise_scale(&d_int, valid)).max(MIN_CONTRAST);
-    let t_col = d_col
-        .as_ref()
-        .map(|d| (NOISE_SIGMAS * noise_scale(d, valid)).max(MIN_CONTRAST * 1.5));
     let mut out = d_int;
     out.par_iter_mut()
         .zip(d_tex.as_raw().par_iter())
@@ -400,12 +390,32 @@ pub fn change_strength(inputs: &ChangeInputs<'_>, valid: &GrayImage) -> GrayF {
             }
             let (slack_int, slack_tex) = moments.rendering_slack(i, b.as_raw()[i]);
             let mut z = (*s / (t_int + slack_int)).max(*t / (t_tex + slack_tex));
-            if let (Some(d), Some(tc)) = (&d_col, t_col) {
-                z = z.max(d.as_raw()[i] / tc);
+            if let Some(c) = &colour {
+                z = z.max(c.as_raw()[i]);
             }
             *s = z;
         });
     out
+}
+
+/// The colour part of the change strength (1.0 = default threshold): the distance between
+/// the two pictures' opponent colour planes (red–green, yellow–blue; each a (before, after)
+/// pair, the after's NaN where it has no data), over four robust noise scales and never
+/// under one and a half times the luminance's absolute floor. Pixels where `valid` is 0 get
+/// strength 0.
+#[must_use]
+pub fn colour_strength(planes: [(&GrayF, &GrayF); 2], valid: &GrayImage) -> GrayF {
+    let [(rb, ra), (yb, ya)] = planes;
+    let mut d = shift_tolerant_difference(rb, &fill_nan(ra, rb));
+    let d2 = shift_tolerant_difference(yb, &fill_nan(ya, yb));
+    d.par_iter_mut()
+        .zip(d2.as_raw().par_iter())
+        .for_each(|(x, y)| *x = x.hypot(*y));
+    let t = (NOISE_SIGMAS * noise_scale(&d, valid)).max(MIN_CONTRAST * 1.5);
+    d.par_iter_mut()
+        .zip(valid.as_raw().par_iter())
+        .for_each(|(x, v)| *x = if *v == 0 { 0.0 } else { *x / t });
+    d
 }
 
 /// Hysteresis with a contrast-relative floor: each connected area above `low` that holds a

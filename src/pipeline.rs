@@ -302,10 +302,13 @@ struct Smoothed {
     sigma: f32,
 }
 
-/// Two opponent colour planes (red–green, yellow–blue) of each picture, at the working size.
-struct Colour {
-    rg: [GrayF; 2],
-    yb: [GrayF; 2],
+/// The red, green and blue planes of both pictures at half the working resolution, (before,
+/// after) per channel, and the after image's luminance at that resolution before and after
+/// its tones were matched (whose ratio is the gain the channels are given).
+struct Channels {
+    rgb: [(GrayF, GrayF); 3],
+    luma_raw: GrayF,
+    luma_toned: GrayF,
 }
 
 /// Runs the stages after alignment, in the order of the data-flow diagram in ARCHITECTURE.md:
@@ -321,13 +324,13 @@ fn run_from_alignment(
     let frame = pair.work_frame()?;
     job.check()?;
     let smoothed = pair.smooth(&frame);
-    let (after_toned, colour) = pair.normalise(&frame, &smoothed);
+    let (after_toned, channels) = pair.normalise(&frame, &smoothed);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
 
     let t = Instant::now();
-    let strength = change_strength(&smoothed, &after_toned, colour.as_ref());
+    let strength = pair.change_strength(&frame, &smoothed, &after_toned, channels);
     timings.diff_secs = t.elapsed().as_secs_f64();
     trace("change map", t);
     job.check()?;
@@ -448,13 +451,14 @@ impl Pair<'_> {
         }
     }
 
-    /// Stage 3: the after image's tones matched to the before image's, and the colour planes
-    /// (when both are in colour) matched the same way.
+    /// Stage 3: the after image's tones matched to the before image's, and the colour
+    /// channels of both (when both are in colour), to be matched once the luminance has said
+    /// what changed (see [`Pair::change_strength`]).
     ///
     /// Tone in two passes: a stiff model first, which no erased figure can bend, to find where
     /// the structure changed; then a flexible one fitted everywhere else, for uneven fading.
-    /// The colour planes do not depend on it and are built alongside.
-    fn normalise(&self, frame: &WorkFrame, s: &Smoothed) -> (GrayF, Option<Colour>) {
+    /// The colour channels do not depend on it and are built alongside.
+    fn normalise(&self, frame: &WorkFrame, s: &Smoothed) -> (GrayF, Option<Channels>) {
         let tt = Instant::now();
         let toned = || {
             let tt = Instant::now();
@@ -473,30 +477,88 @@ impl Pair<'_> {
             toned
         };
         let (mut after_toned, channels) = rayon::join(toned, || self.colour_channels(frame, s));
-        let tc = Instant::now();
-        let colour = channels.and_then(|[(rb, ra), (gb, ga), (bb, ba)]| {
+        // The gain field the luminance was given, for the colour channels, before clipping is
+        // respected (which is no gain).
+        let channels = channels.map(|rgb| {
             let (luma_raw, luma_toned) = rayon::join(
                 || downsample_box(&s.after, 2),
                 || downsample_box(&after_toned, 2),
             );
-            let [ra, ga, ba] =
-                tone::match_channels([&rb, &gb, &bb], [&ra, &ga, &ba], &luma_raw, &luma_toned);
-            let ((rg_b, yb_b), (rg_a, yb_a)) =
-                rayon::join(|| opponent(&rb, &gb, &bb), || opponent(&ra, &ga, &ba));
-            let planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
-                .par_iter()
-                .map(|p| upsample_bilinear(p, 2, frame.size.0, frame.size.1))
-                .collect();
-            let [rb, ra, yb, ya] = <[GrayF; 4]>::try_from(planes).ok()?;
-            Some(Colour {
-                rg: [rb, ra],
-                yb: [yb, ya],
-            })
+            Channels {
+                rgb,
+                luma_raw,
+                luma_toned,
+            }
         });
-        trace("colour: match", tc);
         tone::respect_clipping(&s.before, &s.after, &mut after_toned, &s.valid);
-        trace("tone and colour planes", tt);
-        (after_toned, colour)
+        trace("tone planes", tt);
+        (after_toned, channels)
+    }
+
+    /// Stage 4: the change strength of the smoothed, tone-matched pair: the luminance's, and
+    /// where both pictures are in colour, the colour's.
+    ///
+    /// The colour channels' curves are measured outside what the luminance found changed
+    /// (grown by the width of a feathered edge), not outside the stiff structural mask: an
+    /// erased figure must not bend them, but on a worn print the structural mask also holds
+    /// every small bright detail (each galaxy of a deep field, blurred differently), and a
+    /// curve measured without them knows nothing of their colours.
+    fn change_strength(
+        &self,
+        frame: &WorkFrame,
+        s: &Smoothed,
+        after_toned: &GrayF,
+        channels: Option<Channels>,
+    ) -> GrayF {
+        let luma = crate::diff::change_strength(
+            &ChangeInputs {
+                before: &s.before,
+                after: after_toned,
+                colour: None,
+                sigma: s.sigma,
+            },
+            &s.valid,
+        );
+        let Some(channels) = channels else {
+            return luma;
+        };
+        let tc = Instant::now();
+        let side = f64::from(frame.size.0.max(frame.size.1));
+        let [(rb, ra), (gb, ga), (bb, ba)] = &channels.rgb;
+        // The colour planes are at half the working resolution: a plane pixel is excluded
+        // when any of the four it covers changed, and the feathered edge is half as wide.
+        let size = rb.dimensions();
+        let exclude = crate::imgops::dilate(
+            &large_parts(
+                &reduce_mask(&crate::diff::hysteresis(&luma, GROW, SEED), 2, size),
+                &reduce_mask(&s.valid, 2, size),
+            ),
+            (side / EDGE_BAND_DIVISOR / 2.0).round().max(2.0) as u32,
+        );
+        let [ra, ga, ba] = tone::match_channels(
+            [rb, gb, bb],
+            [ra, ga, ba],
+            &channels.luma_raw,
+            &channels.luma_toned,
+            Some(&exclude),
+        );
+        let ((rg_b, yb_b), (rg_a, yb_a)) =
+            rayon::join(|| opponent(rb, gb, bb), || opponent(&ra, &ga, &ba));
+        let planes: Vec<GrayF> = [rg_b, rg_a, yb_b, yb_a]
+            .par_iter()
+            .map(|p| upsample_bilinear(p, 2, frame.size.0, frame.size.1))
+            .collect();
+        let tc = trace("colour: match", tc);
+        let Ok([rg_b, rg_a, yb_b, yb_a]) = <[GrayF; 4]>::try_from(planes) else {
+            return luma;
+        };
+        let colour = crate::diff::colour_strength([(&rg_b, &rg_a), (&yb_b, &yb_a)], &s.valid);
+        trace("colour: change", tc);
+        let mut out = luma;
+        out.par_iter_mut()
+            .zip(colour.as_raw().par_iter())
+            .for_each(|(z, c)| *z = z.max(*c));
+        out
     }
 
     /// The red, green and blue planes of both pictures at half the working resolution, the
@@ -542,18 +604,45 @@ impl Pair<'_> {
     }
 }
 
-/// Stage 4: the change strength of the smoothed, tone-matched pair.
-fn change_strength(s: &Smoothed, after_toned: &GrayF, colour: Option<&Colour>) -> GrayF {
-    let colour_refs = colour.map(|c| [(&c.rg[0], &c.rg[1]), (&c.yb[0], &c.yb[1])]);
-    crate::diff::change_strength(
-        &ChangeInputs {
-            before: &s.before,
-            after: after_toned,
-            colour: colour_refs,
-            sigma: s.sigma,
-        },
-        &s.valid,
-    )
+/// The share of the overlap under which a changed part is not kept out of the colour curves:
+/// half a knot's share of the samples (the curves have 64), so the part cannot move a knot by
+/// more than half a step. Left in, such a part bends nothing; taken out, it may take every
+/// example of its colours with it (each bright galaxy of a deep field, each dust speck), and
+/// the curve measured without them maps those colours wrongly.
+const COLOUR_EXCLUDE_MIN_SHARE: f64 = 1.0 / 128.0;
+
+/// The connected parts of `mask` (8-connected) that cover at least
+/// [`COLOUR_EXCLUDE_MIN_SHARE`] of the overlap `valid`.
+fn large_parts(mask: &GrayImage, valid: &GrayImage) -> GrayImage {
+    let labels = imageproc::region_labelling::connected_components(
+        mask,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    );
+    let n = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
+    let mut area = vec![0usize; n + 1];
+    for l in labels.as_raw() {
+        area[*l as usize] += 1;
+    }
+    let overlap = valid.as_raw().iter().filter(|&&v| v > 0).count() as f64;
+    let min = (COLOUR_EXCLUDE_MIN_SHARE * overlap).ceil() as usize;
+    let mut out = mask.clone();
+    for (o, l) in out.iter_mut().zip(labels.as_raw()) {
+        if *l == 0 || area[*l as usize] < min {
+            *o = 0;
+        }
+    }
+    out
+}
+
+/// `mask` reduced by `k` to `size`: a pixel is set when any of the `k`×`k` it covers is.
+fn reduce_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
+    let (w, h) = mask.dimensions();
+    GrayImage::from_fn(size.0, size.1, |x, y| {
+        let any = (y * k..((y + 1) * k).min(h))
+            .any(|yy| (x * k..((x + 1) * k).min(w)).any(|xx| mask.get_pixel(xx, yy)[0] > 0));
+        Luma([if any { 255 } else { 0 }])
+    })
 }
 
 /// `img` (NaN = no data) blurred by `sigma` without the no-data pixels bleeding in (they are

@@ -50,6 +50,40 @@ impl ToneMap {
         }
     }
 
+    /// This map within its range of after values, and past its ends the shape of `wider`
+    /// (measured on more of the picture), joined without a step.
+    ///
+    /// For a map measured with the changed areas left out: values that only those areas hold
+    /// (a dust speck's white, each bright galaxy of a deep field when all were set aside as
+    /// changed) are then mapped as the whole picture maps them, instead of all collapsing onto
+    /// the last value measured.
+    #[must_use]
+    pub fn continued_by(self, wider: &ToneMap) -> Self {
+        let (ka, kb) = (&self.knots_after, &self.knots_before);
+        if ka.len() < 2 || wider.knots_after.len() < 2 {
+            return self;
+        }
+        let (lo, hi) = (ka[0], ka[ka.len() - 1]);
+        let (below, above) = (kb[0] - wider.map(lo), kb[kb.len() - 1] - wider.map(hi));
+        let wider_knots = || wider.knots_after.iter().zip(&wider.knots_before);
+        let mut knots_after: Vec<f32> = Vec::with_capacity(ka.len() + wider.knots_after.len());
+        let mut knots_before: Vec<f32> = Vec::with_capacity(knots_after.capacity());
+        for (a, b) in wider_knots().filter(|(a, _)| **a < lo - 1e-6) {
+            knots_after.push(*a);
+            knots_before.push(b + below);
+        }
+        knots_after.extend_from_slice(ka);
+        knots_before.extend_from_slice(kb);
+        for (a, b) in wider_knots().filter(|(a, _)| **a > hi + 1e-6) {
+            knots_after.push(*a);
+            knots_before.push(b + above);
+        }
+        Self {
+            knots_after,
+            knots_before,
+        }
+    }
+
     /// Maps one value (linear between knots, clamped at the ends).
     #[must_use]
     pub fn map(&self, v: f32) -> f32 {
@@ -150,6 +184,16 @@ pub fn match_global(before: &GrayF, after: &GrayF) -> GrayF {
 
 /// [`match_global`], with the curve measured only where `exclude` is 0.
 fn match_global_excluding(before: &GrayF, after: &GrayF, exclude: Option<&GrayImage>) -> GrayF {
+    tone_map_excluding(before, after, exclude).map_or_else(|| after.clone(), |m| m.apply_lut(after))
+}
+
+/// The monotone curve of [`match_global_excluding`], or `None` when the overlap has too few
+/// samples to measure one.
+fn tone_map_excluding(
+    before: &GrayF,
+    after: &GrayF,
+    exclude: Option<&GrayImage>,
+) -> Option<ToneMap> {
     // The curve has 64 knots: with 2^16 samples each knot's quantile is off by about 0.2 % of
     // the range in rank, a tenth of the gap between knots. More only costs sorting time.
     const SAMPLES: usize = 1 << 16;
@@ -157,10 +201,7 @@ fn match_global_excluding(before: &GrayF, after: &GrayF, exclude: Option<&GrayIm
     if b.len() < 16 {
         (b, a) = overlap_samples(before, after, None, SAMPLES);
     }
-    if b.len() < 16 {
-        return after.clone();
-    }
-    ToneMap::from_samples(b, a).apply_lut(after)
+    (b.len() >= 16).then(|| ToneMap::from_samples(b, a))
 }
 
 /// Number of terms of the smooth surface.
@@ -526,12 +567,18 @@ pub fn respect_clipping(before: &GrayF, after_raw: &GrayF, after: &mut GrayF, va
 /// monotone curve for each channel on its own, since each dye layer of a print fades, and each
 /// channel of a scanner responds, in its own way. A colour cast or a per-channel curve left in
 /// would shift the colour of every saturated area.
+///
+/// The curves are measured only where `exclude` (the planes' size, 255 = changed) is 0, as
+/// the luminance's are: an erased figure takes its colours out of the after image's
+/// histogram, and a curve matched with it in would stretch whatever colours are left nearest
+/// to them (the rim of a painted-out optic disc, the sky beside an erased flag) into change.
 #[must_use]
 pub fn match_channels(
     before: [&GrayF; 3],
     after: [&GrayF; 3],
     luma_raw: &GrayF,
     luma_toned: &GrayF,
+    exclude: Option<&GrayImage>,
 ) -> [GrayF; 3] {
     debug_assert!(
         after.iter().all(|a| a.dimensions() == luma_raw.dimensions()
@@ -552,7 +599,18 @@ pub fn match_channels(
                 *c = (*c + LOG_EPS) * g - LOG_EPS;
             }
         });
-        match_global(b, &lit)
+        let whole = tone_map_excluding(b, &lit, None);
+        let map = match (
+            exclude.and_then(|_| tone_map_excluding(b, &lit, exclude)),
+            whole,
+        ) {
+            (Some(part), Some(whole)) => part.continued_by(&whole),
+            (part, whole) => match part.or(whole) {
+                Some(m) => m,
+                None => return lit,
+            },
+        };
+        map.apply_lut(&lit)
     };
     let (red, (green, blue)) = rayon::join(
         || channel(before[0], after[0]),
@@ -674,8 +732,8 @@ mod tests {
         };
         let b_refs = [&before[0], &before[1], &before[2]];
         let a_refs = [&after[0], &after[1], &after[2]];
-        let matched = match_channels(b_refs, a_refs, &raw, &toned);
-        let without_gain = match_channels(b_refs, a_refs, &raw, &raw);
+        let matched = match_channels(b_refs, a_refs, &raw, &toned, None);
+        let without_gain = match_channels(b_refs, a_refs, &raw, &raw, None);
         assert!(err(&matched) < 0.03, "error {}", err(&matched));
         assert!(
             err(&matched) < 0.5 * err(&without_gain),
@@ -686,6 +744,69 @@ mod tests {
     }
 
     /// The row polynomial is the surface, term for term.
+    /// A bright disc painted out of the after image (its pixels now background) takes the
+    /// brightest tenth out of the after's histogram. Matched with it in, the curve stretches
+    /// the lightest background towards the disc's white; measured outside the disc, the
+    /// background maps back to within noise of the before.
+    #[test]
+    fn a_painted_out_area_does_not_bend_the_colour_curves_once_excluded() {
+        let (w, h) = (200u32, 100u32);
+        let disc = |x: u32, y: u32| (x as f32 - 150.0).hypot(y as f32 - 50.0) < 32.0;
+        let ground = |x: u32, y: u32| 0.2 + 0.4 * (x as f32 / w as f32) + 0.02 * (y % 3) as f32;
+        let before = GrayF::from_fn(w, h, |x, y| {
+            Luma([if disc(x, y) { 0.95 } else { ground(x, y) }])
+        });
+        // The after: 10 % darker, and the disc painted over with the ground.
+        let after = GrayF::from_fn(w, h, |x, y| Luma([0.9 * ground(x, y)]));
+        let exclude = GrayImage::from_fn(w, h, |x, y| Luma([if disc(x, y) { 255 } else { 0 }]));
+        let worst = |exclude: Option<&GrayImage>| {
+            let [r, _, _] = match_channels(
+                [&before, &before, &before],
+                [&after, &after, &after],
+                &after,
+                &after,
+                exclude,
+            );
+            before
+                .enumerate_pixels()
+                .filter(|(x, y, _)| !disc(*x, *y))
+                .map(|(x, y, b)| (r.get_pixel(x, y)[0] - b[0]).abs())
+                .fold(0.0f32, f32::max)
+        };
+        let (bent, measured_outside) = (worst(None), worst(Some(&exclude)));
+        assert!(bent > 0.1, "with the disc in, the curve bends: {bent}");
+        assert!(
+            measured_outside < 0.03,
+            "measured outside the disc: {measured_outside}"
+        );
+    }
+
+    /// Past the range it was measured on, a map follows the wider map's shape from where it
+    /// ends, without a step.
+    #[test]
+    fn a_map_is_continued_by_the_wider_one_past_its_ends() {
+        let part = ToneMap::from_samples(vec![0.3, 0.4, 0.5], vec![0.2, 0.3, 0.4]);
+        let wider = ToneMap::from_samples(vec![0.0, 0.5, 1.0], vec![0.0, 0.5, 0.9]);
+        let joined = part.continued_by(&wider);
+        assert!(
+            (joined.map(0.3) - 0.4).abs() < 1e-5,
+            "inside: the part's own map"
+        );
+        assert!((joined.map(0.4) - 0.5).abs() < 1e-5, "no step at the end");
+        // Above 0.4 the wider map rises 0.5 → 0.9 over 0.5 → 0.9 (slope 1 here)...
+        let above = joined.map(0.7) - joined.map(0.4);
+        assert!(
+            (above - (wider.map(0.7) - wider.map(0.4))).abs() < 1e-5,
+            "{above}"
+        );
+        // ...and below 0.2 it falls as the wider map does.
+        let below = joined.map(0.2) - joined.map(0.1);
+        assert!(
+            (below - (wider.map(0.2) - wider.map(0.1))).abs() < 1e-5,
+            "{below}"
+        );
+    }
+
     #[test]
     fn row_polynomial_is_the_surface() {
         let coef: [f64; TERMS] = std::array::from_fn(|i| (i as f64 * 0.37).sin());
