@@ -353,8 +353,9 @@ fn blink_alternates_and_holding_space_shows_the_after_image() {
         assert_eq!(layers.len(), 1, "one image at a time");
         layers[0].texture
     };
-    // Three seconds of frames (the harness's clock moves one step per frame).
-    let frames = 180;
+    // Six seconds of frames (the harness's clock moves a quarter of a second a frame), several
+    // blink intervals.
+    let frames = 24;
     let mut seen = Vec::new();
     for _ in 0..frames {
         h.step();
