@@ -373,3 +373,108 @@ fn blink_alternates_and_holding_space_shows_the_after_image() {
     h.key_up(Key::Space);
     h.step();
 }
+
+/// A grid of before-image pixels over the sample (1440 × 960), away from the edges.
+fn grid() -> Vec<(f64, f64)> {
+    (1..6)
+        .flat_map(|j| (1..6).map(move |i| (f64::from(i) * 240.0, f64::from(j) * 160.0)))
+        .collect()
+}
+
+/// Every mode draws its pictures over the whole pane, each in its own way: side by side the
+/// before image left and the after image right; onion skin the after image over the before at
+/// the set opacity (the composite is their mix); heat-map a third picture of its own, hotter
+/// on the erased figure than on the sky; mask overlay the before image with the tinted mask on
+/// the region and the bare photograph off it. A mode that drew nothing, or the wrong picture,
+/// fails here (blink and swipe are checked by the tests above).
+#[test]
+fn every_view_draws_its_pictures() {
+    let (mut h, t) = started();
+    let (before_id, after_id) = before_and_after(&mut h, &t);
+    let region = h.state().regions()[0].bbox;
+    let inside = (
+        region.x + region.width / 2.0,
+        region.y + region.height / 2.0,
+    );
+    let sky = (200.0, 40.0);
+
+    // Side by side: the before pane is the before image's own pixels, the after pane the after.
+    for (x, y) in grid() {
+        for (pane, id) in [(0, before_id), (1, after_id)] {
+            let layers = layers_at(&h, &t, screen(&h, pane, x, y));
+            assert_eq!(
+                layers.iter().map(|l| l.texture).collect::<Vec<_>>(),
+                vec![id],
+                "side by side, pane {pane} at ({x}, {y})"
+            );
+        }
+    }
+
+    // Onion skin: the after image over the before at the set opacity.
+    h.key_press(ViewMode::OnionSkin.key());
+    steps(&mut h, 2);
+    for (x, y) in grid() {
+        let p = screen(&h, 0, x, y);
+        let layers = layers_at(&h, &t, p);
+        let ids: Vec<TextureId> = layers.iter().map(|l| l.texture).collect();
+        assert_eq!(ids, vec![before_id, after_id], "onion skin at ({x}, {y})");
+        let opacity = f32::from(layers[1].tint.a()) / 255.0;
+        assert!(
+            opacity > 0.1 && opacity < 0.9,
+            "the after image is see-through: {opacity}"
+        );
+        let (b, a) = (layers[0].colour.to_array(), layers[1].colour.to_array());
+        let mix: [u8; 3] = [0, 1, 2]
+            .map(|i| (f32::from(a[i]) * opacity + f32::from(b[i]) * (1.0 - opacity)).round() as u8);
+        let shown = image_pixel(&h, &t, p).unwrap();
+        assert!(
+            shown.iter().zip(mix).all(|(s, m)| s.abs_diff(m) <= 2),
+            "onion skin at ({x}, {y}) shows {shown:?}, the mix is {mix:?}"
+        );
+    }
+
+    // Heat-map: a picture of its own, hot on the erased figure and cold on the sky.
+    h.key_press(ViewMode::Heatmap.key());
+    steps(&mut h, 2);
+    let heat_at = |h: &Harness<'_, PalimpsestApp>, (x, y): (f64, f64)| {
+        let layers = layers_at(h, &t, screen(h, 0, x, y));
+        assert_eq!(layers.len(), 1, "one heat-map layer at ({x}, {y})");
+        assert!(
+            layers[0].texture != before_id && layers[0].texture != after_id,
+            "the heat-map is not a photograph"
+        );
+        layers[0].colour.to_array()
+    };
+    for point in grid() {
+        heat_at(&h, point);
+    }
+    let (hot, cold) = (heat_at(&h, inside), heat_at(&h, sky));
+    assert_ne!(
+        hot, cold,
+        "the erased figure and the sky differ in the heat-map"
+    );
+
+    // Mask overlay: the tinted mask on the region, the bare before image on the sky.
+    h.key_press(ViewMode::MaskOverlay.key());
+    steps(&mut h, 2);
+    let on = layers_at(&h, &t, screen(&h, 0, inside.0, inside.1));
+    assert_eq!(on[0].texture, before_id, "the before image under the mask");
+    let tinted = on
+        .iter()
+        .skip(1)
+        .any(|l| l.colour.a() > 0 && l.tint.a() > 0);
+    assert!(tinted, "the mask is drawn on the region: {on:?}");
+    let p = screen(&h, 0, inside.0, inside.1);
+    assert_ne!(
+        image_pixel(&h, &t, p),
+        Some(on[0].colour.to_array()[..3].try_into().unwrap()),
+        "the tint changes the pixel on the region"
+    );
+    let off = screen(&h, 0, sky.0, sky.1);
+    let bare = layers_at(&h, &t, off);
+    assert_eq!(
+        image_pixel(&h, &t, off),
+        Some(bare[0].colour.to_array()[..3].try_into().unwrap()),
+        "the sky is the bare before image"
+    );
+}
