@@ -1,6 +1,7 @@
 //! What the image views draw, checked by the pixels they would put on screen: big-scan tiling
-//! under a small GPU texture limit, and the linked camera (wheel zoom toward the cursor, drag,
-//! F and 0), the swipe divider and blink read back from the drawn textures.
+//! under a small GPU texture limit; every view's pictures; the linked camera (wheel zoom toward
+//! the cursor, drag, F and 0), the swipe divider, blink and the loupe, read back from the drawn
+//! textures.
 //!
 //! No GPU is used: `common::drawn` keeps every texture the app uploads and composites the
 //! textured meshes of the last frame at a screen point, sampling each texture as the app asks
@@ -477,4 +478,58 @@ fn every_view_draws_its_pictures() {
         Some(bare[0].colour.to_array()[..3].try_into().unwrap()),
         "the sky is the bare before image"
     );
+}
+
+/// L shows the loupe beside the cursor: the before image on the left square and the after
+/// image on the right, both centred on the image point under the cursor and magnified four
+/// times the view (at least two screen pixels per image pixel); L again hides it.
+#[test]
+fn the_loupe_magnifies_both_images_at_the_cursor() {
+    let (mut h, t) = started();
+    let (before_id, after_id) = before_and_after(&mut h, &t);
+    // On the picture, up and left, so the loupe fits below and right of the cursor.
+    let pointer = screen(&h, 0, 300.0, 300.0);
+    let q = image_at(&h, pointer);
+    h.hover_at(pointer);
+    h.step();
+    h.key_press(Key::L);
+    steps(&mut h, 2);
+    let zoom = (h.state().zoom() * 4.0).max(2.0);
+    // The squares (150 points, 6 apart) start 24 points right of and below the cursor.
+    let left = pointer + vec2(24.0 + 75.0, 24.0 + 75.0);
+    let right = left + vec2(156.0, 0.0);
+    for (centre, id, name) in [(left, before_id, "before"), (right, after_id, "after")] {
+        let top = |p: Pos2| *layers_at(&h, &t, p).last().expect("something drawn");
+        let c = top(centre);
+        assert_eq!(c.texture, id, "the {name} image in its square");
+        // The point under the cursor, as each image shows it: the before image's own pixel,
+        // and the after image's pixel that the after pane shows there (through the alignment).
+        let expected = if id == before_id {
+            [q.x.floor() as usize, q.y.floor() as usize]
+        } else {
+            let p = screen(&h, 1, f64::from(q.x) - 0.5, f64::from(q.y) - 0.5);
+            top(p).texel
+        };
+        assert!(
+            c.texel[0].abs_diff(expected[0]) <= 1 && c.texel[1].abs_diff(expected[1]) <= 1,
+            "the {name} square is centred on the point under the cursor: texel {:?}, \
+             expected {expected:?}",
+            c.texel
+        );
+        if id == before_id {
+            // Twelve image pixels to the right are twelve × the loupe's zoom points away.
+            let moved = top(centre + vec2(12.0 * zoom, 0.0));
+            assert_eq!(moved.texture, id);
+            assert!(
+                moved.texel[0].abs_diff(c.texel[0] + 12) <= 1 && moved.texel[1] == c.texel[1],
+                "{zoom}× magnification: texels {:?} → {:?}",
+                c.texel,
+                moved.texel
+            );
+        }
+    }
+    h.key_press(Key::L);
+    steps(&mut h, 2);
+    let under = layers_at(&h, &t, left);
+    assert_eq!(under.len(), 1, "the loupe is gone: only the pane's picture");
 }
