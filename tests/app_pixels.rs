@@ -533,3 +533,36 @@ fn the_loupe_magnifies_both_images_at_the_cursor() {
     let under = layers_at(&h, &t, left);
     assert_eq!(under.len(), 1, "the loupe is gone: only the pane's picture");
 }
+
+/// Onion skin's opacity slider sets how much of the after image shows: at 25 % and at 75 % the
+/// pixel drawn is that mix of the after image over the before.
+#[test]
+fn onion_skin_mixes_at_the_opacity_set() {
+    let (mut h, t) = started();
+    let (before_id, after_id) = before_and_after(&mut h, &t);
+    h.key_press(ViewMode::OnionSkin.key());
+    steps(&mut h, 2);
+    h.get_by_role_and_label(egui::Role::Tab, "Analysis").click();
+    steps(&mut h, 2);
+    for opacity in [0.25_f32, 0.75] {
+        h.get_by_role_and_label(egui::Role::Slider, "After opacity")
+            .set_value_accesskit(f64::from(opacity));
+        steps(&mut h, 2);
+        for (x, y) in grid() {
+            let p = screen(&h, 0, x, y);
+            let layers = layers_at(&h, &t, p);
+            let ids: Vec<TextureId> = layers.iter().map(|l| l.texture).collect();
+            assert_eq!(ids, vec![before_id, after_id], "at ({x}, {y})");
+            let (b, a) = (layers[0].colour.to_array(), layers[1].colour.to_array());
+            let mix: [u8; 3] = [0, 1, 2].map(|i| {
+                (f32::from(a[i]) * opacity + f32::from(b[i]) * (1.0 - opacity)).round() as u8
+            });
+            let shown = image_pixel(&h, &t, p).unwrap();
+            assert!(
+                shown.iter().zip(mix).all(|(s, m)| s.abs_diff(m) <= 2),
+                "at {} % the pixel at ({x}, {y}) is {shown:?}, the mix {mix:?}",
+                opacity * 100.0
+            );
+        }
+    }
+}
