@@ -1,6 +1,7 @@
 //! UI tests of the editing tools, headless: cut a region along a dragged line and merge the
-//! halves back, move a vertex, box an area to ignore, and align by clicked point pairs. Each is
-//! driven through the real widgets and mouse events and checked against the document.
+//! halves back, move a vertex, box or paint an area to ignore, draw a polygon (P), split across
+//! the middle (K), hide, and align by clicked point pairs. Each is driven through the real
+//! widgets, keys and mouse events, checked against the document, and undone.
 
 #![allow(
     clippy::unwrap_used,
@@ -347,4 +348,181 @@ fn manual_alignment_from_clicked_point_pairs_matches_the_automatic_fit() {
         Some(auto.method),
         "undo goes back to the automatic alignment"
     );
+}
+
+/// Painting over a detected region with the ignore brush removes it; undo brings it back.
+#[test]
+fn painting_ignore_over_a_detected_region_removes_it() {
+    let mut h = started_on_pair();
+    let target = h
+        .state()
+        .regions()
+        .iter()
+        .find(|r| r.origin == Origin::Detected)
+        .expect("the sample has detected regions")
+        .clone();
+    h.get_by_role_and_label(egui::Role::Tab, "Analysis").click();
+    steps(&mut h, 2);
+    h.get_all_by_label("Paint ignore").next().unwrap().click();
+    h.step();
+    assert_eq!(h.state().tool(), Tool::IgnorePaint);
+    // One stroke, back and forth over the region's box and a margin, rows closer than the
+    // brush (14 screen points in radius).
+    let b = target.bbox;
+    let (tl, br) = (
+        at(&h, 0, b.x - 8.0, b.y - 8.0),
+        at(&h, 0, b.x + b.width + 8.0, b.y + b.height + 8.0),
+    );
+    h.hover_at(tl);
+    h.step();
+    h.drag_at(tl);
+    h.step();
+    let mut y = tl.y;
+    let mut left = true;
+    while y <= br.y + 10.0 {
+        let (x0, x1) = if left { (tl.x, br.x) } else { (br.x, tl.x) };
+        for i in 0..=8 {
+            h.hover_at(Pos2::new(x0 + (x1 - x0) * i as f32 / 8.0, y));
+            h.step();
+        }
+        left = !left;
+        y += 10.0;
+    }
+    h.drop_at(Pos2::new(if left { tl.x } else { br.x }, y - 10.0));
+    steps(&mut h, 2);
+    settle(&mut h);
+    assert!(
+        !h.state().project().ignore_areas.is_empty(),
+        "the stroke is an ignore area"
+    );
+    let covered = |r: &RegionNote| {
+        let c = r.bbox.center();
+        c[0] > b.x && c[0] < b.x + b.width && c[1] > b.y && c[1] < b.y + b.height
+    };
+    assert!(
+        !h.state().regions().iter().any(covered),
+        "no region is reported under the paint: {:?}",
+        h.state()
+            .regions()
+            .iter()
+            .map(|r| r.bbox)
+            .collect::<Vec<_>>()
+    );
+    undo(&mut h);
+    settle(&mut h);
+    assert!(
+        h.state().project().ignore_areas.is_empty(),
+        "undo removes the paint"
+    );
+    assert!(
+        h.state().regions().iter().any(covered),
+        "and the region comes back"
+    );
+}
+
+/// P draws a polygon through the clicked points (Enter closes it); undo removes it.
+#[test]
+fn p_draws_a_polygon_through_the_clicked_points_and_undo_removes_it() {
+    let mut h = started();
+    let n = h.state().regions().len();
+    h.key_press(Key::P);
+    h.step();
+    assert_eq!(h.state().tool(), Tool::DrawPolygon);
+    // A quadrilateral in the sky, away from the regions.
+    let corners = [[20.0, 15.0], [140.0, 25.0], [120.0, 90.0], [30.0, 70.0]];
+    for c in corners {
+        let p = at(&h, 0, c[0], c[1]);
+        click(&mut h, p);
+    }
+    h.key_press(Key::Enter);
+    steps(&mut h, 2);
+    settle(&mut h);
+    assert_eq!(h.state().regions().len(), n + 1, "the polygon is a region");
+    let drawn = h
+        .state()
+        .regions()
+        .iter()
+        .find(|r| r.origin == Origin::Drawn)
+        .expect("the drawn polygon is listed")
+        .clone();
+    assert_eq!(drawn.polygon.len(), 4, "{:?}", drawn.polygon);
+    // A click lands within one screen point of the corner: a couple of image pixels here.
+    let tolerance = 1.0 / f64::from(h.state().zoom()) + 0.5;
+    for (v, c) in drawn.polygon.iter().zip(corners) {
+        assert!(
+            (v[0] - c[0]).abs() <= tolerance && (v[1] - c[1]).abs() <= tolerance,
+            "vertex {v:?} where {c:?} was clicked (± {tolerance})"
+        );
+    }
+    undo(&mut h);
+    assert_eq!(h.state().regions().len(), n, "undo removes the polygon");
+    assert!(
+        h.state()
+            .regions()
+            .iter()
+            .all(|r| r.origin != Origin::Drawn)
+    );
+}
+
+/// K splits the selected region across its middle into two that add up to it; undo joins
+/// them again.
+#[test]
+fn k_splits_the_selected_region_and_undo_joins_it() {
+    let mut h = started();
+    let drawn = draw_rect(&mut h, [10.0, 10.0], [110.0, 60.0]);
+    let n = h.state().regions().len();
+    h.key_press(Key::K);
+    steps(&mut h, 2);
+    assert_eq!(h.state().error(), None);
+    assert_eq!(
+        h.state().regions().len(),
+        n + 1,
+        "K makes two regions of one"
+    );
+    let halves = edited(&h);
+    assert_eq!(halves.len(), 2, "two edited halves");
+    let sum: f64 = halves.iter().map(|r| r.area_px).sum();
+    assert!(
+        (sum - drawn.area_px).abs() < drawn.area_px * 0.01,
+        "the halves add up: {sum} vs {}",
+        drawn.area_px
+    );
+    for r in &halves {
+        assert!(
+            (r.area_px - drawn.area_px / 2.0).abs() < drawn.area_px * 0.1,
+            "each half is about half: {} of {}",
+            r.area_px,
+            drawn.area_px
+        );
+    }
+    undo(&mut h);
+    assert_eq!(h.state().regions().len(), n, "undo joins them");
+    assert!(
+        h.state()
+            .regions()
+            .iter()
+            .any(|r| r.polygon == drawn.polygon),
+        "with the original outline"
+    );
+}
+
+/// The list's Hide button hides a region (it leaves the presentation and its button says
+/// Show); undo shows it again.
+#[test]
+fn hide_hides_a_region_and_undo_shows_it() {
+    let mut h = started();
+    let id = h.state().regions()[0].id;
+    let shown = h.state().presentation_region_count();
+    h.get_by_label("Hide").click();
+    steps(&mut h, 2);
+    assert!(h.state().project().region(id).unwrap().hidden, "hidden");
+    assert_eq!(h.state().presentation_region_count(), shown - 1);
+    h.get_by_label("Show");
+    undo(&mut h);
+    assert!(
+        !h.state().project().region(id).unwrap().hidden,
+        "undo shows it"
+    );
+    assert_eq!(h.state().presentation_region_count(), shown);
+    h.get_by_label("Hide");
 }

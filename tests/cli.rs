@@ -159,10 +159,13 @@ fn oversized_images_are_refused_before_decoding() {
     assert_one_line_error(&out, "limit");
 }
 
+/// Two kinds of unrelated "after" image are refused as unalignable, each with a one-line
+/// error naming it: a different photograph altogether (another staged scene, mirrored and
+/// turned over) and structured noise.
 #[test]
 fn unrelated_images_fail_to_align() {
     let dir = tempfile::tempdir().unwrap();
-    let (b, _) = write_pair(dir.path());
+    let (b, a) = write_pair(dir.path());
     // A different photograph altogether.
     let other = staged_photo(9_999, 640, 480).render(&[]);
     let flipped = image::imageops::rotate180(&image::imageops::flip_horizontal(&other));
@@ -174,13 +177,22 @@ fn unrelated_images_fail_to_align() {
     });
     let n = dir.path().join("noise.png");
     noise.save(&n).unwrap();
-    let out = run(&["diff".as_ref(), b.as_os_str(), n.as_os_str()]);
-    assert_one_line_error(&out, "align");
-    let err = String::from_utf8_lossy(&out.stderr);
+    // The real pair aligns, so a refusal below is about the unrelated image, not the before.
+    let ok = run(&["diff".as_ref(), b.as_os_str(), a.as_os_str()]);
     assert!(
-        err.contains(&n.display().to_string()),
-        "names the image: {err}"
+        ok.status.success(),
+        "the doctored rescan aligns: {}",
+        String::from_utf8_lossy(&ok.stderr)
     );
+    for unrelated in [&o, &n] {
+        let out = run(&["diff".as_ref(), b.as_os_str(), unrelated.as_os_str()]);
+        assert_one_line_error(&out, "align");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&unrelated.display().to_string()),
+            "names the image: {err}"
+        );
+    }
 }
 
 #[test]

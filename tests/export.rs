@@ -320,6 +320,124 @@ fn slides_have_the_right_count_and_size() {
     }
 }
 
+/// The height in pixels of glyph `c` set in `font` at `px` (imageproc's scale), from its
+/// outline: the yardstick for turning a measured ink height back into a type size.
+fn glyph_height(font: &ab_glyph::FontRef<'static>, c: char, px: f32) -> f32 {
+    use ab_glyph::{Font, ScaleFont};
+    let scaled = font.as_scaled(px);
+    let glyph = scaled.scaled_glyph(c);
+    font.outline_glyph(glyph).unwrap().px_bounds().height()
+}
+
+/// The caption on a projected slide is legible, measured on the rendered slide rather than
+/// on the layout's numbers: every text line in the caption panel (label, tags, the long note
+/// shrunk to its smallest, the essay heading and the passage) is found by its ink rows and
+/// its colour, its ink height is turned back into a type size through the face's own glyph
+/// height, and each must reach 3 % of the slide's height (32.4 px on 1080). The texts are
+/// capitals without descenders or punctuation (and tags set in letters with ascenders only),
+/// so a line's ink height is one glyph height. A row counts as ink where a pixel is brighter
+/// than luma 100, below the midpoint between the surround and any text colour, so antialiased
+/// edges count and no slack is added.
+#[test]
+fn slide_captions_render_at_least_three_percent_of_the_height() {
+    use palimpsest::export::slides::{MUTED, PASSAGE, SlideLayout, TEXT};
+    let mut f = fixture();
+    f.essay = palimpsest::essay::Essay::parse(
+        "# THE ESSAY\n\n## MEDIA\n\n### REVISION\n\n\
+         - THE HISTORIES WERE REWRITTEN TO CREDIT STALIN WITH THE VICTORIES OF THE CIVIL WAR \
+         AND THE NAMES OF HIS RIVALS WERE TAKEN OUT OF THE BOOKS AND THE PHOTOGRAPHS ALIKE\n",
+    );
+    let anchor = f
+        .essay
+        .passages
+        .iter()
+        .find(|p| p.kind == palimpsest::essay::PassageKind::Bullet)
+        .unwrap()
+        .anchor
+        .clone();
+    let r = &mut f.project.regions[0];
+    r.label = "TROTSKY".to_string();
+    r.tags = vec![palimpsest::project::Tag::TextAltered];
+    // Long enough that note and passage shrink to their smallest and are cut.
+    r.note = "THE STEPS BESIDE THE PODIUM WERE EMPTY IN THE PRINT ".repeat(30);
+    r.links = vec![anchor];
+    let slide = export::slides(&f.input(), Base::Before).swap_remove(1);
+    let l = SlideLayout::for_size(slide.width() as f32, slide.height() as f32);
+    let cp = l.caption_panel;
+    // Right of the badge and the passage's bar, above the overview map.
+    let x0 = (cp.x + 2.0 * l.badge_r + 28.0 * l.u).ceil() as u32;
+    let x1 = (cp.x + cp.w) as u32;
+    // The overview map's outline is drawn just outside its box.
+    let y1 = l.overview(f.before.width(), f.before.height()).y as u32 - 4;
+    let luma =
+        |p: &image::Rgb<u8>| (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
+    let ink_row = |y: u32| (x0..x1).any(|x| luma(slide.get_pixel(x, y)) > 100);
+    // Runs of ink rows: (top, height, the text colour most of their pixels have).
+    let mut lines: Vec<(u32, u32, [u8; 3])> = Vec::new();
+    let mut y = cp.y as u32;
+    while y < y1 {
+        if !ink_row(y) {
+            y += 1;
+            continue;
+        }
+        let top = y;
+        while y < y1 && ink_row(y) {
+            y += 1;
+        }
+        let count = |c: [u8; 3]| {
+            (top..y)
+                .flat_map(|yy| (x0..x1).map(move |x| (x, yy)))
+                .filter(|&(x, yy)| slide.get_pixel(x, yy).0 == c)
+                .count()
+        };
+        let colour = [TEXT, MUTED, PASSAGE]
+            .into_iter()
+            .max_by_key(|c| count(*c))
+            .unwrap();
+        lines.push((top, y - top, colour));
+    }
+    let (regular, bold, oblique) = (
+        palimpsest::fonts::sans(),
+        palimpsest::fonts::sans_bold(),
+        palimpsest::fonts::sans_oblique(),
+    );
+    // In order: the bold label, the tags (muted), the note, the bold heading (muted), the
+    // oblique passage; each with the glyph that sets its ink height.
+    let mut seen_tags = false;
+    let mut kinds = Vec::new();
+    for &(top, height, colour) in &lines {
+        let (kind, font, glyph) = match colour {
+            c if c == MUTED && !seen_tags => {
+                seen_tags = true;
+                ("tags", &regular, 'l')
+            }
+            c if c == MUTED => ("heading", &bold, 'h'),
+            c if c == PASSAGE => ("passage", &oblique, 'H'),
+            _ if !seen_tags => ("label", &bold, 'H'),
+            _ => ("note", &regular, 'H'),
+        };
+        let ratio = glyph_height(font, glyph, 1000.0) / 1000.0;
+        let type_px = height as f32 / ratio;
+        assert!(
+            type_px >= 0.03 * slide.height() as f32,
+            "the {kind} line at y {top} is {height} px of ink, type of {type_px:.1} px: under \
+             3 % of {} (lines: {lines:?})",
+            slide.height()
+        );
+        kinds.push(kind);
+    }
+    for kind in ["label", "tags", "note", "heading", "passage"] {
+        assert!(
+            kinds.contains(&kind),
+            "no {kind} line found in the caption: {kinds:?} {lines:?}"
+        );
+    }
+    assert!(
+        kinds.iter().filter(|k| **k == "note").count() >= 3,
+        "the long note fills several lines: {kinds:?}"
+    );
+}
+
 /// What a cancellable export run reported: the counts in order, and how it ended.
 struct Cancellable {
     counts: Vec<(usize, usize)>,

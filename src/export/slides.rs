@@ -665,14 +665,4 @@ mod tests {
         let v = region_view(&b, 4000, 3000, 1160.0, 940.0);
         assert!(1160.0 / v.w <= 6.0 + 1e-9);
     }
-
-    #[test]
-    fn layout_type_is_legible_when_projected() {
-        let l = SlideLayout::for_size(1920.0, 1080.0);
-        let min = 0.03 * l.height;
-        // Smallest caption sizes after shrinking (88 %).
-        assert!(l.note_px * 0.88 >= min);
-        assert!(l.passage_px * 0.88 >= min);
-        assert!(l.label_px >= min && l.tags_px >= min);
-    }
 }

@@ -87,3 +87,5 @@ pub fn answer_restore_offer(h: &mut Harness<'_, PalimpsestApp>, answer: &str) {
     settle(h);
     assert!(h.query_by_label("Recover unsaved work?").is_none());
 }
+
+pub mod drawn;
