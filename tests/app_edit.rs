@@ -267,16 +267,7 @@ fn an_ignore_box_over_a_detected_region_removes_it() {
             .collect::<Vec<_>>()
     );
     assert!(h.state().regions().len() < n);
-    undo(&mut h);
-    settle(&mut h);
-    assert!(
-        h.state().project().ignore_areas.is_empty(),
-        "undo removes the box"
-    );
-    assert!(
-        h.state().regions().iter().any(covered),
-        "and the region comes back"
-    );
+    undo_restores_the_region(&mut h, covered, "box");
 }
 
 #[test]
@@ -408,16 +399,7 @@ fn painting_ignore_over_a_detected_region_removes_it() {
             .map(|r| r.bbox)
             .collect::<Vec<_>>()
     );
-    undo(&mut h);
-    settle(&mut h);
-    assert!(
-        h.state().project().ignore_areas.is_empty(),
-        "undo removes the paint"
-    );
-    assert!(
-        h.state().regions().iter().any(covered),
-        "and the region comes back"
-    );
+    undo_restores_the_region(&mut h, covered, "paint");
 }
 
 /// P draws a polygon through the clicked points (Enter closes it); undo removes it.
@@ -525,4 +507,23 @@ fn hide_hides_a_region_and_undo_shows_it() {
     );
     assert_eq!(h.state().presentation_region_count(), shown);
     h.get_by_label("Hide");
+}
+
+/// Undoes the last ignore area (a box or paint) and checks it is gone and the region it hid
+/// (the one `covered` picks) is back.
+fn undo_restores_the_region(
+    h: &mut Harness<'_, PalimpsestApp>,
+    covered: impl Fn(&RegionNote) -> bool,
+    what: &str,
+) {
+    undo(h);
+    settle(h);
+    assert!(
+        h.state().project().ignore_areas.is_empty(),
+        "undo removes the {what}"
+    );
+    assert!(
+        h.state().regions().iter().any(covered),
+        "and the region comes back"
+    );
 }
