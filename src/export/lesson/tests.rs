@@ -102,7 +102,7 @@ fn colour_var(css: &str, name: &str) -> [f64; 3] {
     let at = css
         .find(&format!("--{name}: #"))
         .unwrap_or_else(|| panic!("no --{name}"));
-    let hex = &css[at + name.len() + 4..at + name.len() + 10];
+    let hex = &css[at + name.len() + 5..at + name.len() + 11];
     let c = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
     [c(0), c(2), c(4)]
 }
