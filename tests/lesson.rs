@@ -358,6 +358,24 @@ fn assert_not_blank(img: &image::RgbImage, what: &str) {
     );
 }
 
+/// Keeps a screenshot as `NAME.png` in the folder `LESSON_SCREENSHOTS` names, when set, to look
+/// at.
+fn keep(img: &image::RgbImage, name: &str) {
+    if let Some(dir) = std::env::var_os("LESSON_SCREENSHOTS") {
+        img.save(Path::new(&dir).join(format!("{name}.png")))
+            .unwrap();
+    }
+}
+
+/// Links within the page whose target is not on it.
+fn assert_links_resolve(browser: &mut Browser, what: &str) {
+    let broken = browser.eval(
+        "[...document.querySelectorAll('a[href^=\"#\"]')].map(a => a.getAttribute('href')) \
+         .filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))",
+    );
+    assert_eq!(broken, json!([]), "{what}: links to nothing on the page");
+}
+
 fn shown_region(browser: &mut Browser) -> Value {
     browser.eval(
         "(() => { const d = [...document.querySelectorAll('.region-detail')].filter(d => !d.hidden); \
@@ -379,6 +397,7 @@ fn the_lesson_page_works_offline_by_keyboard_in_chromium() {
 
     let mut browser = Browser::launch();
     let url = browser.open(&page);
+    assert_links_resolve(&mut browser, "lesson page");
     let first = shown_region(&mut browser);
     assert_eq!(first["count"], 1, "{first}");
     assert_eq!(first["id"], "1", "{first}");
@@ -429,6 +448,10 @@ fn the_lesson_page_works_offline_by_keyboard_in_chromium() {
     let shot = browser.screenshot();
     assert_eq!(shot.dimensions(), WINDOW);
     assert_not_blank(&shot, "lesson page");
+    keep(&shot, "lesson");
+    browser.key("2", "Digit2", 50);
+    keep(&browser.screenshot(), "lesson-swipe");
+    browser.key("1", "Digit1", 49);
     // The pictures decoded (a data: URI the policy blocked would leave them empty).
     let sizes = browser.eval("[...document.images].map(i => i.naturalWidth)");
     assert!(
@@ -512,6 +535,7 @@ fn the_quiz_scores_two_found_none_missed_one_false_in_chromium() {
         assert!(cy < f64::from(WINDOW.1), "mark below the window: {cy}");
         browser.click(cx, cy);
     }
+    assert_links_resolve(&mut browser, "quiz page");
     let count = browser.eval("document.getElementById('mark-count').textContent");
     assert_eq!(count, "3 marks.");
     // The result stays hidden until the reveal.
@@ -554,7 +578,11 @@ fn the_quiz_scores_two_found_none_missed_one_false_in_chromium() {
     assert_eq!(again, "2");
     // The reveal shows a picture with the outlines and the marks.
     browser.eval("document.getElementById('quiz-frame').scrollIntoView({block: 'start'}), 1");
-    assert_not_blank(&browser.screenshot(), "quiz reveal");
+    let shot = browser.screenshot();
+    assert_not_blank(&shot, "quiz reveal");
+    keep(&shot, "quiz-reveal");
+    browser.eval("document.getElementById('result').scrollIntoView({block: 'start'}), 1");
+    keep(&browser.screenshot(), "quiz-result");
     let problems = browser.problems(&url);
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -279,7 +279,13 @@ fn number_badge(rc: &RegionContent<'_>) -> String {
 
 /// The region's label, tags, placement, note and passages, for the lesson's panel and the
 /// quiz's result.
-fn region_body(rc: &RegionContent<'_>, size: (u32, u32), lang: &str, heading: u8) -> String {
+fn region_body(
+    rc: &RegionContent<'_>,
+    size: (u32, u32),
+    lang: &str,
+    heading: u8,
+    essay_links: bool,
+) -> String {
     let id = rc.region.id;
     let mut s = format!(
         "<h{heading} class=\"region-title\">{}<span class=\"label\"{lang}>{}</span></h{heading}>",
@@ -316,12 +322,19 @@ fn region_body(rc: &RegionContent<'_>, size: (u32, u32), lang: &str, heading: u8
                     .as_deref()
                     .map(|t| format!("<p class=\"section\">{}</p>", escape_html(t)))
                     .unwrap_or_default();
+                // The quiz page has no essay to link into.
+                let link = if essay_links {
+                    format!(
+                        "<a class=\"to-essay\" href=\"#{}\">Read it in the essay</a>",
+                        passage_id(&p.anchor)
+                    )
+                } else {
+                    String::new()
+                };
                 let _ = write!(
                     s,
-                    "<li><blockquote>{section}<p>{}</p></blockquote>\
-                     <a class=\"to-essay\" href=\"#{}\">Read it in the essay</a></li>",
-                    text_lines(&p.text),
-                    passage_id(&p.anchor)
+                    "<li><blockquote>{section}<p>{}</p></blockquote>{link}</li>",
+                    text_lines(&p.text)
                 );
             } else {
                 let _ = write!(
@@ -598,7 +611,7 @@ fn lesson_body(
             let _ = write!(
                 s,
                 "<article class=\"region-detail\" id=\"region-{id}\" data-region=\"{id}\">{}</article>",
-                region_body(rc, size, &lang, 2),
+                region_body(rc, size, &lang, 2, true),
                 id = rc.region.id
             );
         }
@@ -668,7 +681,7 @@ fn quiz_body(
             s,
             "<li class=\"result-item\" id=\"result-{id}\" data-region=\"{id}\">\
              <p class=\"status\" id=\"status-{id}\"></p>{}</li>",
-            region_body(rc, size, &lang, 3)
+            region_body(rc, size, &lang, 3, false)
         );
     }
     s.push_str("</ol><ul class=\"false-list\" id=\"false-list\"></ul>");
