@@ -586,3 +586,41 @@ fn the_quiz_scores_two_found_none_missed_one_false_in_chromium() {
     let problems = browser.problems(&url);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// `--quiz` and `--html-max-side` need `--html`; the long side must lie in its range and sets
+/// the embedded pictures' size; the bundled sample's page stays a few megabytes.
+#[test]
+fn the_html_flags_are_checked_and_size_the_page() {
+    let (_dir, project) = sample_copy(|_| {});
+    for bad in [
+        &["--quiz"][..],
+        &["--html-max-side", "800"][..],
+        &["--html", "x.html", "--html-max-side", "10"][..],
+    ] {
+        let run = Command::new(env!("CARGO_BIN_EXE_palimpsest"))
+            .arg("export")
+            .arg(&project)
+            .args(bad)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(stderr.starts_with("error:"), "{bad:?}: {stderr}");
+    }
+    let full = export_html(&project, "full.html", &[]);
+    let bytes = std::fs::metadata(&full).unwrap().len();
+    assert!(
+        bytes < 4_000_000,
+        "the sample's lesson page is {bytes} bytes"
+    );
+    assert!(
+        std::fs::read_to_string(&full)
+            .unwrap()
+            .contains("width=\"1440\" height=\"960\""),
+        "the 1440 × 960 sample is under the default long side and keeps its size"
+    );
+    let small = export_html(&project, "small.html", &["--html-max-side", "480"]);
+    let html = std::fs::read_to_string(&small).unwrap();
+    assert!(html.contains("width=\"480\" height=\"320\""));
+    assert!(std::fs::metadata(&small).unwrap().len() < bytes / 3);
+}
