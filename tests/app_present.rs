@@ -501,3 +501,38 @@ fn file_export_slides_counts_them_and_cancel_writes_nothing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// File > Export > Lesson page… and Quiz page… write the HTML pages the export module makes,
+/// and say so.
+#[test]
+fn file_export_lesson_and_quiz_pages_write_html() {
+    let dir = tmp_dir("lesson");
+    let lesson = dir.join("podium-lesson.html");
+    let quiz = dir.join("podium-quiz.html");
+    for f in [&lesson, &quiz] {
+        let _ = std::fs::remove_file(f);
+    }
+    let mut dialogs = FakeDialogs::default();
+    dialogs.answers.push_back(vec![lesson.clone()]);
+    dialogs.answers.push_back(vec![quiz.clone()]);
+    let mut h = started(dialogs);
+    for (item, out, body) in [
+        ("Lesson page…", &lesson, "lesson-page"),
+        ("Quiz page…", &quiz, "quiz-page"),
+    ] {
+        open_export_menu_item(&mut h, item);
+        settle(&mut h);
+        assert_eq!(h.state().error(), None, "{item}");
+        let message = h.state().export_message().expect("a message says so");
+        assert!(message.contains("Saved the"), "{item}: {message}");
+        assert!(
+            message.contains(&out.file_name().unwrap().to_string_lossy().into_owned()),
+            "{item}: {message}"
+        );
+        let html = std::fs::read_to_string(out).expect("the page is written");
+        assert!(html.starts_with("<!DOCTYPE html>"), "{item}");
+        assert!(html.contains(&format!("<body class=\"{body}\">")), "{item}");
+        assert!(html.contains("data:image/jpeg;base64,"), "{item}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

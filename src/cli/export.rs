@@ -63,6 +63,20 @@ pub struct ExportArgs {
     /// URL of a folder); the manifest's ids and image URLs are made from it.
     #[arg(long, value_name = "URL", value_parser = http_base, default_value = export::iiif::DEFAULT_BASE, requires = "iiif")]
     pub iiif_base: String,
+    /// The lesson page: one self-contained HTML file (pictures, outlines, notes, the essay and
+    /// credits inside it; nothing fetched), for students to open offline.
+    #[arg(long, value_name = "LESSON.html")]
+    pub html: Option<PathBuf>,
+    /// Make the HTML page a spot-the-change quiz: the altered print alone to mark, then a
+    /// reveal with a score.
+    #[arg(long, requires = "html")]
+    pub quiz: bool,
+    /// Longest side, in pixels, of the pictures embedded in the HTML page (larger scans are
+    /// reduced to it).
+    #[arg(long, value_name = "N", default_value_t = export::lesson::DEFAULT_MAX_SIDE,
+          value_parser = clap::value_parser!(u32).range(i64::from(*export::lesson::MAX_SIDE_RANGE.start())..=i64::from(*export::lesson::MAX_SIDE_RANGE.end())),
+          requires = "html")]
+    pub html_max_side: u32,
 }
 
 fn absolute_iri(s: &str) -> Result<String, String> {
@@ -138,13 +152,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         &args.web_annotation,
         &args.iiif,
         &args.csv,
+        &args.html,
     ]
     .into_iter()
     .flatten()
     .collect();
     if named.is_empty() && args.slides.is_none() {
         return Err(UsageError(
-            "nothing to export: give one or more of --png, --side-by-side, --slides, --gif, --apng, --pdf, --web-annotation, --iiif, --csv".to_owned(),
+            "nothing to export: give one or more of --png, --side-by-side, --slides, --gif, --apng, --pdf, --web-annotation, --iiif, --csv, --html".to_owned(),
         )
         .into());
     }
@@ -234,6 +249,16 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             text
         };
         set.write(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.html {
+        let options = export::LessonOptions {
+            quiz: args.quiz,
+            max_side: args.html_max_side,
+        };
+        let html = export::lesson_page(&input, &options).map_err(|e| {
+            anyhow::anyhow!("cannot make the HTML page ({e:#}): {}", path.display())
+        })?;
+        set.write(path, html.as_bytes())?;
     }
     for path in set.commit()? {
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

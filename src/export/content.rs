@@ -234,3 +234,91 @@ pub fn count_regions(n: usize) -> String {
         format!("{n} regions")
     }
 }
+
+/// `text` with the characters HTML gives a meaning (`&`, `<`, `>`, `"`) escaped, safe as an
+/// element's text and inside a double-quoted attribute.
+#[must_use]
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One line of light Markdown as HTML: the inline emphasis [`crate::essay::spans`] knows as
+/// `<b>` and `<i>`, everything else escaped text.
+#[must_use]
+pub fn inline_html(text: &str) -> String {
+    crate::essay::spans(text)
+        .iter()
+        .map(|s| {
+            let mut t = escape_html(&s.text);
+            if s.italic {
+                t = format!("<i>{t}</i>");
+            }
+            if s.bold {
+                t = format!("<b>{t}</b>");
+            }
+            t
+        })
+        .collect()
+}
+
+/// A note's light Markdown as HTML within the tags IIIF Presentation 3 lets a viewer show
+/// (`p`, `br`, `b`, `i` among them; not lists), which the lesson page uses too: paragraphs at
+/// blank lines, `- ` or `* ` lines as bulleted lines, and the inline emphasis
+/// [`inline_html`] renders; the rest is escaped text, so a note holding `<script>` shows it.
+#[must_use]
+pub fn note_html(markdown: &str) -> String {
+    fn item(line: &str) -> Option<&str> {
+        line.strip_prefix("- ").or_else(|| line.strip_prefix("* "))
+    }
+    let mut html = String::new();
+    for block in markdown
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        // Runs of list lines become a list, runs of other lines a paragraph.
+        let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        for run in lines.chunk_by(|a, b| item(a).is_some() == item(b).is_some()) {
+            if item(run[0]).is_some() {
+                let items: Vec<String> = run
+                    .iter()
+                    .filter_map(|l| item(l))
+                    .map(|l| format!("• {}", inline_html(l)))
+                    .collect();
+                html.push_str(&format!("<p>{}</p>", items.join("<br/>")));
+            } else {
+                html.push_str(&format!("<p>{}</p>", inline_html(&run.join(" "))));
+            }
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_become_escaped_html() {
+        assert_eq!(
+            note_html("They are **gone** <here>.\n\n- one *a*\n- two\nAfter & more\n"),
+            "<p>They are <b>gone</b> &lt;here&gt;.</p>\
+             <p>• one <i>a</i><br/>• two</p><p>After &amp; more</p>"
+        );
+    }
+
+    #[test]
+    fn markup_in_a_note_stays_text() {
+        let html = note_html("<script>alert(1)</script> and <img src=x onerror=\"y()\">");
+        assert_eq!(
+            html,
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=&quot;y()&quot;&gt;</p>"
+        );
+        // Emphasis markers around markup do not let it through either.
+        assert_eq!(inline_html("**<b>**"), "<b>&lt;b&gt;</b>");
+        assert_eq!(escape_html("a\"b&c"), "a&quot;b&amp;c");
+    }
+}

@@ -45,59 +45,6 @@ fn media_type(path: &std::path::Path) -> &'static str {
     }
 }
 
-/// A note's Markdown as HTML within the tags IIIF Presentation 3 lets a viewer show (`p`,
-/// `br`, `b`, `i` among them; not lists): paragraphs at blank lines, `- ` or `* ` lines as
-/// bulleted lines, and the inline emphasis [`crate::essay::spans`] knows; the rest is
-/// escaped text.
-fn note_html(markdown: &str) -> String {
-    fn escape(text: &str) -> String {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    }
-    fn inline(text: &str) -> String {
-        crate::essay::spans(text)
-            .iter()
-            .map(|s| {
-                let mut t = escape(&s.text);
-                if s.italic {
-                    t = format!("<i>{t}</i>");
-                }
-                if s.bold {
-                    t = format!("<b>{t}</b>");
-                }
-                t
-            })
-            .collect()
-    }
-    fn item(line: &str) -> Option<&str> {
-        line.strip_prefix("- ").or_else(|| line.strip_prefix("* "))
-    }
-    let mut html = String::new();
-    for block in markdown
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        // Runs of list lines become a list, runs of other lines a paragraph.
-        let lines: Vec<&str> = block.lines().map(str::trim).collect();
-        for run in lines.chunk_by(|a, b| item(a).is_some() == item(b).is_some()) {
-            if item(run[0]).is_some() {
-                let items: Vec<String> = run
-                    .iter()
-                    .filter_map(|l| item(l))
-                    .map(|l| format!("• {}", inline(l)))
-                    .collect();
-                html.push_str(&format!("<p>{}</p>", items.join("<br/>")));
-            } else {
-                html.push_str(&format!("<p>{}</p>", inline(&run.join(" "))));
-            }
-        }
-    }
-    html
-}
-
 fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -183,7 +130,10 @@ pub fn manifest(
             Value::String(super::web_annotation::svg_path(&r.polygon));
         if let Some(bodies) = a["body"].as_array_mut() {
             for b in bodies.iter_mut().filter(|b| b["format"] == "text/markdown") {
-                let html = b["value"].as_str().map(note_html).unwrap_or_default();
+                let html = b["value"]
+                    .as_str()
+                    .map(content::note_html)
+                    .unwrap_or_default();
                 b["value"] = Value::String(html);
                 b["format"] = Value::String("text/html".into());
             }
@@ -254,15 +204,6 @@ mod tests {
     #[test]
     fn segments_are_percent_encoded() {
         assert_eq!(segment("my scan ё.jpg"), "my%20scan%20%D1%91.jpg");
-    }
-
-    #[test]
-    fn notes_become_escaped_html() {
-        assert_eq!(
-            note_html("They are **gone** <here>.\n\n- one *a*\n- two\nAfter & more\n"),
-            "<p>They are <b>gone</b> &lt;here&gt;.</p>\
-             <p>• one <i>a</i><br/>• two</p><p>After &amp; more</p>"
-        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Exports: annotated image, side-by-side composite, slides, animated reveal (GIF and APNG),
-//! PDF handout, W3C Web Annotation, IIIF manifest and CSV. The `palimpsest export` command
+//! PDF handout, W3C Web Annotation, IIIF manifest, CSV, and the offline lesson page and
+//! spot-the-change quiz (HTML). The `palimpsest export` command
 //! that writes them from a saved project is the binary's; nothing here parses arguments or
 //! prints.
 //!
@@ -23,6 +24,7 @@ pub mod annotated;
 pub mod content;
 pub mod draw;
 pub mod iiif;
+pub mod lesson;
 pub mod pdf;
 pub mod regions_csv;
 pub mod reveal;
@@ -30,6 +32,7 @@ pub mod slides;
 pub mod web_annotation;
 
 pub use annotated::{annotated_image, side_by_side};
+pub use lesson::{LessonOptions, page as lesson_page};
 pub use pdf::pdf_handout;
 pub use regions_csv::csv;
 pub use reveal::{

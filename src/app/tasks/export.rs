@@ -48,11 +48,15 @@ pub enum ExportKind {
     WebAnnotation,
     /// The regions as CSV.
     Csv,
+    /// The offline lesson page (one HTML file).
+    LessonPage,
+    /// The spot-the-change quiz page (one HTML file).
+    QuizPage,
 }
 
 impl ExportKind {
     /// Every kind, in menu order.
-    pub const ALL: [ExportKind; 9] = [
+    pub const ALL: [ExportKind; 11] = [
         ExportKind::AnnotatedImage,
         ExportKind::SideBySide,
         ExportKind::Slides,
@@ -62,6 +66,8 @@ impl ExportKind {
         ExportKind::PdfLetter,
         ExportKind::WebAnnotation,
         ExportKind::Csv,
+        ExportKind::LessonPage,
+        ExportKind::QuizPage,
     ];
 
     /// What it is called in messages.
@@ -77,6 +83,8 @@ impl ExportKind {
             ExportKind::PdfLetter => "PDF handout (Letter)",
             ExportKind::WebAnnotation => "Web Annotation",
             ExportKind::Csv => "CSV of the regions",
+            ExportKind::LessonPage => "lesson page",
+            ExportKind::QuizPage => "quiz page",
         }
     }
 
@@ -102,6 +110,7 @@ impl ExportKind {
             ExportKind::PdfA4 | ExportKind::PdfLetter => ("PDF document", &["pdf"]),
             ExportKind::WebAnnotation => ("JSON-LD", &["jsonld", "json"]),
             ExportKind::Csv => ("CSV", &["csv"]),
+            ExportKind::LessonPage | ExportKind::QuizPage => ("HTML page", &["html", "htm"]),
         }
     }
 
@@ -118,6 +127,8 @@ impl ExportKind {
             ExportKind::PdfLetter => format!("{stem}-handout-letter.pdf"),
             ExportKind::WebAnnotation => format!("{stem}-annotations.jsonld"),
             ExportKind::Csv => format!("{stem}-regions.csv"),
+            ExportKind::LessonPage => format!("{stem}-lesson.html"),
+            ExportKind::QuizPage => format!("{stem}-quiz.html"),
         }
     }
 
@@ -470,6 +481,15 @@ impl ExportJob {
                 set.write(&path, text.as_bytes())?;
             }
             ExportKind::Csv => set.write(&path, export::csv(&self.project).as_bytes())?,
+            ExportKind::LessonPage | ExportKind::QuizPage => {
+                let options = export::LessonOptions {
+                    quiz: self.kind == ExportKind::QuizPage,
+                    ..export::LessonOptions::default()
+                };
+                let html = export::lesson_page(&input, &options)
+                    .with_context(|| format!("HTML page {}", path.display()))?;
+                set.write(&path, html.as_bytes())?;
+            }
         }
         job.check()?;
         Ok(set.commit()?)
