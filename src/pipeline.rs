@@ -324,13 +324,26 @@ fn run_from_alignment(
     let frame = pair.work_frame()?;
     job.check()?;
     let smoothed = pair.smooth(&frame);
+    let defects = crate::defects::scan_defects(
+        &smoothed.before,
+        &smoothed.after,
+        &smoothed.valid,
+        smoothed.sigma,
+    );
     let (after_toned, channels) = pair.normalise(&frame, &smoothed);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
 
     let t = Instant::now();
-    let strength = pair.change_strength(&frame, &smoothed, &after_toned, channels);
+    let mut strength = pair.change_strength(&frame, &smoothed, &after_toned, channels);
+    // Dust and hairs say nothing, as far as the noise blur carries them.
+    crate::defects::silence(
+        &mut strength,
+        &defects,
+        (2.0 * smoothed.sigma).ceil() as u32 + 1,
+        GROW,
+    );
     timings.diff_secs = t.elapsed().as_secs_f64();
     trace("change map", t);
     job.check()?;
