@@ -359,13 +359,13 @@ fn real_photographs_by_kind() {
     eprintln!("{}", row("all", &total));
     // Today's figures, with a little room: a change that spoils any kind fails here. The
     // worn, dusty scans are the known gap (the motion-blurred clock does not align at all, and
-    // the star field's thick hairs and large dust specks are taken for edits).
+    // the star field's galaxies, blurred differently, are taken for edits on its null scan).
     let floors = [
         ("flatbed", 0.85),
         ("halftone", 0.8),
         ("sheared", 0.76),
         ("tone", 0.72),
-        ("degraded", 0.42),
+        ("degraded", 0.50),
     ];
     for (kind, floor) in floors {
         let s = summarise(&by_kind[kind]);
@@ -373,7 +373,13 @@ fn real_photographs_by_kind() {
     }
     assert!(total.refused <= 2, "{} pairs refused", total.refused);
     // Outlines reach the edge of each edit without spilling far past it.
-    assert!(total.precision >= 0.82, "precision {:.3}", total.precision);
+    assert!(total.precision >= 0.84, "precision {:.3}", total.precision);
+    // Dust, hairs and the rest stay under a seventh of a percent of the unchanged rescans.
+    assert!(
+        total.null_area <= 0.0014,
+        "null area {:.3} %",
+        total.null_area * 100.0
+    );
     assert!(total.recall >= 0.90, "recall {:.3}", total.recall);
     assert!(
         total.found * 10 >= total.parts * 8,
