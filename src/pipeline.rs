@@ -324,12 +324,14 @@ fn run_from_alignment(
     let frame = pair.work_frame()?;
     job.check()?;
     let smoothed = pair.smooth(&frame);
+    let tt = Instant::now();
     let defects = crate::defects::scan_defects(
         &smoothed.before,
         &smoothed.after,
         &smoothed.valid,
         smoothed.sigma,
     );
+    trace("defects: found", tt);
     let (after_toned, channels) = pair.normalise(&frame, &smoothed);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
