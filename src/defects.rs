@@ -27,7 +27,7 @@
 //! which the opening does not change. A thin stroke added to the after image, lighter or
 //! darker than anything near it in the original, would be; a forger paints figures out.
 
-use crate::imgops::{GrayF, dilate, gaussian_blur, median, min_filter};
+use crate::imgops::{GrayF, dilate, gaussian_blur, max_filter, median, min_filter, quantile};
 use image::GrayImage;
 use rayon::prelude::*;
 
@@ -48,15 +48,6 @@ const GRAIN_MARGIN: f32 = 5.0;
 /// Defect pixels reach out this share of the margin from a clear one: the soft rim of a speck.
 const RIM_SHARE: f32 = 0.35;
 
-/// Grey dilation (maximum filter) by a square of half-width `r`.
-fn max_filter(img: &GrayF, r: usize) -> GrayF {
-    let mut neg = img.clone();
-    neg.par_iter_mut().for_each(|v| *v = -*v);
-    let mut out = min_filter(&neg, r);
-    out.par_iter_mut().for_each(|v| *v = -*v);
-    out
-}
-
 /// The spread of the finest detail of `img` (its difference from a one-pixel blur, as a
 /// robust standard deviation): the grain, or an upper bound on it where the picture is busy.
 fn grain(img: &GrayF) -> f32 {
@@ -75,39 +66,36 @@ fn grain(img: &GrayF) -> f32 {
     median(&mut abs) * crate::imgops::MAD_TO_SIGMA as f32
 }
 
-/// The spread of the levels of `img` where `valid` is set: the distance between its quartiles.
-fn spread(img: &GrayF, valid: &GrayImage) -> f32 {
-    let mut v: Vec<f32> = img
-        .as_raw()
+/// The levels of `img` where `valid` is set, every third pixel: enough to rank them.
+fn valid_levels(img: &GrayF, valid: &GrayImage) -> Vec<f32> {
+    img.as_raw()
         .iter()
         .zip(valid.as_raw())
         .step_by(3)
         .filter(|(x, m)| **m > 0 && x.is_finite())
         .map(|(x, _)| *x)
-        .collect();
+        .collect()
+}
+
+/// The spread of the levels of `img` where `valid` is set: the distance between its quartiles.
+fn spread(img: &GrayF, valid: &GrayImage) -> f32 {
+    let mut v = valid_levels(img, valid);
     if v.is_empty() {
         return 0.0;
     }
-    let q3 = crate::imgops::quantile(&mut v, 0.75);
-    q3 - crate::imgops::quantile(&mut v, 0.25)
+    let q3 = quantile(&mut v, 0.75);
+    q3 - quantile(&mut v, 0.25)
 }
 
-/// The levels a defect must pass, light and dark: the 1st and 99th percentiles of `img`
-/// within `valid`, a margin inside the range; a defect that reaches them by a margin counts.
+/// The levels a defect must reach, light and dark: the 99.8th and 0.2nd percentiles of `img`
+/// within `valid`, each a `margin` inside the range.
 fn extremes(img: &GrayF, valid: &GrayImage, margin: f32) -> (f32, f32) {
-    let mut v: Vec<f32> = img
-        .as_raw()
-        .iter()
-        .zip(valid.as_raw())
-        .step_by(3)
-        .filter(|(x, m)| **m > 0 && x.is_finite())
-        .map(|(x, _)| *x)
-        .collect();
+    let mut v = valid_levels(img, valid);
     if v.is_empty() {
         return (f32::INFINITY, f32::NEG_INFINITY);
     }
-    let hi = crate::imgops::quantile(&mut v, 0.998);
-    let lo = crate::imgops::quantile(&mut v, 0.002);
+    let hi = quantile(&mut v, 0.998);
+    let lo = quantile(&mut v, 0.002);
     (hi - margin, lo + margin)
 }
 

@@ -13,7 +13,7 @@ use crate::geometry::Transform;
 pub mod fft;
 pub mod morph;
 
-pub use morph::{dilate, erode, fill_holes, min_filter};
+pub use morph::{dilate, erode, fill_holes, max_filter, min_filter};
 
 /// A single-channel float image.
 pub type GrayF = ImageBuffer<Luma<f32>, Vec<f32>>;

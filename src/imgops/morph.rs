@@ -188,6 +188,17 @@ pub fn min_filter(img: &GrayF, r: usize) -> GrayF {
     out
 }
 
+/// Grey dilation (maximum filter) by a square of half-width `r`: [`min_filter`] of the
+/// negated image.
+#[must_use]
+pub fn max_filter(img: &GrayF, r: usize) -> GrayF {
+    let mut neg = img.clone();
+    neg.par_iter_mut().for_each(|v| *v = -*v);
+    let mut out = min_filter(&neg, r);
+    out.par_iter_mut().for_each(|v| *v = -*v);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
