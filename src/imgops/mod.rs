@@ -575,8 +575,9 @@ pub fn to_u8(src: &GrayF) -> GrayImage {
 /// A halftone shows in the amplitude spectrum as isolated peaks far above the smooth fall-off
 /// of a photograph. The central `512 × 512` crop is windowed and transformed; for each ring of
 /// frequencies with a period between 2.5 and 24 pixels the strongest coefficient is compared
-/// with the ring's median, and a ratio above 12 counts as a screen. Returns `None` for
-/// continuous-tone images.
+/// with the ring's median, and a ratio above 12 counts as a screen when the same frequency
+/// also stands out a quarter turn away (a lattice of dots, not lines of text). Returns `None`
+/// for continuous-tone images.
 #[must_use]
 pub fn halftone_period(img: &GrayF) -> Option<f32> {
     use rustfft::num_complex::Complex;
@@ -662,7 +663,16 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         // whose amplitude falls off steadily with frequency, and its strongest point in any
         // ring is no higher than the same ridge a quarter nearer the origin.
         let isolated = peak > 2.0 * around(px, pfy, 0.75).max(around(px, pfy, 1.33));
-        if ratio > 12.0 && isolated && best.is_none_or(|(b, _)| ratio > b) {
+        // A dot screen is a lattice: the same frequency stands out a quarter turn away too.
+        // Lines of text, rows of bricks or the slats of a fence repeat along one direction
+        // only, and blurring them as a screen would wipe out the picture's detail.
+        let turned = if pfy <= 0.0 {
+            around((-pfy) as usize, px as f32, 1.0)
+        } else {
+            around(pfy as usize, -(px as f32), 1.0)
+        };
+        let lattice = turned > 0.25 * peak && turned > 6.0 * med;
+        if ratio > 12.0 && isolated && lattice && best.is_none_or(|(b, _)| ratio > b) {
             best = Some((ratio, r));
         }
     }
