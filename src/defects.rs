@@ -128,9 +128,16 @@ fn top_hats(img: &GrayF, r: usize) -> (GrayF, GrayF) {
 /// ordinary detail look new. The scale is never under 1: an erased figure also narrows the
 /// after's spread, and a faded print's dust is as white as a fresh one's.
 #[must_use]
-pub fn scan_defects(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: f32) -> GrayImage {
+pub fn scan_defects(
+    before: &GrayF,
+    after: &GrayF,
+    sharp: &GrayF,
+    valid: &GrayImage,
+    sigma: f32,
+) -> GrayImage {
     let (w, h) = before.dimensions();
     let after = crate::diff::fill_nan(after, before);
+    let sharp = crate::diff::fill_nan(sharp, before);
     let r = DEFECT_HALF_WIDTH + sigma.ceil() as usize;
     let ((light_a, dark_a), (light_b, dark_b)) =
         rayon::join(|| top_hats(&after, r), || top_hats(before, r));
@@ -146,21 +153,58 @@ pub fn scan_defects(before: &GrayF, after: &GrayF, valid: &GrayImage, sigma: f32
     };
     let margin = (GRAIN_MARGIN * grain(&after)).max(MIN_MARGIN);
     // Dust and hairs are at the extremes of the scan: within a margin of its lightest or
-    // darkest levels (the picture's own detail, cloned or blended in, seldom is).
-    let (lightest, darkest) = extremes(&after, valid, margin);
+    // darkest levels (the picture's own detail, cloned or blended in, seldom is). That is
+    // judged on the sharper copy, where a hair a pixel or two wide keeps its level.
+    let sharp_margin = (GRAIN_MARGIN * grain(&sharp)).max(MIN_MARGIN);
+    let (sharp_lightest, sharp_darkest) = extremes(&sharp, valid, sharp_margin);
+    let (peak, trough) = rayon::join(|| max_filter(&sharp, 1), || min_filter(&sharp, 1));
     // How far each pixel stands out, in margins, beyond what the original has there.
     let mut score = GrayF::new(w, h);
     score.par_iter_mut().enumerate().for_each(|(i, s)| {
         if valid.as_raw()[i] == 0 {
             return;
         }
-        let a = after.as_raw()[i];
-        let light = (light_a.as_raw()[i] - scale * light_b.as_raw()[i]).min(a - lightest);
-        let dark = (dark_a.as_raw()[i] - scale * dark_b.as_raw()[i]).min(darkest - a);
-        *s = light.max(dark).max(0.0) / margin;
+        let (light, dark) = (
+            light_a.as_raw()[i] - scale * light_b.as_raw()[i],
+            dark_a.as_raw()[i] - scale * dark_b.as_raw()[i],
+        );
+        let sharp = light
+            .min((peak.as_raw()[i] - sharp_lightest) * margin / sharp_margin)
+            .max(dark.min((sharp_darkest - trough.as_raw()[i]) * margin / sharp_margin))
+            .max(0.0)
+            / margin;
+        *s = sharp;
     });
-    let found = crate::diff::hysteresis(&score, RIM_SHARE, 1.0);
+    let found = thin_only(&crate::diff::hysteresis(&score, RIM_SHARE, 1.0), r);
     dilate(&found, 1)
+}
+
+/// `found` without its parts wider than `2 r + 1` pixels anywhere: a speck or a hair is thin
+/// all along, while a lamp, a star or a button added by the retoucher has a body.
+fn thin_only(found: &GrayImage, r: usize) -> GrayImage {
+    use imageproc::distance_transform::{Norm, distance_transform};
+    use imageproc::region_labelling::{Connectivity, connected_components};
+    let mut outside = found.clone();
+    outside
+        .iter_mut()
+        .for_each(|v| *v = if *v > 0 { 0 } else { 255 });
+    // Each pixel's distance from the nearest pixel outside a defect.
+    let depth = distance_transform(&outside, Norm::LInf);
+    let labels = connected_components(found, Connectivity::Eight, image::Luma([0u8]));
+    let n = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
+    let mut deepest = vec![0u8; n + 1];
+    for (l, d) in labels.as_raw().iter().zip(depth.as_raw()) {
+        let e = &mut deepest[*l as usize];
+        *e = (*e).max(*d);
+    }
+    let widest = u8::try_from(r + 1).unwrap_or(u8::MAX);
+    let mut out = found.clone();
+    for (o, l) in out.iter_mut().zip(labels.as_raw()) {
+        if deepest[*l as usize] > widest {
+            *o = 0;
+        }
+    }
+    out
 }
 
 /// Width, in working pixels, of the margin round a defect in which its surroundings are judged.
@@ -188,27 +232,46 @@ pub fn silence(strength: &mut GrayF, defects: &GrayImage, reach: u32, changed: f
         image::Luma([0u8]),
     );
     let n = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
-    let mut boxes = vec![[u32::MAX, u32::MAX, 0u32, 0u32]; n + 1];
+    let mut pixels: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n + 1];
     for (x, y, l) in labels.enumerate_pixels() {
-        let b = &mut boxes[l[0] as usize];
-        *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        if l[0] > 0 {
+            pixels[l[0] as usize].push((x, y));
+        }
     }
     let margin = reach + RING;
-    let quiet: Vec<bool> = boxes
+    let quiet: Vec<bool> = pixels
         .par_iter()
-        .enumerate()
-        .map(|(l, b)| {
-            if l == 0 || b[0] > b[2] {
+        .map(|own| {
+            let Some(&(x0, y0)) = own.first() else {
                 return false;
+            };
+            let b = own.iter().fold([x0, y0, x0, y0], |b, &(x, y)| {
+                [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+            });
+            let (bx, by) = (b[0].saturating_sub(margin), b[1].saturating_sub(margin));
+            let (ex, ey) = ((b[2] + margin + 1).min(w), (b[3] + margin + 1).min(h));
+            // The defect's own reach, in the window round it.
+            let bw = (ex - bx) as usize;
+            let mut mine = vec![false; bw * (ey - by) as usize];
+            for &(x, y) in own {
+                for yy in y.saturating_sub(reach).max(by)..(y + reach + 1).min(ey) {
+                    for xx in x.saturating_sub(reach).max(bx)..(x + reach + 1).min(ex) {
+                        mine[(yy - by) as usize * bw + (xx - bx) as usize] = true;
+                    }
+                }
             }
+            // Another defect close by counts as change round this one: specks scattered over
+            // a print are far apart, while the rays and sparkle of a lamp cloned in come in
+            // a cluster.
             let (mut ring, mut moved) = (0usize, 0usize);
-            for y in b[1].saturating_sub(margin)..(b[3] + margin + 1).min(h) {
-                for x in b[0].saturating_sub(margin)..(b[2] + margin + 1).min(w) {
-                    if near.get_pixel(x, y)[0] == 0 {
-                        ring += 1;
-                        if strength.get_pixel(x, y)[0] >= changed {
-                            moved += 1;
-                        }
+            for y in by..ey {
+                for x in bx..ex {
+                    if mine[(y - by) as usize * bw + (x - bx) as usize] {
+                        continue;
+                    }
+                    ring += 1;
+                    if near.get_pixel(x, y)[0] > 0 || strength.get_pixel(x, y)[0] >= changed {
+                        moved += 1;
                     }
                 }
             }
@@ -281,7 +344,7 @@ mod tests {
             }
         }
         let valid = GrayImage::from_pixel(w, h, Luma([255]));
-        let defects = scan_defects(&before, &after, &valid, 0.0);
+        let defects = scan_defects(&before, &after, &after, &valid, 0.0);
         assert!(defects.get_pixel(80, 40)[0] > 0, "the speck");
         assert!(defects.get_pixel(100, 95)[0] > 0, "the hair");
         assert_eq!(defects.get_pixel(120, 30)[0], 0, "the star both have");
@@ -316,6 +379,9 @@ mod tests {
             Luma([before.get_pixel(x, y)[0] * 0.8 + 0.1 + 0.04 * n])
         });
         let valid = GrayImage::from_pixel(w, h, Luma([255]));
-        assert_eq!(count(&scan_defects(&before, &after, &valid, 0.0)), 0);
+        assert_eq!(
+            count(&scan_defects(&before, &after, &after, &valid, 0.0)),
+            0
+        );
     }
 }
