@@ -188,6 +188,23 @@ fn run(
             (alignment, start.elapsed().as_secs_f64())
         }
     };
+    // A rescan in grey (or toned) weighs the original's colours its own way: compare with
+    // the before image's channels in the rescan's mix when it clearly has one.
+    let tt = Instant::now();
+    let mixed = (!before.grayscale)
+        .then(|| crate::tone::mix::fit_mix(&before.rgb, &la, &alignment.before_from_after))
+        .flatten()
+        .map(|mix| {
+            if tracing() {
+                trace_line(&format!(
+                    "grey mix of the rescan: red {:.2}, green {:.2}, blue {:.2}",
+                    mix[0], mix[1], mix[2]
+                ));
+            }
+            crate::tone::mix::mixed_luma(&before.rgb, &mix)
+        });
+    trace("tone: grey mix", tt);
+    let lb = mixed.unwrap_or(lb);
     let pair = Pair {
         before,
         after,
@@ -328,6 +345,7 @@ fn run_from_alignment(
     let defects = crate::defects::scan_defects(
         &smoothed.before,
         &smoothed.after,
+        &pair.sharp_after(&frame, &smoothed),
         &smoothed.valid,
         smoothed.sigma,
     );
@@ -376,6 +394,10 @@ const MIN_OVERLAP: f64 = 0.2;
 
 /// Pixels trimmed inside each scan's content box, for the interpolation at its edge.
 const CONTENT_MARGIN: f64 = 2.0;
+
+/// The blur, in working pixels, of the copy on which a scan defect's level is judged: enough
+/// to tame single-pixel grain, little enough that a hair one or two pixels wide keeps its level.
+const SHARP_SIGMA: f32 = 0.7;
 
 impl Pair<'_> {
     /// Stage 1: the before image reduced to the working size, the after image warped into it,
@@ -464,6 +486,16 @@ impl Pair<'_> {
             valid,
             sigma,
         }
+    }
+
+    /// The after image in the working frame with no more blur than a pixel's worth, where a
+    /// hair keeps its level; the smoothed copy where a halftone screen needs its blur.
+    fn sharp_after(&self, frame: &WorkFrame, s: &Smoothed) -> GrayF {
+        let screened = self.screens.iter().any(Option::is_some);
+        if screened || s.sigma <= SHARP_SIGMA {
+            return s.after.clone();
+        }
+        blur_valid(&frame.after, &frame.before, SHARP_SIGMA)
     }
 
     /// Stage 3: the after image's tones matched to the before image's, and the colour

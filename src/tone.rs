@@ -8,6 +8,8 @@
 //! erased areas, which are a minority of the picture. This module does not align or decide
 //! what changed.
 
+pub mod mix;
+
 use image::GrayImage;
 use rayon::prelude::*;
 
