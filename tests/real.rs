@@ -378,8 +378,8 @@ fn real_photographs_by_kind() {
     let floors = [
         ("flatbed", 0.85),
         ("halftone", 0.8),
-        ("sheared", 0.76),
-        ("tone", 0.72),
+        ("sheared", 0.80),
+        ("tone", 0.76),
         ("degraded", 0.50),
     ];
     for (kind, floor) in floors {

@@ -857,6 +857,23 @@ mod tests {
         assert_eq!(halftone_period(&img), None);
     }
 
+    /// Lines of text repeat down the page at one period, as sharply as any screen, but along
+    /// one direction only: not a screen, or the blur against it would wipe out the letters.
+    #[test]
+    fn lines_of_text_are_not_a_screen() {
+        let img = GrayF::from_fn(600, 500, |x, y| {
+            let in_line = y % 19 < 9;
+            // Letters: dark strokes at irregular places along each line.
+            let mut h = x / 3 + 1000 * (y / 19);
+            for _ in 0..2 {
+                h = ((h >> 16) ^ h).wrapping_mul(0x045d_9f3b);
+            }
+            let stroke = ((h >> 16) ^ h) % 16 < 6;
+            image::Luma([if in_line && stroke { 0.1 } else { 0.9 }])
+        });
+        assert_eq!(halftone_period(&img), None);
+    }
+
     #[test]
     fn box_downsample_averages_blocks() {
         let img = GrayF::from_fn(4, 2, |x, _| image::Luma([x as f32]));
