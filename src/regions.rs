@@ -277,19 +277,43 @@ pub fn drop_scan_defects(
         &outside,
         imageproc::distance_transform::Norm::LInf,
     );
+    // Distance of each pixel of a part to the nearest pixel outside it.
+    let outside_part = GrayImage::from_fn(w, h, |x, y| {
+        Luma([if mask.get_pixel(x, y)[0] > 0 { 0 } else { 255 }])
+    });
+    let part_depth = imageproc::distance_transform::distance_transform(
+        &outside_part,
+        imageproc::distance_transform::Norm::LInf,
+    );
     let labels = connected_components(mask, Connectivity::Eight, Luma([0u8]));
     let n = labels.as_raw().iter().copied().max().unwrap_or(0) as usize;
     let mut deepest = vec![0u8; n + 1];
+    let mut body = vec![0u8; n + 1];
     let mut area = vec![0u64; n + 1];
-    for (l, d) in labels.iter().zip(depth.iter()) {
+    let mut clear = vec![0u64; n + 1];
+    for ((l, d), (pd, o)) in labels
+        .iter()
+        .zip(depth.iter())
+        .zip(part_depth.iter().zip(outside.iter()))
+    {
         if *l > 0 {
             let l = *l as usize;
             deepest[l] = deepest[l].max(*d);
+            body[l] = body[l].max(*pd);
             area[l] += 1;
+            clear[l] += u64::from(*o == 0);
         }
     }
+    // A part with a wide body of its own (four defect widths from its edge to its middle),
+    // a third of it clearly changed, is not a defect however thin each of its specks: a patch
+    // of grass or gravel painted flat changes that way, while the specks of grain and JPEG
+    // that gather round a hair or along an edge make a narrower part.
+    let speckled =
+        |l: usize| u32::from(body[l]) >= 4 * u32::from(max_half_width) && clear[l] * 3 >= area[l];
     let defect: Vec<bool> = (0..=n)
-        .map(|l| l > 0 && deepest[l] <= max_half_width && (area[l] as f64) < max_area)
+        .map(|l| {
+            l > 0 && deepest[l] <= max_half_width && (area[l] as f64) < max_area && !speckled(l)
+        })
         .collect();
     let mut out = mask.clone();
     for (o, l) in out.iter_mut().zip(labels.iter()) {
@@ -329,5 +353,32 @@ mod tests {
         assert_eq!(kept.get_pixel(60, 31)[0], 0, "the hair and its halo go");
         assert_eq!(kept.get_pixel(60, 20)[0], 0);
         assert_eq!(kept.get_pixel(160, 80)[0], 255, "the figure stays");
+    }
+
+    /// A patch of grass painted flat changes in specks, each thinner than a hair, where the
+    /// blades were: it stays, while a narrow band of such specks (grain along an edge) goes.
+    #[test]
+    fn a_speckled_patch_with_a_body_stays() {
+        let (w, h) = (200u32, 120u32);
+        let patch = |x: u32, y: u32| (20..90).contains(&x) && (20..100).contains(&y);
+        let band = |x: u32, y: u32| (120..190).contains(&x) && (50..62).contains(&y);
+        let speck = |x: u32, y: u32| (x / 3 + y / 3).is_multiple_of(2);
+        let mask = GrayImage::from_fn(w, h, |x, y| {
+            Luma([if patch(x, y) || band(x, y) { 255 } else { 0 }])
+        });
+        let strength = GrayF::from_fn(w, h, |x, y| {
+            let inside = patch(x, y) || band(x, y);
+            Luma([if inside && speck(x, y) {
+                5.0
+            } else if inside {
+                0.8
+            } else {
+                0.0
+            }])
+        });
+        let (kept, dropped) = drop_scan_defects(&mask, &strength, 1.5, 4, 0.5 * 200.0 * 120.0);
+        assert_eq!(dropped, 1);
+        assert_eq!(kept.get_pixel(50, 60)[0], 255, "the patch stays");
+        assert_eq!(kept.get_pixel(150, 55)[0], 0, "the band goes");
     }
 }
