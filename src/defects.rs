@@ -14,6 +14,8 @@
 //!   differently, nor the detail of a patch cloned over detail of the same kind;
 //! - **at the scan's extremes**: within a margin of its lightest or darkest levels (the 0.2nd
 //!   and 99.8th percentiles), where the picture's own detail, cloned or blended in, seldom is;
+//!   judged on a copy blurred less than the noise scale, where a hair a pixel or two wide
+//!   keeps its level;
 //! - **by a margin** above the scan's grain.
 //!
 //! A defect is silenced only where the picture round it did not change (see [`silence`]).
@@ -122,22 +124,28 @@ fn top_hats(img: &GrayF, r: usize) -> (GrayF, GrayF) {
 /// where a pixel of dust, hair or scratch lies, within `valid`, widened by one pixel for the
 /// rim the JPEG and the scanner's optics leave.
 ///
+/// `before` and `after` are blurred to the noise scale `sigma`. `sharp`, when given, is the
+/// after image blurred less (see the extremes below); `None` judges the levels on `after`
+/// itself, as where a halftone screen needs the full blur.
+///
 /// Each picture's top-hats are measured in its own levels, and the before's taken at their
-/// largest within the defect's half-width and [`SHIFT_TOLERANCE`], and scaled by the ratio of the two pictures' spreads:
-/// no tone curve is fitted, so an erased figure cannot bend one into making the after's
-/// ordinary detail look new. The scale is never under 1: an erased figure also narrows the
-/// after's spread, and a faded print's dust is as white as a fresh one's.
+/// largest within the defect's half-width and [`SHIFT_TOLERANCE`], and scaled by the ratio of
+/// the two pictures' spreads: no tone curve is fitted, so an erased figure cannot bend one
+/// into making the after's ordinary detail look new. The scale is never under 1: an erased
+/// figure also narrows the after's spread, and a faded print's dust is as white as a fresh
+/// one's.
 #[must_use]
 pub fn scan_defects(
     before: &GrayF,
     after: &GrayF,
-    sharp: &GrayF,
+    sharp: Option<&GrayF>,
     valid: &GrayImage,
     sigma: f32,
 ) -> GrayImage {
     let (w, h) = before.dimensions();
     let after = crate::diff::fill_nan(after, before);
-    let sharp = crate::diff::fill_nan(sharp, before);
+    let sharp_filled = sharp.map(|s| crate::diff::fill_nan(s, before));
+    let sharp = sharp_filled.as_ref().unwrap_or(&after);
     let r = DEFECT_HALF_WIDTH + sigma.ceil() as usize;
     let ((light_a, dark_a), (light_b, dark_b)) =
         rayon::join(|| top_hats(&after, r), || top_hats(before, r));
@@ -155,9 +163,9 @@ pub fn scan_defects(
     // Dust and hairs are at the extremes of the scan: within a margin of its lightest or
     // darkest levels (the picture's own detail, cloned or blended in, seldom is). That is
     // judged on the sharper copy, where a hair a pixel or two wide keeps its level.
-    let sharp_margin = (GRAIN_MARGIN * grain(&sharp)).max(MIN_MARGIN);
-    let (sharp_lightest, sharp_darkest) = extremes(&sharp, valid, sharp_margin);
-    let (peak, trough) = rayon::join(|| max_filter(&sharp, 1), || min_filter(&sharp, 1));
+    let sharp_margin = (GRAIN_MARGIN * grain(sharp)).max(MIN_MARGIN);
+    let (sharp_lightest, sharp_darkest) = extremes(sharp, valid, sharp_margin);
+    let (peak, trough) = rayon::join(|| max_filter(sharp, 1), || min_filter(sharp, 1));
     // How far each pixel stands out, in margins, beyond what the original has there.
     let mut score = GrayF::new(w, h);
     score.par_iter_mut().enumerate().for_each(|(i, s)| {
@@ -295,7 +303,7 @@ mod tests {
             }
         }
         let valid = GrayImage::from_pixel(w, h, Luma([255]));
-        let defects = scan_defects(&before, &after, &after, &valid, 0.0);
+        let defects = scan_defects(&before, &after, None, &valid, 0.0);
         assert!(defects.get_pixel(80, 40)[0] > 0, "the speck");
         assert!(defects.get_pixel(100, 95)[0] > 0, "the hair");
         assert_eq!(defects.get_pixel(120, 30)[0], 0, "the star both have");
@@ -336,9 +344,9 @@ mod tests {
         let (before_s, after_s) = (gaussian_blur(&before, sigma), gaussian_blur(&after, sigma));
         let valid = GrayImage::from_pixel(w, h, Luma([255]));
         let sharp = gaussian_blur(&after, 0.7);
-        let found = scan_defects(&before_s, &after_s, &sharp, &valid, sigma);
+        let found = scan_defects(&before_s, &after_s, Some(&sharp), &valid, sigma);
         assert!(found.get_pixel(80, 60)[0] > 0, "the hair, judged sharp");
-        let smoothed_only = scan_defects(&before_s, &after_s, &after_s, &valid, sigma);
+        let smoothed_only = scan_defects(&before_s, &after_s, None, &valid, sigma);
         assert_eq!(
             smoothed_only.get_pixel(80, 60)[0],
             0,
@@ -356,9 +364,6 @@ mod tests {
             Luma([before.get_pixel(x, y)[0] * 0.8 + 0.1 + 0.04 * n])
         });
         let valid = GrayImage::from_pixel(w, h, Luma([255]));
-        assert_eq!(
-            count(&scan_defects(&before, &after, &after, &valid, 0.0)),
-            0
-        );
+        assert_eq!(count(&scan_defects(&before, &after, None, &valid, 0.0)), 0);
     }
 }

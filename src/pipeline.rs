@@ -201,7 +201,7 @@ fn run(
                     mix[0], mix[1], mix[2]
                 ));
             }
-            crate::tone::mix::mixed_luma(&before.rgb, &mix)
+            crate::imgops::luma_weighted(&before.rgb, &mix)
         });
     trace("tone: grey mix", tt);
     let lb = mixed.unwrap_or(lb);
@@ -345,7 +345,7 @@ fn run_from_alignment(
     let defects = crate::defects::scan_defects(
         &smoothed.before,
         &smoothed.after,
-        &pair.sharp_after(&frame, &smoothed),
+        pair.sharp_after(&frame, &smoothed).as_ref(),
         &smoothed.valid,
         smoothed.sigma,
     );
@@ -489,13 +489,12 @@ impl Pair<'_> {
     }
 
     /// The after image in the working frame with no more blur than a pixel's worth, where a
-    /// hair keeps its level; the smoothed copy where a halftone screen needs its blur.
-    fn sharp_after(&self, frame: &WorkFrame, s: &Smoothed) -> GrayF {
+    /// hair keeps its level; `None` where the smoothed copy is that sharp already, or where a
+    /// halftone screen needs its blur.
+    fn sharp_after(&self, frame: &WorkFrame, s: &Smoothed) -> Option<GrayF> {
         let screened = self.screens.iter().any(Option::is_some);
-        if screened || s.sigma <= SHARP_SIGMA {
-            return s.after.clone();
-        }
-        blur_valid(&frame.after, &frame.before, SHARP_SIGMA)
+        (!screened && s.sigma > SHARP_SIGMA)
+            .then(|| blur_valid(&frame.after, &frame.before, SHARP_SIGMA))
     }
 
     /// Stage 3: the after image's tones matched to the before image's, and the colour

@@ -18,9 +18,19 @@ pub use morph::{dilate, erode, fill_holes, max_filter, min_filter};
 /// A single-channel float image.
 pub type GrayF = ImageBuffer<Luma<f32>, Vec<f32>>;
 
+/// Rec. 709 luminance weights of red, green and blue.
+pub const REC709: [f32; 3] = [0.2126, 0.7152, 0.0722];
+
 /// Rec. 709 luminance in `0..=1` of an 8-bit RGB image.
 #[must_use]
 pub fn luma_f32(rgb: &RgbImage) -> GrayF {
+    luma_weighted(rgb, &REC709)
+}
+
+/// The luminance in `0..=1` of an 8-bit RGB image with the channel weights `mix` (summing
+/// to 1).
+#[must_use]
+pub fn luma_weighted(rgb: &RgbImage, mix: &[f32; 3]) -> GrayF {
     let (w, h) = rgb.dimensions();
     let mut out = GrayF::new(w, h);
     let src = rgb.as_raw();
@@ -28,9 +38,9 @@ pub fn luma_f32(rgb: &RgbImage) -> GrayF {
         .zip(src.par_chunks(w as usize * 3))
         .for_each(|(o, s)| {
             for (v, p) in o.iter_mut().zip(s.as_chunks::<3>().0) {
-                *v = (0.2126 * f32::from(p[0])
-                    + 0.7152 * f32::from(p[1])
-                    + 0.0722 * f32::from(p[2]))
+                *v = (mix[0] * f32::from(p[0])
+                    + mix[1] * f32::from(p[1])
+                    + mix[2] * f32::from(p[2]))
                     / 255.0;
             }
         });

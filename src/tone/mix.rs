@@ -17,7 +17,7 @@ use image::RgbImage;
 use nalgebra::{Matrix4, Vector4};
 
 use crate::geometry::Transform;
-use crate::imgops::{GrayF, sample};
+use crate::imgops::{GrayF, MAD_TO_SIGMA, REC709, TUKEY_C, median, sample};
 
 /// Points sampled over the before image.
 const SAMPLES: f64 = 40_000.0;
@@ -25,9 +25,6 @@ const SAMPLES: f64 = 40_000.0;
 /// The fitted mix must shrink the robust spread of the residuals to this share of the
 /// Rec. 709 mix's, or it is not used.
 const BETTER: f32 = 0.8;
-
-/// Rec. 709 luminance weights, which [`crate::imgops::luma_f32`] uses.
-pub const REC709: [f32; 3] = [0.2126, 0.7152, 0.0722];
 
 /// The channel weights (non-negative, summing to 1) with which the before image's colours
 /// best predict the after image's grey levels, when they predict them markedly better than
@@ -67,6 +64,7 @@ pub fn fit_mix(
     if rgb.len() < 500 {
         return None;
     }
+    // The typical residual of a mix, and the after levels rank-matched to it.
     let spread = |mix: &[f32; 3]| -> (f32, Vec<f32>) {
         let target = rank_matched(&grey, &rgb, mix);
         let mut res: Vec<f32> = rgb
@@ -74,15 +72,15 @@ pub fn fit_mix(
             .zip(&target)
             .map(|(c, t)| (t - dot(mix, c)).abs())
             .collect();
-        (crate::imgops::median(&mut res), target)
+        (median(&mut res), target)
     };
-    let (base, _) = spread(&REC709);
+    let (base, mut target) = spread(&REC709);
     let mut mix = REC709;
+    let mut fitted = base;
     for _ in 0..3 {
-        let (_, target) = spread(&mix);
         mix = robust_mix(&rgb, &target, &mix)?;
+        (fitted, target) = spread(&mix);
     }
-    let (fitted, _) = spread(&mix);
     (fitted < BETTER * base).then_some(mix)
 }
 
@@ -113,7 +111,7 @@ fn robust_mix(rgb: &[[f32; 3]], target: &[f32], previous: &[f32; 3]) -> Option<[
         .zip(target)
         .map(|(c, t)| (t - dot(previous, c)).abs())
         .collect();
-    let scale = (crate::imgops::median(&mut res) * 1.4826 * 4.685).max(1e-3);
+    let scale = (median(&mut res) * (MAD_TO_SIGMA * TUKEY_C) as f32).max(1e-3);
     let mut ata = Matrix4::<f64>::zeros();
     let mut atb = Vector4::<f64>::zeros();
     for (c, t) in rgb.iter().zip(target) {
@@ -137,25 +135,6 @@ fn robust_mix(rgb: &[[f32; 3]], target: &[f32], previous: &[f32; 3]) -> Option<[
         (raw[1] / sum) as f32,
         (raw[2] / sum) as f32,
     ])
-}
-
-/// The luminance of `rgb` with the channel weights `mix`, in `0..=1`.
-#[must_use]
-pub fn mixed_luma(rgb: &RgbImage, mix: &[f32; 3]) -> GrayF {
-    use rayon::prelude::*;
-    let (w, h) = rgb.dimensions();
-    let mut out = GrayF::new(w, h);
-    out.par_chunks_mut(w as usize)
-        .zip(rgb.as_raw().par_chunks(w as usize * 3))
-        .for_each(|(o, s)| {
-            for (v, p) in o.iter_mut().zip(s.as_chunks::<3>().0) {
-                *v = (mix[0] * f32::from(p[0])
-                    + mix[1] * f32::from(p[1])
-                    + mix[2] * f32::from(p[2]))
-                    / 255.0;
-            }
-        });
-    out
 }
 
 #[cfg(test)]
