@@ -89,7 +89,12 @@ fn f5_steps_through_every_region_and_back_then_esc_leaves() {
         h.query_by_label("▶ Present").is_none() && h.query_by_label("Regions").is_none(),
         "no toolbar or panels while presenting"
     );
-    let n = h.state().presentation_region_count();
+    // Every region's slide, and its caption's continuations, in number order.
+    let n = h.state().presentation_step_count();
+    let shown = h.state().presentation_step_regions();
+    assert_eq!(shown.len(), n + 1);
+    let mut ids: Vec<u32> = shown.iter().flatten().copied().collect();
+    ids.dedup();
     let regions: Vec<_> = h
         .state()
         .regions()
@@ -97,23 +102,28 @@ fn f5_steps_through_every_region_and_back_then_esc_leaves() {
         .filter(|r| !r.hidden)
         .cloned()
         .collect();
+    assert_eq!(ids, regions.iter().map(|r| r.id).collect::<Vec<_>>());
     let forward = [Key::ArrowRight, Key::PageDown, Key::Space, Key::Enter];
     for i in 1..=n {
         press(&mut h, forward[(i - 1) % forward.len()]);
-        assert_eq!(h.state().presentation_step(), i, "forward to region {i}");
+        assert_eq!(h.state().presentation_step(), i, "forward to step {i}");
         frames(&mut h, 6);
         let v = h
             .state()
             .presentation_view()
             .expect("the photograph is shown");
-        let b = &regions[i - 1].bbox;
+        let region = regions
+            .iter()
+            .find(|r| Some(r.id) == shown[i])
+            .expect("a region's step");
+        let b = &region.bbox;
         assert!(
             v[0] <= b.x as f32
                 && v[1] <= b.y as f32
                 && v[2] >= (b.x + b.width) as f32
                 && v[3] >= (b.y + b.height) as f32,
             "region {} {b:?} should be inside the zoomed view {v:?}",
-            regions[i - 1].id
+            region.id
         );
         assert!(
             v[2] - v[0] < 1440.0,
@@ -447,7 +457,7 @@ fn file_export_slides_counts_them_and_cancel_writes_nothing() {
             .send(&ctx, Command::Edit(Edit::AddRegion(rect)));
     }
     h.step();
-    let slides = 1 + h.state().presentation_region_count();
+    let slides = 1 + h.state().presentation_step_count();
     assert!(slides >= 7, "{slides} slides");
     // The export waits after its first slide until it is cancelled, so the count and the
     // Cancel button are certainly seen while it runs; without a cancel it would go on.

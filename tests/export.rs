@@ -314,7 +314,23 @@ fn csv_parses_back() {
 fn slides_have_the_right_count_and_size() {
     let f = fixture();
     let slides = export::slides(&f.input(), Base::Before);
-    assert_eq!(slides.len(), 3, "title + two visible regions");
+    let deck = palimpsest::export::slides::Deck::new(&f.project, &f.essay);
+    assert_eq!(slides.len(), deck.len());
+    // The title, then region 1 (its note, then its passage on a continuation) and region 2
+    // (its note, then its broken link on a continuation).
+    assert_eq!(
+        export::slide_paths(&f.project, &f.essay, std::path::Path::new(""))
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect::<Vec<_>>(),
+        [
+            "00-title.png",
+            "01-region-1.png",
+            "02-region-1-cont1.png",
+            "03-region-2.png",
+            "04-region-2-cont1.png"
+        ]
+    );
     for s in &slides {
         assert_eq!(s.dimensions(), (1920, 1080));
     }
@@ -329,17 +345,20 @@ fn glyph_height(font: &ab_glyph::FontRef<'static>, c: char, px: f32) -> f32 {
     font.outline_glyph(glyph).unwrap().px_bounds().height()
 }
 
-/// The caption on a projected slide is legible, measured on the rendered slide rather than
-/// on the layout's numbers: every text line in the caption panel (label, tags, the long note
-/// shrunk to its smallest, the essay heading and the passage) is found by its ink rows and
-/// its colour, its ink height is turned back into a type size through the face's own glyph
-/// height, and each must reach 3 % of the slide's height (32.4 px on 1080). The texts are
-/// capitals without descenders or punctuation (and tags set in letters with ascenders only),
-/// so a line's ink height is one glyph height. A row counts as ink where a pixel is brighter
-/// than luma 100, below the midpoint between the surround and any text colour, so antialiased
-/// edges count and no slack is added.
+/// The caption on a projected slide reads from the back row, measured on the rendered slides
+/// rather than on the layout's numbers: every text line in the caption panel of a region's
+/// slide and of its continuations (label, tags, the long note, the essay heading and the
+/// passage) is found by its ink rows and its colour, its ink height is turned back into a type
+/// size through the face's own glyph height and then into an em, and each must reach 4.4 % of
+/// the slide's height (47.5 px on 1080: 24 pt on a 7.5 in slide); the label must be larger
+/// than the note. The texts are capitals without descenders or punctuation (and tags set in
+/// letters with ascenders only), so a line's ink height is one glyph height. A row counts as
+/// ink where a pixel is brighter than luma 100, below the midpoint between the surround and
+/// any text colour, so antialiased edges count and no slack is added. The long note is not
+/// cut: it goes on over continuation slides, each headed "(cont.)".
 #[test]
-fn slide_captions_render_at_least_three_percent_of_the_height() {
+fn slide_captions_render_at_24_points_and_long_notes_continue() {
+    use palimpsest::export::caption::{BADGE_R, EM_PER_PX};
     use palimpsest::export::slides::{MUTED, PASSAGE, SlideLayout, TEXT};
     let mut f = fixture();
     f.essay = palimpsest::essay::Essay::parse(
@@ -358,83 +377,116 @@ fn slide_captions_render_at_least_three_percent_of_the_height() {
     let r = &mut f.project.regions[0];
     r.label = "TROTSKY".to_string();
     r.tags = vec![palimpsest::project::Tag::TextAltered];
-    // Long enough that note and passage shrink to their smallest and are cut.
-    r.note = "THE STEPS BESIDE THE PODIUM WERE EMPTY IN THE PRINT ".repeat(30);
+    // Long enough for several slides.
+    r.note = "THE STEPS BESIDE THE PODIUM WERE EMPTY IN THE PRINT ".repeat(12);
     r.links = vec![anchor];
-    let slide = export::slides(&f.input(), Base::Before).swap_remove(1);
-    let l = SlideLayout::for_size(slide.width() as f32, slide.height() as f32);
-    let cp = l.caption_panel;
-    // Right of the badge and the passage's bar, above the overview map.
-    let x0 = (cp.x + 2.0 * l.badge_r + 28.0 * l.u).ceil() as u32;
-    let x1 = (cp.x + cp.w) as u32;
-    // The overview map's outline is drawn just outside its box.
-    let y1 = l.overview(f.before.width(), f.before.height()).y as u32 - 4;
-    let luma =
-        |p: &image::Rgb<u8>| (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
-    let ink_row = |y: u32| (x0..x1).any(|x| luma(slide.get_pixel(x, y)) > 100);
-    // Runs of ink rows: (top, height, the text colour most of their pixels have).
-    let mut lines: Vec<(u32, u32, [u8; 3])> = Vec::new();
-    let mut y = cp.y as u32;
-    while y < y1 {
-        if !ink_row(y) {
-            y += 1;
-            continue;
-        }
-        let top = y;
-        while y < y1 && ink_row(y) {
-            y += 1;
-        }
-        let count = |c: [u8; 3]| {
-            (top..y)
-                .flat_map(|yy| (x0..x1).map(move |x| (x, yy)))
-                .filter(|&(x, yy)| slide.get_pixel(x, yy).0 == c)
-                .count()
-        };
-        let colour = [TEXT, MUTED, PASSAGE]
-            .into_iter()
-            .max_by_key(|c| count(*c))
-            .unwrap();
-        lines.push((top, y - top, colour));
+    let deck = export::slides(&f.input(), Base::Before);
+    let names = export::slide_paths(&f.project, &f.essay, std::path::Path::new("deck"));
+    assert_eq!(names.len(), deck.len());
+    let ours: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.to_string_lossy().contains("-region-1"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(ours.len() >= 3, "a long note continues: {names:?}");
+    for (k, &i) in ours.iter().enumerate() {
+        let cont = names[i].to_string_lossy().contains("-cont");
+        assert_eq!(cont, k > 0, "{:?}", names[i]);
     }
+
     let (regular, bold, oblique) = (
         palimpsest::fonts::sans(),
         palimpsest::fonts::sans_bold(),
         palimpsest::fonts::sans_oblique(),
     );
-    // In order: the bold label, the tags (muted), the note, the bold heading (muted), the
-    // oblique passage; each with the glyph that sets its ink height.
-    let mut seen_tags = false;
     let mut kinds = Vec::new();
-    for &(top, height, colour) in &lines {
-        let (kind, font, glyph) = match colour {
-            c if c == MUTED && !seen_tags => {
-                seen_tags = true;
-                ("tags", &regular, 'l')
+    let mut label_em = 0.0_f32;
+    let mut note_em = f32::INFINITY;
+    for (k, &i) in ours.iter().enumerate() {
+        let slide = &deck[i];
+        let l = SlideLayout::for_size(slide.width() as f32, slide.height() as f32);
+        let cp = l.caption_panel;
+        // Right of the badge and the passage's bar, above the overview map.
+        let x0 = (cp.x + (2.0 * BADGE_R + 28.0) * l.u).ceil() as u32;
+        let x1 = (cp.x + cp.w) as u32;
+        // The overview map's outline is drawn just outside its box.
+        let y1 = l.overview(f.before.width(), f.before.height()).y as u32 - 4;
+        let label_band = cp.y + (2.0 * BADGE_R + 16.0) * l.u;
+        let luma =
+            |p: &image::Rgb<u8>| (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
+        let ink_row = |y: u32| (x0..x1).any(|x| luma(slide.get_pixel(x, y)) > 100);
+        // Runs of ink rows: (top, height, the text colour most of their pixels have).
+        let mut lines: Vec<(u32, u32, [u8; 3])> = Vec::new();
+        let mut y = cp.y as u32;
+        while y < y1 {
+            if !ink_row(y) {
+                y += 1;
+                continue;
             }
-            c if c == MUTED => ("heading", &bold, 'h'),
-            c if c == PASSAGE => ("passage", &oblique, 'H'),
-            _ if !seen_tags => ("label", &bold, 'H'),
-            _ => ("note", &regular, 'H'),
-        };
-        let ratio = glyph_height(font, glyph, 1000.0) / 1000.0;
-        let type_px = height as f32 / ratio;
-        assert!(
-            type_px >= 0.03 * slide.height() as f32,
-            "the {kind} line at y {top} is {height} px of ink, type of {type_px:.1} px: under \
-             3 % of {} (lines: {lines:?})",
-            slide.height()
-        );
-        kinds.push(kind);
+            let top = y;
+            while y < y1 && ink_row(y) {
+                y += 1;
+            }
+            let count = |c: [u8; 3]| {
+                (top..y)
+                    .flat_map(|yy| (x0..x1).map(move |x| (x, yy)))
+                    .filter(|&(x, yy)| slide.get_pixel(x, yy).0 == c)
+                    .count()
+            };
+            let colour = [TEXT, MUTED, PASSAGE]
+                .into_iter()
+                .max_by_key(|c| count(*c))
+                .unwrap();
+            lines.push((top, y - top, colour));
+        }
+        let mut seen_tags = false;
+        for &(top, height, colour) in &lines {
+            // Each glyph sets the ink height of its kind of line.
+            let (kind, font, glyph) = match colour {
+                _ if (top as f32) < label_band => {
+                    if k > 0 {
+                        // "TROTSKY (cont.)": the brackets reach below the baseline.
+                        continue;
+                    }
+                    ("label", &bold, 'H')
+                }
+                c if c == MUTED && k == 0 && !seen_tags => {
+                    seen_tags = true;
+                    ("tags", &regular, 'l')
+                }
+                c if c == MUTED => ("heading", &bold, 'H'),
+                c if c == PASSAGE => ("passage", &oblique, 'H'),
+                _ => ("note", &regular, 'H'),
+            };
+            let ratio = glyph_height(font, glyph, 1000.0) / 1000.0;
+            let em = height as f32 / ratio * EM_PER_PX;
+            if kind == "label" {
+                label_em = label_em.max(em);
+            } else {
+                assert!(
+                    em >= 0.044 * slide.height() as f32,
+                    "the {kind} line at y {top} of slide {i} is {height} px of ink, an em of \
+                     {em:.1} px: under 4.4 % of {} (lines: {lines:?})",
+                    slide.height()
+                );
+            }
+            if kind == "note" {
+                note_em = note_em.min(em);
+            }
+            kinds.push(kind);
+        }
     }
     for kind in ["label", "tags", "note", "heading", "passage"] {
         assert!(
             kinds.contains(&kind),
-            "no {kind} line found in the caption: {kinds:?} {lines:?}"
+            "no {kind} line found in the caption: {kinds:?}"
         );
     }
+    assert!(label_em > note_em * 1.1, "label {label_em} note {note_em}");
     assert!(
-        kinds.iter().filter(|k| **k == "note").count() >= 3,
-        "the long note fills several lines: {kinds:?}"
+        kinds.iter().filter(|k| **k == "note").count() >= 12,
+        "the long note fills many lines: {kinds:?}"
     );
 }
 
@@ -466,7 +518,7 @@ fn slides_cancelled(deck: &std::path::Path, cancel_after: Option<usize>) -> Canc
         .build()
         .unwrap();
     let result = pool.install(|| {
-        let paths = export::slide_paths(&f.project, deck);
+        let paths = export::slide_paths(&f.project, &f.essay, deck);
         let mut set = OutputSet::new();
         for p in &paths {
             set.output(p)?;
@@ -490,23 +542,23 @@ fn cancelled_slides_stop_between_slides_and_leave_no_file() {
     let before = slides_cancelled(&deck, None);
     let err = before.result.expect_err("a cancelled export is no success");
     assert!(job::is_cancelled(err.as_ref()), "{err:#}");
-    assert_eq!(before.counts, vec![(0, 3)], "no slide is counted");
+    assert_eq!(before.counts, vec![(0, 5)], "no slide is counted");
     assert!(!deck.exists(), "nothing written");
 
-    // Cancelled once the first of three slides is done: the second never starts, and the
+    // Cancelled once the first of five slides is done: the second never starts, and the
     // staged first slide goes away with its folder.
     let midway = slides_cancelled(&deck, Some(1));
     let err = midway.result.expect_err("a cancelled export is no success");
     assert!(job::is_cancelled(err.as_ref()), "{err:#}");
-    assert_eq!(midway.counts, vec![(0, 3), (1, 3)], "stops after one slide");
+    assert_eq!(midway.counts, vec![(0, 5), (1, 5)], "stops after one slide");
     assert!(!deck.exists(), "nothing written, not even the folder");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
     // Not cancelled: every slide is counted and written.
     let whole = slides_cancelled(&deck, Some(usize::MAX));
     whole.result.unwrap();
-    assert_eq!(whole.counts, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
-    assert_eq!(std::fs::read_dir(&deck).unwrap().count(), 3);
+    assert_eq!(whole.counts, (0..=5).map(|i| (i, 5)).collect::<Vec<_>>());
+    assert_eq!(std::fs::read_dir(&deck).unwrap().count(), 5);
 }
 
 #[test]
@@ -623,7 +675,9 @@ fn cli_exports_everything_from_a_saved_project() {
         "regions.csv",
         "slides/00-title.png",
         "slides/01-region-1.png",
-        "slides/02-region-2.png",
+        "slides/02-region-1-cont1.png",
+        "slides/03-region-2.png",
+        "slides/04-region-2-cont1.png",
     ] {
         let p = out.join(name);
         assert!(
@@ -632,7 +686,7 @@ fn cli_exports_everything_from_a_saved_project() {
         );
     }
     assert!(
-        !out.join("slides/03-region-3.png").exists(),
+        std::fs::read_dir(out.join("slides")).unwrap().count() == 5,
         "hidden regions get no slide"
     );
     assert_eq!(

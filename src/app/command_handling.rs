@@ -12,7 +12,6 @@ use super::tasks::export::{ExportJob, ExportKind};
 use super::view::{CameraRequest, DockTab, Tool, ViewMode};
 use super::worker::{self, Request};
 use crate::align::{AlignMethod, Alignment};
-use crate::export::content;
 use crate::geometry::Model;
 use crate::project::{Edit, ImageProblemKind, Project, Which, shapes, with_project_extension};
 
@@ -454,7 +453,9 @@ fn present(app: &mut PalimpsestApp, ctx: &egui::Context, action: PresentAction) 
     if !app.presentation.active() {
         return;
     }
-    let count = content::visible_regions(&app.project).len();
+    // The steps after the title: each region's slide and its caption's continuations.
+    let essay = app.runtime.essay.shared();
+    let count = crate::export::slides::Deck::new(&app.project, &essay).len() - 1;
     let now = ctx.input(|i| i.time);
     app.presentation.act(action, count, now);
     if action == PresentAction::Leave {

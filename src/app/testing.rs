@@ -292,6 +292,25 @@ impl PalimpsestApp {
             .map(|r| [r.min.x, r.min.y, r.max.x, r.max.y])
     }
 
+    /// Number of steps after the title view: every visible region's slide and its caption's
+    /// continuations.
+    #[must_use]
+    pub fn presentation_step_count(&self) -> usize {
+        let essay = self.runtime.essay.shared();
+        crate::export::slides::Deck::new(&self.project, &essay).len() - 1
+    }
+
+    /// The region (its number) each presentation step shows, the title view's `None` first; a
+    /// region whose caption continues comes once per page.
+    #[must_use]
+    pub fn presentation_step_regions(&self) -> Vec<Option<u32>> {
+        let essay = self.runtime.essay.shared();
+        let deck = crate::export::slides::Deck::new(&self.project, &essay);
+        (0..deck.len())
+            .map(|i| deck.region_page(i).map(|(r, _, _)| r.region.id))
+            .collect()
+    }
+
     /// Number of regions the presentation steps through (the visible ones).
     #[must_use]
     pub fn presentation_region_count(&self) -> usize {

@@ -177,7 +177,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let slide_paths = args
         .slides
         .as_ref()
-        .map(|dir| export::slide_paths(&project, dir))
+        .map(|dir| export::slide_paths(&project, &essay, dir))
         .unwrap_or_default();
     for p in &slide_paths {
         set.output(p)?;

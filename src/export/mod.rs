@@ -21,6 +21,7 @@ use crate::job::Job;
 use crate::project::Project;
 
 pub mod annotated;
+pub mod caption;
 pub mod content;
 pub mod draw;
 pub mod iiif;
@@ -229,12 +230,14 @@ pub fn refuse_overwrite(out: &Path, inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
-/// File name of slide `index` (0 = the title slide) for region `id`.
+/// File name of slide `index` (0 = the title slide) for page `page` of region `id`'s caption
+/// (0 its first slide, then its continuations: `03-region-2-cont1.png`).
 #[must_use]
-pub fn slide_file_name(index: usize, id: Option<u32>) -> String {
-    match id {
-        None => format!("{index:02}-title.png"),
-        Some(id) => format!("{index:02}-region-{id}.png"),
+pub fn slide_file_name(index: usize, id: Option<u32>, page: usize) -> String {
+    match (id, page) {
+        (None, _) => format!("{index:02}-title.png"),
+        (Some(id), 0) => format!("{index:02}-region-{id}.png"),
+        (Some(id), p) => format!("{index:02}-region-{id}-cont{p}.png"),
     }
 }
 
@@ -246,13 +249,21 @@ fn encode_png(img: &RgbImage) -> Result<Vec<u8>> {
 }
 
 /// The files the slides of `project` go to in `dir`, in slide order: `00-title.png`,
-/// `01-region-N.png`, …
+/// `01-region-N.png`, a long caption's continuations `02-region-N-cont1.png`, …
 #[must_use]
-pub fn slide_paths(project: &Project, dir: &Path) -> Vec<PathBuf> {
-    std::iter::once(None)
-        .chain(content::visible_regions(project).iter().map(|r| Some(r.id)))
+pub fn slide_paths(project: &Project, essay: &Essay, dir: &Path) -> Vec<PathBuf> {
+    let deck = slides::Deck::new(project, essay);
+    deck.slides
+        .iter()
         .enumerate()
-        .map(|(i, id)| dir.join(slide_file_name(i, id)))
+        .map(|(i, s)| match *s {
+            slides::Slide::Title => dir.join(slide_file_name(i, None, 0)),
+            slides::Slide::Region { region, page } => dir.join(slide_file_name(
+                i,
+                deck.regions.get(region).map(|r| r.region.id),
+                page,
+            )),
+        })
         .collect()
 }
 
@@ -273,7 +284,7 @@ pub fn stage_slides(
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     // One slide at a time per thread: a deck of a thousand regions never sits in memory.
-    let regions = content::regions_content(input.project, input.essay);
+    let deck = slides::Deck::new(input.project, input.essay);
     let total = paths.len();
     let done = AtomicUsize::new(0);
     job.count("slides", 0, total);
@@ -282,7 +293,7 @@ pub fn stage_slides(
         .enumerate()
         .map(|(i, path)| {
             job.check()?;
-            let img = slides::slide_of(input, base, &regions, i)
+            let img = slides::slide_of(input, base, &deck, i)
                 .with_context(|| format!("no slide {i}: {}", path.display()))?;
             set.write(path, &encode_png(&img)?)?;
             job.count("slides", done.fetch_add(1, Ordering::Relaxed) + 1, total);

@@ -1,36 +1,36 @@
-//! Slides: a title slide and one 1920×1080 slide per visible region, laid out like the
-//! presentation mode so a teacher can project either.
+//! Slides: a title slide and one 1920×1080 slide per visible region (more when its caption
+//! continues), laid out like the presentation mode so a teacher can project either.
 //!
 //! # The layout (also the presentation mode's)
 //!
 //! All measures are in units `u` = slide height / 1080, so the layout scales with any 16:9
-//! window ([`SlideLayout::for_size`]).
+//! window ([`SlideLayout::for_size`]). Type sizes are the faces' pixel heights; an em is
+//! [`caption::EM_PER_PX`] of that.
 //!
 //! - **Surround**: the whole slide is a dark grey ([`SURROUND`]); the photograph sits in a
 //!   near-black panel ([`PANEL`]).
-//! - **Header** (top 24u): the project title on the left, "region / count" on the right, in
-//!   [`MUTED`] at 30u.
-//! - **Image panel** (x 48u, y 84u, 1160u × 940u): the photograph zoomed on the region
+//! - **Header** (top 24u): the project title on the left, "region / count" on the right
+//!   ("2 (cont.) / 5" on a continuation), in [`MUTED`] at 30u.
+//! - **Image panel** (x 48u, y 84u, 984u × 900u): the photograph zoomed on the region
 //!   ([`region_view`]: the region's box fills about half the panel, magnification at most 6×,
 //!   never past the image edge unless the whole image is smaller than the panel); a spotlight
 //!   ([`spotlight_rect`]) leaves a rounded box around the region at full brightness and dims the
 //!   rest to 30 % with a soft edge 40u wide; the outline in the region's palette colour and its
 //!   numbered badge.
-//! - **Caption panel** (x 1256u, y 84u, 616u wide): the numbered badge (radius 36u) and the
-//!   label in bold 54u; the tags in 33u; the note in 40u; then "From the essay" and the
-//!   section name in bold 33u, and the linked passage in oblique 38u beside a bar in the
-//!   region's colour.
-//!   Note and passage shrink together to no less than 88 % (35u and 33u: every caption line
-//!   stays above 3 % of the height), then are cut with an ellipsis.
-//! - **Overview map** (bottom of the caption panel, at most 360u × 240u): the whole photograph,
+//! - **Caption panel** (x 1072u, y 84u, 800u wide): the caption of [`caption`], set for the
+//!   back row (note and passages at an em of 48u, 24 pt on a 7.5 in slide; the label larger),
+//!   in a column 692u tall; what does not fit continues on the next slide.
+//! - **Overview map** (bottom of the caption panel, at most 300u × 180u): the whole photograph,
 //!   dimmed, with the zoomed view outlined in white and the region's box in its colour.
-//! - **Footer** (y 1040u): the credits of both images in 22u.
+//! - **Footer** (y 996u): the credits of both images, whole, on up to two lines at 24u (up to
+//!   four at 16u when they need it; see [`credit_lines`]).
 //!
 //! The title slide shows the title (bold 76u), the region count, and the two images side by
-//! side, each headed by its name and followed by its credit.
+//! side, each headed by its name and followed by its whole credit.
 
 use image::{Rgb, RgbImage};
 
+use super::caption;
 use super::content::{self, RegionContent};
 use super::draw::{self, Colour, Faces, Placement, View};
 use super::{Base, ExportInput};
@@ -88,16 +88,6 @@ pub struct SlideLayout {
     pub meta_px: f32,
     /// Footer (credits) type size.
     pub credit_px: f32,
-    /// Label type size.
-    pub label_px: f32,
-    /// Tags type size.
-    pub tags_px: f32,
-    /// Note type size (before any shrinking).
-    pub note_px: f32,
-    /// Essay passage type size (before any shrinking).
-    pub passage_px: f32,
-    /// Badge radius in the caption.
-    pub badge_r: f32,
 }
 
 impl SlideLayout {
@@ -108,8 +98,8 @@ impl SlideLayout {
     pub fn for_size(width: f32, height: f32) -> Self {
         let u = height / 1080.0;
         let m = 48.0 * u;
-        let caption_w = 616.0 * u;
-        let gap = 48.0 * u;
+        let caption_w = caption::WIDTH * u;
+        let gap = 40.0 * u;
         let image_w = (width - 2.0 * m - gap - caption_w).max(100.0 * u);
         Self {
             width,
@@ -119,32 +109,27 @@ impl SlideLayout {
                 x: m,
                 y: 84.0 * u,
                 w: image_w,
-                h: 940.0 * u,
+                h: 900.0 * u,
             },
             caption_panel: SlideRect {
                 x: m + image_w + gap,
                 y: 84.0 * u,
                 w: caption_w,
-                h: 940.0 * u,
+                h: 900.0 * u,
             },
             header_y: 24.0 * u,
-            footer_y: 1040.0 * u,
+            footer_y: 996.0 * u,
             meta_px: 30.0 * u,
-            credit_px: 22.0 * u,
-            label_px: 54.0 * u,
-            tags_px: 33.0 * u,
-            note_px: 40.0 * u,
-            passage_px: 38.0 * u,
-            badge_r: 36.0 * u,
+            credit_px: 24.0 * u,
         }
     }
 
     /// The overview map's box for an image of `w × h` pixels (bottom-right of the caption
-    /// panel).
+    /// panel, below the caption's column).
     #[must_use]
     pub fn overview(&self, w: u32, h: u32) -> SlideRect {
-        let max_w = (360.0 * self.u).min(self.caption_panel.w);
-        let max_h = 240.0 * self.u;
+        let max_w = (300.0 * self.u).min(self.caption_panel.w);
+        let max_h = (self.caption_panel.h - caption::HEIGHT * self.u - 28.0 * self.u).max(1.0);
         let s = (max_w / w.max(1) as f32).min(max_h / h.max(1) as f32);
         let ow = (w as f32 * s).round();
         let oh = (h as f32 * s).round();
@@ -155,6 +140,29 @@ impl SlideLayout {
             h: oh,
         }
     }
+}
+
+/// The footer's credit line set to fit the slide's width: the type size (the layout's
+/// `credit_px`, shrunk to no less than two thirds of it when the credits are long) and the
+/// lines, two at full size and at most four at the smallest, 1.15 × the size apart. Only a
+/// credit longer than four lines at the smallest size is cut.
+#[must_use]
+pub fn credit_lines(
+    l: &SlideLayout,
+    font: &ab_glyph::FontRef<'static>,
+    credits: &str,
+) -> (f32, Vec<String>) {
+    let w = l.width - 96.0 * l.u;
+    let steps = [(1.0, 2), (0.875, 3), (0.75, 3), (2.0 / 3.0, 4)];
+    for (scale, lines) in steps {
+        let px = l.credit_px * scale;
+        let wrapped = draw::wrap(font, px, credits, w);
+        if wrapped.len() <= lines {
+            return (px, wrapped);
+        }
+    }
+    let px = l.credit_px * 2.0 / 3.0;
+    (px, draw::wrap_limited(font, px, credits, w, 4))
 }
 
 /// The window onto a `w × h` image that a slide (or the presentation mode) shows for a region
@@ -194,42 +202,148 @@ pub fn spotlight_rect(placement: &Placement, bbox: &BBox, u: f32) -> (f32, f32, 
     (x - pad, y - pad, w + 2.0 * pad, h + 2.0 * pad)
 }
 
-/// Every slide: the title slide, then one per visible region in number order, each
-/// [`SLIDE_WIDTH`] × [`SLIDE_HEIGHT`], the regions drawn on `base`.
+/// What one slide of a deck shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slide {
+    /// The title slide.
+    Title,
+    /// A region's slide: `region` indexes [`Deck::regions`], `page` its caption's pages
+    /// (0 the first, more for continuations).
+    Region {
+        /// Which region, in [`Deck::regions`].
+        region: usize,
+        /// Which page of its caption.
+        page: usize,
+    },
+}
+
+/// A deck laid out from the text alone: the regions' content, each caption broken into
+/// pages ([`caption::pages`]), and the slides in order (the title, then every page of every
+/// visible region in number order). The slides, their file names and the presentation's
+/// steps all come from here, so they agree.
+#[derive(Clone, Debug)]
+pub struct Deck<'a> {
+    /// The visible regions' content, in number order.
+    pub regions: Vec<RegionContent<'a>>,
+    /// Each region's caption pages.
+    pub captions: Vec<Vec<caption::Page>>,
+    /// The slides in order.
+    pub slides: Vec<Slide>,
+}
+
+impl<'a> Deck<'a> {
+    /// The deck of `project`'s visible regions, their links looked up in `essay`.
+    #[must_use]
+    pub fn new(project: &'a crate::project::Project, essay: &crate::essay::Essay) -> Self {
+        Self::of(content::regions_content(project, essay))
+    }
+
+    /// The deck of regions already gathered.
+    #[must_use]
+    pub fn of(regions: Vec<RegionContent<'a>>) -> Self {
+        let faces = Faces::bundled();
+        let captions = regions.iter().map(|r| caption::pages(r, &faces)).collect();
+        Self::with_captions(regions, captions)
+    }
+
+    /// The deck of regions whose captions are already broken into pages (one list per
+    /// region, as [`caption::pages`] gives them).
+    #[must_use]
+    pub fn with_captions(
+        regions: Vec<RegionContent<'a>>,
+        captions: Vec<Vec<caption::Page>>,
+    ) -> Self {
+        let mut slides = vec![Slide::Title];
+        for (region, pages) in captions.iter().enumerate() {
+            slides.extend((0..pages.len()).map(|page| Slide::Region { region, page }));
+        }
+        Self {
+            regions,
+            captions,
+            slides,
+        }
+    }
+
+    /// Number of slides, the title slide included.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.slides.len()
+    }
+
+    /// Whether the deck has no slide (never: the title slide is always there).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.slides.is_empty()
+    }
+
+    /// The slide at `index` with its region's content and caption page, `None` for the title
+    /// slide or past the end.
+    #[must_use]
+    pub fn region_page(&self, index: usize) -> Option<(&RegionContent<'a>, &caption::Page, usize)> {
+        match self.slides.get(index)? {
+            Slide::Title => None,
+            Slide::Region { region, page } => Some((
+                self.regions.get(*region)?,
+                self.captions.get(*region)?.get(*page)?,
+                *region,
+            )),
+        }
+    }
+
+    /// The header's counter on slide `index`: "2 / 5", or "2 (cont.) / 5" on a continuation.
+    #[must_use]
+    pub fn counter(&self, index: usize) -> String {
+        match self.slides.get(index) {
+            Some(Slide::Region { region, page }) => {
+                let cont = if *page > 0 { " (cont.)" } else { "" };
+                format!("{}{cont} / {}", region + 1, self.regions.len())
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// Every slide: the title slide, then each visible region's (its caption's continuations
+/// after it) in number order, each [`SLIDE_WIDTH`] × [`SLIDE_HEIGHT`], the regions drawn on
+/// `base`.
 #[must_use]
 pub fn slides(input: &ExportInput<'_>, base: Base) -> Vec<RgbImage> {
-    let faces = Faces::bundled();
-    let regions = content::regions_content(input.project, input.essay);
-    let mut out = Vec::with_capacity(regions.len() + 1);
-    out.push(title_slide(input, &faces, regions.len()));
-    for (i, r) in regions.iter().enumerate() {
-        out.push(region_slide(input, &faces, base, r, i + 1, regions.len()));
-    }
-    out
+    let deck = Deck::new(input.project, input.essay);
+    (0..deck.len())
+        .filter_map(|i| slide_of(input, base, &deck, i))
+        .collect()
 }
 
 /// Slide `index` of [`slides`] alone (0 = the title slide), or `None` past the last; so a
 /// long deck can be rendered and written one slide at a time.
 #[must_use]
 pub fn slide_at(input: &ExportInput<'_>, base: Base, index: usize) -> Option<RgbImage> {
-    let regions = content::regions_content(input.project, input.essay);
-    slide_of(input, base, &regions, index)
+    slide_of(input, base, &Deck::new(input.project, input.essay), index)
 }
 
-/// Slide `index` given the regions' content gathered once ([`content::regions_content`]).
+/// Slide `index` of a deck laid out once ([`Deck::new`]).
 #[must_use]
 pub fn slide_of(
     input: &ExportInput<'_>,
     base: Base,
-    regions: &[RegionContent<'_>],
+    deck: &Deck<'_>,
     index: usize,
 ) -> Option<RgbImage> {
     let faces = Faces::bundled();
-    if index == 0 {
-        return Some(title_slide(input, &faces, regions.len()));
+    match deck.slides.get(index)? {
+        Slide::Title => Some(title_slide(input, &faces, deck.regions.len())),
+        Slide::Region { .. } => {
+            let (r, page, _) = deck.region_page(index)?;
+            Some(region_slide(
+                input,
+                &faces,
+                base,
+                r,
+                page,
+                &deck.counter(index),
+            ))
+        }
     }
-    let r = regions.get(index - 1)?;
-    Some(region_slide(input, &faces, base, r, index, regions.len()))
 }
 
 /// The title slide alone.
@@ -315,17 +429,30 @@ fn title_slide(input: &ExportInput<'_>, faces: &Faces, n: usize) -> RgbImage {
             credit
         };
         let mut cy = box_y + box_h + 22.0 * u;
-        for line in draw::wrap_limited(&faces.regular, 26.0 * u, &credit, box_w, 3) {
+        // The whole credit: three lines, or four a little smaller; only a longer one is cut.
+        let (px, lines) = {
+            let full = draw::wrap(&faces.regular, 26.0 * u, &credit, box_w);
+            if full.len() <= 3 {
+                (26.0 * u, full)
+            } else {
+                let px = 22.0 * u;
+                (
+                    px,
+                    draw::wrap_limited(&faces.regular, px, &credit, box_w, 4),
+                )
+            }
+        };
+        for line in lines {
             draw::text_centred(
                 &mut img,
                 &faces.regular,
-                26.0 * u,
+                px,
                 x + box_w / 2.0,
                 cy,
                 MUTED,
                 &line,
             );
-            cy += 26.0 * u * 1.3;
+            cy += px * 1.3;
         }
     }
     img
@@ -337,8 +464,8 @@ fn region_slide(
     faces: &Faces,
     base: Base,
     r: &RegionContent<'_>,
-    index: usize,
-    count: usize,
+    page: &caption::Page,
+    counter: &str,
 ) -> RgbImage {
     let l = SlideLayout::for_size(SLIDE_WIDTH as f32, SLIDE_HEIGHT as f32);
     let u = l.u;
@@ -346,8 +473,7 @@ fn region_slide(
     let mut img = RgbImage::from_pixel(SLIDE_WIDTH, SLIDE_HEIGHT, Rgb(SURROUND));
 
     // Header and footer.
-    let counter = format!("{index} / {count}");
-    let counter_w = draw::text_width(&faces.regular, l.meta_px, &counter);
+    let counter_w = draw::text_width(&faces.regular, l.meta_px, counter);
     let title = draw::ellipsize(
         &faces.regular,
         l.meta_px,
@@ -370,23 +496,24 @@ fn region_slide(
         l.width - 48.0 * u - counter_w,
         l.header_y,
         MUTED,
-        &counter,
+        counter,
     );
-    let credits = draw::ellipsize(
+    let (credit_px, credits) = credit_lines(
+        &l,
         &faces.regular,
-        l.credit_px,
         &content::pair_credits_line(input.project),
-        l.width - 96.0 * u,
     );
-    draw::text(
-        &mut img,
-        &faces.regular,
-        l.credit_px,
-        48.0 * u,
-        l.footer_y,
-        MUTED,
-        &credits,
-    );
+    for (i, line) in credits.iter().enumerate() {
+        draw::text(
+            &mut img,
+            &faces.regular,
+            credit_px,
+            48.0 * u,
+            l.footer_y + i as f32 * credit_px * 1.15,
+            MUTED,
+            line,
+        );
+    }
 
     // The zoomed photograph with the spotlight.
     let ip = l.image_panel;
@@ -461,174 +588,48 @@ fn region_slide(
     ];
     draw::stroke_polygon(&mut img, &rect, 1.5 * u, MUTED, 0.8);
 
-    caption(&mut img, faces, &l, r, ov.y - 28.0 * u);
+    draw_caption(&mut img, faces, &l, page);
     img
 }
 
-/// Draws the caption panel's text above `bottom`.
-fn caption(img: &mut RgbImage, faces: &Faces, l: &SlideLayout, r: &RegionContent<'_>, bottom: f32) {
-    let u = l.u;
-    let cp = l.caption_panel;
-    draw::badge(
-        img,
-        &faces.bold,
-        cp.x + l.badge_r + 4.0 * u,
-        cp.y + l.badge_r + 4.0 * u,
-        l.badge_r,
-        r.colour,
-        r.region.id,
-    );
-    let lx = cp.x + 2.0 * l.badge_r + 28.0 * u;
-    let lw = cp.x + cp.w - lx;
-    let label_lines = draw::wrap_limited(&faces.bold, l.label_px, &r.label, lw, 3);
-    let mut y = cp.y + 4.0 * u + l.badge_r - l.label_px * 0.62;
-    for line in &label_lines {
-        draw::text(img, &faces.bold, l.label_px, lx, y, TEXT, line);
-        y += l.label_px * 1.15;
-    }
-    y = y.max(cp.y + 2.0 * l.badge_r + 16.0 * u);
-    if !r.tags.is_empty() {
-        let tags = draw::ellipsize(&faces.regular, l.tags_px, &r.tags, cp.w);
-        draw::text(
-            img,
-            &faces.regular,
-            l.tags_px,
-            cp.x,
-            y + 4.0 * u,
-            MUTED,
-            &tags,
-        );
-        y += l.tags_px * 1.3 + 4.0 * u;
-    }
-    y += 20.0 * u;
-
-    let passage = r.passages.first();
-    let section_head = passage.map(|p| match (&p.section, p.found) {
-        (Some(s), true) => format!("From the essay — {s}"),
-        _ => format!("Essay passage not found: {}", p.anchor),
-    });
-    let passage_text = passage.map(|p| p.text.clone()).unwrap_or_default();
-    let bar = 6.0 * u;
-    let pass_x = cp.x + bar + 18.0 * u;
-    let pass_w = cp.x + cp.w - pass_x;
-    let avail = bottom - y;
-
-    // Shrink note and passage together, then cut, until they fit above the overview map.
-    let mut chosen = None;
-    for step in 0..=4 {
-        let s = 1.0 - 0.03 * step as f32;
-        let note_px = l.note_px * s;
-        let pass_px = l.passage_px * s;
-        let head_px = 33.0 * u;
-        let note_lines = draw::wrap(&faces.regular, note_px, &r.note, cp.w);
-        let pass_lines = draw::wrap(&faces.oblique, pass_px, &passage_text, pass_w);
-        let head_lines = section_head
-            .as_ref()
-            .map(|h| draw::wrap_limited(&faces.bold, head_px, h, cp.w, 2))
-            .unwrap_or_default();
-        let need = layout_height(
-            &note_lines,
-            note_px,
-            &head_lines,
-            head_px,
-            &pass_lines,
-            pass_px,
-            u,
-        );
-        let fits = need <= avail;
-        if fits || step == 4 {
-            chosen = Some((
-                note_px, pass_px, head_px, note_lines, head_lines, pass_lines, fits,
-            ));
-            break;
-        }
-    }
-    let Some((note_px, pass_px, head_px, mut note_lines, head_lines, mut pass_lines, fits)) =
-        chosen
-    else {
-        return;
-    };
-    if !fits {
-        // Give the note what it needs but leave the passage at least three lines.
-        let note_lh = note_px * 1.3;
-        let pass_lh = pass_px * 1.3;
-        let head_h = head_lines.len() as f32 * head_px * 1.3 + 10.0 * u;
-        let passage_min = if pass_lines.is_empty() {
-            0.0
-        } else {
-            head_h + 3.0 * pass_lh + 28.0 * u
-        };
-        let note_max = (((avail - passage_min) / note_lh).floor().max(2.0)) as usize;
-        cut(&mut note_lines, note_max, &faces.regular, note_px, cp.w);
-        let note_h = note_lines.len() as f32 * note_lh + 28.0 * u;
-        let pass_max = (((avail - note_h - head_h) / pass_lh).floor().max(1.0)) as usize;
-        cut(&mut pass_lines, pass_max, &faces.oblique, pass_px, pass_w);
-    }
-    for line in &note_lines {
-        if y + note_px > bottom {
-            break;
-        }
-        draw::text(img, &faces.regular, note_px, cp.x, y, TEXT, line);
-        y += note_px * 1.3;
-    }
-    if !note_lines.is_empty() {
-        y += 28.0 * u;
-    }
-    if section_head.is_some() {
-        for line in &head_lines {
-            if y + head_px > bottom {
-                return;
+/// Draws a caption page in the caption panel.
+fn draw_caption(img: &mut RgbImage, faces: &Faces, l: &SlideLayout, page: &caption::Page) {
+    let (u, ox, oy) = (l.u, l.caption_panel.x, l.caption_panel.y);
+    for mark in &page.marks {
+        match mark {
+            caption::Mark::Text {
+                face,
+                px,
+                x,
+                y,
+                colour,
+                text,
+            } => {
+                let font = match face {
+                    caption::Face::Regular => &faces.regular,
+                    caption::Face::Bold => &faces.bold,
+                    caption::Face::Oblique => &faces.oblique,
+                };
+                draw::text(img, font, px * u, ox + x * u, oy + y * u, *colour, text);
             }
-            draw::text(img, &faces.bold, head_px, cp.x, y, MUTED, line);
-            y += head_px * 1.3;
-        }
-        y += 10.0 * u;
-        let top = y;
-        for line in &pass_lines {
-            if y + pass_px > bottom {
-                break;
+            caption::Mark::Bar { x, y, w, h, colour } => {
+                draw::fill_rect(img, ox + x * u, oy + y * u, w * u, h * u, *colour, 1.0);
             }
-            draw::text(img, &faces.oblique, pass_px, pass_x, y, PASSAGE, line);
-            y += pass_px * 1.3;
-        }
-        if y > top {
-            draw::fill_rect(
+            caption::Mark::Badge {
+                cx,
+                cy,
+                r,
+                colour,
+                number,
+            } => draw::badge(
                 img,
-                cp.x,
-                top + 4.0 * u,
-                bar,
-                y - top - 0.3 * pass_px,
-                r.colour,
-                1.0,
-            );
-        }
-    }
-}
-
-fn layout_height(
-    note: &[String],
-    note_px: f32,
-    head: &[String],
-    head_px: f32,
-    pass: &[String],
-    pass_px: f32,
-    u: f32,
-) -> f32 {
-    let mut h = note.len() as f32 * note_px * 1.3;
-    if !note.is_empty() {
-        h += 28.0 * u;
-    }
-    if !head.is_empty() {
-        h += head.len() as f32 * head_px * 1.3 + 10.0 * u + pass.len() as f32 * pass_px * 1.3;
-    }
-    h
-}
-
-fn cut(lines: &mut Vec<String>, max: usize, font: &ab_glyph::FontRef<'static>, px: f32, w: f32) {
-    if lines.len() > max {
-        lines.truncate(max);
-        if let Some(last) = lines.last_mut() {
-            *last = draw::ellipsize(font, px, &format!("{last}…"), w);
+                &faces.bold,
+                ox + cx * u,
+                oy + cy * u,
+                r * u,
+                *colour,
+                *number,
+            ),
         }
     }
 }
@@ -636,6 +637,28 @@ fn cut(lines: &mut Vec<String>, max: usize, font: &ab_glyph::FontRef<'static>, p
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_credits_are_shown_whole_inside_the_slide() {
+        let l = SlideLayout::for_size(1920.0, 1080.0);
+        let font = crate::fonts::sans();
+        let credit = "Original: Photograph by G. P. Goldshtein, 5 May 1920, Sverdlov Square, \
+                      Moscow; print from the collection of an archive, London, Public domain \
+                      (Russia, photographer died before 1943) · Altered print: the official \
+                      print as published in a history of the party, 1938 edition, Moscow, \
+                      retouched; scanned from the copy in a library's reading room, CC BY 4.0, \
+                      with thanks to the library's staff for their help with the scans";
+        for text in [credit.to_string(), credit.repeat(2)] {
+            let (px, lines) = credit_lines(&l, &font, &text);
+            assert_eq!(lines.join(" "), text, "nothing cut");
+            assert!(
+                l.footer_y + lines.len() as f32 * px * 1.15 <= l.height,
+                "{} lines at {px}",
+                lines.len()
+            );
+            assert!(px >= l.credit_px * 2.0 / 3.0 - 1e-3);
+        }
+    }
 
     #[test]
     fn region_view_centres_and_stays_inside() {

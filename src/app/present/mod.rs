@@ -19,8 +19,9 @@ use egui::{Align2, Color32, CursorIcon, Key, Pos2, Rect, Sense, Vec2, pos2, vec2
 use super::command::Command;
 use super::command::PresentAction as Action;
 use super::runtime::Runtime;
+use crate::export::caption;
 use crate::export::content::{self, RegionContent};
-use crate::export::slides::SlideLayout;
+use crate::export::slides::{Deck, SlideLayout};
 use crate::project::Project;
 use photo::{Framing, Photo, Shot};
 use text::{Face, Faces, colours};
@@ -57,6 +58,8 @@ pub struct Presentation {
     shot_shown: Option<Shot>,
     /// When the pointer last moved (or clicked).
     last_motion: f64,
+    /// The captions broken into pages, with the fingerprint of the text they were made from.
+    captions: Option<(u64, Vec<Vec<caption::Page>>)>,
 }
 
 impl Presentation {
@@ -223,8 +226,9 @@ impl Presentation {
         painter.rect_filled(screen, 0.0, colours::surround());
 
         let essay = runtime.essay.shared();
-        let regions = content::regions_content(project, &essay);
-        self.step = self.step.min(regions.len());
+        let deck = self.deck(content::regions_content(project, &essay));
+        let count = deck.len() - 1;
+        self.step = self.step.min(count);
         let faces = Faces::available(&ctx);
         if !faces.installed() {
             // The slides' faces arrive on the next frame.
@@ -247,28 +251,33 @@ impl Presentation {
                     screen.min,
                     project,
                     photo.as_ref(),
-                    regions.len(),
+                    deck.regions.len(),
                 );
             }
             (i, Some(photo)) => {
-                animating = self.region_view(
-                    &painter,
-                    &faces,
-                    &layout,
-                    screen.min,
-                    project,
-                    photo,
-                    &regions[i - 1],
-                    (i, regions.len()),
-                    now,
-                );
+                if let Some((r, page, _)) = deck.region_page(i) {
+                    animating = self.region_view(
+                        &painter,
+                        &faces,
+                        &layout,
+                        screen.min,
+                        project,
+                        photo,
+                        (r, page),
+                        &deck.counter(i),
+                        now,
+                    );
+                }
             }
             (_, None) => {
                 painter.text(
                     screen.center(),
                     Align2::CENTER_CENTER,
                     "Opening…",
-                    faces.font(Face::Regular, layout.note_px),
+                    faces.font(
+                        Face::Regular,
+                        text::em(crate::export::caption::BODY_PX * layout.u),
+                    ),
                     colours::muted(),
                 );
             }
@@ -286,15 +295,7 @@ impl Presentation {
         if bg.secondary_clicked() {
             commands.push(Command::Present(Action::Previous));
         }
-        controls(
-            ui,
-            screen,
-            &layout,
-            self.step,
-            regions.len(),
-            idle,
-            commands,
-        );
+        controls(ui, screen, &layout, self.step, count, idle, commands);
 
         if idle {
             ctx.set_cursor_icon(CursorIcon::None);
@@ -320,8 +321,8 @@ impl Presentation {
         origin: Pos2,
         project: &Project,
         photo: &Photo<'_>,
-        r: &RegionContent<'_>,
-        (index, count): (usize, usize),
+        (r, page): (&RegionContent<'_>, &caption::Page),
+        counter: &str,
         now: f64,
     ) -> bool {
         let u = l.u;
@@ -415,17 +416,33 @@ impl Presentation {
             colour,
             u,
         );
-        text::caption(painter, faces, l, origin, r, ov_rect.min.y - 28.0 * u);
+        text::caption(painter, faces, l, origin, page);
         text::header_footer(
             painter,
             faces,
             l,
             origin,
             &content::title(project),
-            &format!("{index} / {count}"),
+            counter,
             &crate::export::content::pair_credits_line(project),
         );
         zooming || fading
+    }
+}
+
+impl Presentation {
+    /// The deck of `regions`, its captions laid out again only when their text changed.
+    fn deck<'a>(&mut self, regions: Vec<RegionContent<'a>>) -> Deck<'a> {
+        let key = caption::content_key(&regions);
+        let captions = match self.captions.take() {
+            Some((k, captions)) if k == key && captions.len() == regions.len() => captions,
+            _ => {
+                let faces = crate::export::draw::Faces::bundled();
+                regions.iter().map(|r| caption::pages(r, &faces)).collect()
+            }
+        };
+        self.captions = Some((key, captions.clone()));
+        Deck::with_captions(regions, captions)
     }
 }
 

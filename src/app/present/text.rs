@@ -1,6 +1,7 @@
 //! The words on the presentation screen: the faces, the caption beside the photograph (number,
-//! label, tags, note, the linked essay passage) and the header and footer lines, placed and
-//! sized as on the exported slides ([`SlideLayout`]) so the type scales with the window.
+//! label, tags, note, every linked essay passage, broken into pages by
+//! [`crate::export::caption`]) and the header and footer lines, placed and sized as on the
+//! exported slides ([`SlideLayout`]) so the type scales with the window.
 //!
 //! The slides' DejaVu faces are added to egui under their own family names, leaving the rest of
 //! the app's type alone. This module lays out and paints text; it decides nothing about what a
@@ -11,8 +12,8 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Color32, FontFamily, FontId, Galley, Painter, Pos2, Rect, pos2, vec2};
 
-use crate::export::content::RegionContent;
-use crate::export::slides::SlideLayout;
+use crate::export::caption;
+use crate::export::slides::{self, SlideLayout};
 
 /// The three faces the presentation uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,8 +181,15 @@ pub fn layout(
     painter.layout_job(job)
 }
 
-/// The header (project title left, "index / count" right) and the footer (credits) of a region
-/// view.
+/// An egui font size (em, in points) for a slide type size (the face's pixel height, as the
+/// slides give it).
+#[must_use]
+pub fn em(px: f32) -> f32 {
+    px * caption::EM_PER_PX
+}
+
+/// The header (project title left, the counter right) and the footer (credits, on up to three
+/// lines as on the slides) of a region view.
 pub fn header_footer(
     painter: &Painter,
     faces: &Faces,
@@ -196,7 +204,7 @@ pub fn header_footer(
     let counter_g = layout(
         painter,
         counter,
-        faces.font(Face::Regular, l.meta_px),
+        faces.font(Face::Regular, em(l.meta_px)),
         colours::muted(),
         f32::INFINITY,
         1,
@@ -207,7 +215,7 @@ pub fn header_footer(
     let title_g = layout(
         painter,
         title,
-        faces.font(Face::Regular, l.meta_px),
+        faces.font(Face::Regular, em(l.meta_px)),
         colours::muted(),
         title_w,
         1,
@@ -220,195 +228,74 @@ pub fn header_footer(
         counter_g,
         colours::muted(),
     );
-    let credits_g = layout(
-        painter,
-        credits,
-        faces.font(Face::Regular, l.credit_px),
-        colours::muted(),
-        l.width - 2.0 * m,
-        1,
-        1.2,
-        egui::Align::Min,
-    );
-    painter.galley(origin + vec2(m, l.footer_y), credits_g, colours::muted());
+    let (px, lines) = slides::credit_lines(l, &crate::fonts::sans(), credits);
+    for (i, line) in lines.into_iter().enumerate() {
+        painter.text(
+            origin + vec2(m, l.footer_y + i as f32 * px * 1.15),
+            egui::Align2::LEFT_TOP,
+            line,
+            faces.font(Face::Regular, em(px)),
+            colours::muted(),
+        );
+    }
 }
 
-/// The caption panel's text for one region, above `bottom` (screen y): number, label, tags,
-/// note, then the first linked essay passage beside a bar in the region's colour. Note and
-/// passage shrink together to no less than 88 % of their size (every line stays above 3 % of
-/// the screen height), then are cut with an ellipsis, as on the slides.
+/// Paints one page of a region's caption ([`caption::pages`]) in the caption panel: the same
+/// lines, at the same places and sizes, as on the exported slide.
 pub fn caption(
     painter: &Painter,
     faces: &Faces,
     l: &SlideLayout,
     origin: Pos2,
-    r: &RegionContent<'_>,
-    bottom: f32,
+    page: &caption::Page,
 ) {
     let u = l.u;
-    let cp = l.caption_panel;
-    let (cx, cy, cw) = (origin.x + cp.x, origin.y + cp.y, cp.w);
-    let colour = Color32::from_rgb(r.colour[0], r.colour[1], r.colour[2]);
-    super::photo::badge(
-        painter,
-        pos2(cx + l.badge_r + 4.0 * u, cy + l.badge_r + 4.0 * u),
-        l.badge_r,
-        colour,
-        r.region.id,
-        faces.family(Face::Bold),
-    );
-    let lx = cx + 2.0 * l.badge_r + 28.0 * u;
-    let label = layout(
-        painter,
-        &r.label,
-        faces.font(Face::Bold, l.label_px),
-        colours::text(),
-        cx + cw - lx,
-        3,
-        1.15,
-        egui::Align::Min,
-    );
-    let one_row = label.rows.len() <= 1;
-    let label_y = if one_row {
-        // Centre a one-line label on the badge.
-        cy + 4.0 * u + l.badge_r - label.size().y / 2.0
-    } else {
-        cy
-    };
-    let mut y = label_y + label.size().y;
-    painter.galley(pos2(lx, label_y), label, colours::text());
-    y = y.max(cy + 2.0 * l.badge_r + 16.0 * u);
-    if !r.tags.is_empty() {
-        let tags = layout(
-            painter,
-            &r.tags,
-            faces.font(Face::Regular, l.tags_px),
-            colours::muted(),
-            cw,
-            1,
-            1.3,
-            egui::Align::Min,
-        );
-        y += 4.0 * u;
-        let h = tags.size().y;
-        painter.galley(pos2(cx, y), tags, colours::muted());
-        y += h;
-    }
-    y += 20.0 * u;
-
-    let passage = r.passages.first();
-    let head = passage.map(|p| match (&p.section, p.found) {
-        (Some(s), true) => format!("From the essay — {s}"),
-        _ => format!("Essay passage not found: {}", p.anchor),
-    });
-    let passage_text = passage.map(|p| p.text.clone()).unwrap_or_default();
-    let bar = 6.0 * u;
-    let pass_x = cx + bar + 18.0 * u;
-    let pass_w = cx + cw - pass_x;
-    let avail = bottom - y;
-    let head_px = 33.0 * u;
-    let gap_note = 28.0 * u;
-    let gap_head = 10.0 * u;
-
-    let build = |scale: f32, note_rows: usize, pass_rows: usize| {
-        let note = layout(
-            painter,
-            &r.note,
-            faces.font(Face::Regular, l.note_px * scale),
-            colours::text(),
-            cw,
-            note_rows,
-            1.3,
-            egui::Align::Min,
-        );
-        let head = head.as_ref().map(|h| {
-            layout(
-                painter,
-                h,
-                faces.font(Face::Bold, head_px),
-                colours::muted(),
-                cw,
-                2,
-                1.3,
-                egui::Align::Min,
-            )
-        });
-        let pass = layout(
-            painter,
-            &passage_text,
-            faces.font(Face::Oblique, l.passage_px * scale),
-            colours::passage(),
-            pass_w,
-            pass_rows,
-            1.3,
-            egui::Align::Min,
-        );
-        (note, head, pass)
-    };
-    let height = |note: &Galley, head: Option<&Arc<Galley>>, pass: &Galley| {
-        let mut h = 0.0;
-        if !r.note.is_empty() {
-            h += note.size().y + gap_note;
-        }
-        if let Some(head) = head {
-            h += head.size().y + gap_head;
-            if !passage_text.is_empty() {
-                h += pass.size().y;
-            }
-        }
-        h
-    };
-    let mut chosen = None;
-    for step in 0..=4 {
-        let scale = 1.0 - 0.03 * step as f32;
-        let (note, head, pass) = build(scale, usize::MAX, usize::MAX);
-        if height(&note, head.as_ref(), &pass) <= avail {
-            chosen = Some((note, head, pass));
-            break;
-        }
-    }
-    let (note, head, pass) = chosen.unwrap_or_else(|| {
-        // Give the passage what it needs up to three lines, the note the rest, then cut.
-        let scale = 0.88;
-        let note_lh = l.note_px * scale * 1.3;
-        let pass_lh = l.passage_px * scale * 1.3;
-        let (_, head, full_pass) = build(scale, usize::MAX, usize::MAX);
-        let head_h = head.as_ref().map_or(0.0, |h| h.size().y + gap_head);
-        let pass_keep = if passage_text.is_empty() || head.is_none() {
-            0.0
-        } else {
-            full_pass.size().y.min(3.0 * pass_lh)
-        };
-        let note_rows = ((avail - head_h - pass_keep - gap_note) / note_lh)
-            .floor()
-            .max(2.0) as usize;
-        let (note, _, _) = build(scale, note_rows, 1);
-        let note_h = if r.note.is_empty() {
-            0.0
-        } else {
-            note.size().y + gap_note
-        };
-        let pass_rows = ((avail - note_h - head_h) / pass_lh).floor().max(1.0) as usize;
-        let (_, _, pass) = build(scale, note_rows, pass_rows);
-        (note, head, pass)
-    });
-    if !r.note.is_empty() {
-        let h = note.size().y;
-        painter.galley(pos2(cx, y), note, colours::text());
-        y += h + gap_note;
-    }
-    if let Some(head) = head {
-        let h = head.size().y;
-        painter.galley(pos2(cx, y), head, colours::muted());
-        y += h + gap_head;
-        if !passage_text.is_empty() {
-            let h = pass.size().y.min((bottom - y).max(0.0));
-            painter.galley(pos2(pass_x, y), pass, colours::passage());
-            painter.rect_filled(
-                Rect::from_min_size(pos2(cx, y + 4.0 * u), vec2(bar, (h - 8.0 * u).max(bar))),
-                0.0,
+    let o = origin + vec2(l.caption_panel.x, l.caption_panel.y);
+    let c = |v: [u8; 3]| Color32::from_rgb(v[0], v[1], v[2]);
+    for mark in &page.marks {
+        match mark {
+            caption::Mark::Text {
+                face,
+                px,
+                x,
+                y,
                 colour,
-            );
+                text,
+            } => {
+                let face = match face {
+                    caption::Face::Regular => Face::Regular,
+                    caption::Face::Bold => Face::Bold,
+                    caption::Face::Oblique => Face::Oblique,
+                };
+                painter.text(
+                    o + vec2(x * u, y * u),
+                    egui::Align2::LEFT_TOP,
+                    text,
+                    faces.font(face, em(px * u)),
+                    c(*colour),
+                );
+            }
+            caption::Mark::Bar { x, y, w, h, colour } => {
+                painter.rect_filled(
+                    Rect::from_min_size(o + vec2(x * u, y * u), vec2(w * u, h * u)),
+                    0.0,
+                    c(*colour),
+                );
+            }
+            caption::Mark::Badge {
+                cx,
+                cy,
+                r,
+                colour,
+                number,
+            } => super::photo::badge(
+                painter,
+                o + vec2(cx * u, cy * u),
+                r * u,
+                c(*colour),
+                *number,
+                faces.family(Face::Bold),
+            ),
         }
     }
 }
@@ -421,16 +308,12 @@ pub fn centred(painter: &Painter, x: f32, y: f32, galley: Arc<Galley>, colour: C
     size.y
 }
 
-/// The smallest caption type on screen as a fraction of the screen height (for tests and the
-/// documentation's promise of at least 3 %).
+/// The smallest caption type on screen, as an em size over the screen height (for tests and
+/// the documentation's promise of 24 pt on a 7.5 in slide, 4.4 %).
 #[must_use]
 pub fn smallest_caption_fraction(height: f32) -> f32 {
     let l = SlideLayout::for_size(height * 16.0 / 9.0, height);
-    let smallest = (l.note_px * 0.88)
-        .min(l.passage_px * 0.88)
-        .min(l.tags_px)
-        .min(l.label_px);
-    smallest / height
+    em(caption::BODY_PX.min(caption::LABEL_PX) * l.u) / height
 }
 
 #[cfg(test)]
@@ -439,9 +322,9 @@ mod tests {
     use crate::export::slides;
 
     #[test]
-    fn captions_stay_above_three_percent_at_any_size() {
+    fn captions_stay_above_24_points_at_any_size() {
         for h in [480.0, 768.0, 1080.0, 2160.0] {
-            assert!(smallest_caption_fraction(h) >= 0.03, "{h}");
+            assert!(smallest_caption_fraction(h) >= 0.044, "{h}");
         }
     }
 

@@ -416,7 +416,7 @@ impl ExportJob {
             set.input(source);
         }
         let slide_paths = if self.kind == ExportKind::Slides {
-            export::slide_paths(&self.project, &path)
+            export::slide_paths(&self.project, &self.essay, &path)
         } else {
             Vec::new()
         };
