@@ -546,3 +546,74 @@ fn file_export_lesson_and_quiz_pages_write_html() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The presenter view (Alt+F5; embedded in the main window here, as egui does where a backend
+/// has no second window): its buttons step the projected presentation, the main window's keys
+/// step what it shows, once each, and closing it leaves the presentation running.
+#[test]
+fn the_presenter_view_and_the_screen_step_together() {
+    let mut h = started(FakeDialogs::default());
+    h.key_press_modifiers(egui::Modifiers::ALT, Key::F5);
+    frames(&mut h, 2);
+    assert!(h.state().presenting(), "Alt+F5 presents");
+    assert!(h.state().presenter_open(), "with the presenter view");
+    let total = h.state().presentation_step_count() + 1;
+    assert!(total >= 3, "{total} slides");
+    let shown = |h: &Harness<'_, PalimpsestApp>, slide: usize| {
+        h.query_by_label(&format!("Slide {slide} of {total}"))
+            .is_some()
+    };
+    assert!(shown(&h, 1), "the presenter view opens on the title");
+    assert!(h.query_by_label("The title slide").is_some());
+
+    // Its Next button moves the screen.
+    h.get_by_label("Next ▶").click();
+    frames(&mut h, 2);
+    assert_eq!(
+        h.state().presentation_step(),
+        1,
+        "the presenter's Next steps"
+    );
+    assert!(shown(&h, 2));
+    let first = h
+        .state()
+        .regions()
+        .iter()
+        .find(|r| !r.hidden)
+        .unwrap()
+        .clone();
+    assert!(
+        h.query_by_label(&format!("{} · {}", first.id, first.label))
+            .is_some(),
+        "the current region is shown, numbered and labelled"
+    );
+
+    // The screen's key moves the presenter view, by one step, not two.
+    press(&mut h, Key::ArrowRight);
+    frames(&mut h, 2);
+    assert_eq!(h.state().presentation_step(), 2, "→ steps once");
+    assert!(shown(&h, 3), "the presenter view follows the screen");
+
+    h.get_by_label("◀ Previous").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().presentation_step(), 1);
+    assert!(shown(&h, 2));
+
+    // Blank from the presenter view, and any key on the screen brings it back.
+    h.get_by_label("Blank").click();
+    frames(&mut h, 2);
+    assert!(h.state().presentation_blank());
+    assert!(
+        h.query_by_label("Screen blanked").is_some(),
+        "the presenter view says the screen is blank"
+    );
+    press(&mut h, Key::ArrowRight);
+    assert!(!h.state().presentation_blank());
+    assert_eq!(h.state().presentation_step(), 1);
+
+    // Leave ends both.
+    h.get_by_label("Leave").click();
+    frames(&mut h, 2);
+    assert!(!h.state().presenting() && !h.state().presenter_open());
+    assert!(h.query_by_label(&format!("Slide 2 of {total}")).is_none());
+}

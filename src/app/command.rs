@@ -60,6 +60,8 @@ pub enum PresentAction {
     ToggleBlank,
     /// Leave presentation mode (Esc).
     Leave,
+    /// Close the presenter view and go on presenting without it.
+    ClosePresenter,
 }
 
 /// What the app opens on start.
@@ -185,6 +187,8 @@ pub enum Command {
     Persist(FileAction),
     /// Enter presentation mode (full screen, from the title view).
     StartPresentation,
+    /// Enter presentation mode with the presenter view in a second window (Alt+F5).
+    StartPresenterView,
     /// Step, reveal, blank or leave in presentation mode.
     Present(PresentAction),
     /// Ask where to export, then export in the background.
@@ -386,6 +390,12 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: ks(Modifiers::NONE, Key::Escape),
         command: || Command::ClearSelection,
         help: "Cancel drawing, clear the selection",
+    },
+    // Before plain F5, which would match Alt+F5 too.
+    Shortcut {
+        keys: ks(Modifiers::ALT, Key::F5),
+        command: || Command::StartPresenterView,
+        help: "Present with the presenter view: notes, next region and a timer in a second window",
     },
     Shortcut {
         keys: ks(Modifiers::NONE, Key::F5),

@@ -305,7 +305,8 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::DismissError => app.runtime.error = None,
         Command::Persist(action) => file_action(app, ctx, action),
         Command::ShowError(message) => app.runtime.error = Some(message),
-        Command::StartPresentation => start_presentation(app, ctx),
+        Command::StartPresentation => start_presentation(app, ctx, false),
+        Command::StartPresenterView => start_presentation(app, ctx, true),
         Command::Present(action) => present(app, ctx, action),
         Command::ExportDialog(kind) => ask_export(app, ctx, kind),
         Command::Export(kind, path) => start_export(app, ctx, kind, path),
@@ -437,13 +438,14 @@ fn annotate(app: &mut PalimpsestApp, cmd: Command) {
     }
 }
 
-/// Enters presentation mode at the title view, full screen.
-fn start_presentation(app: &mut PalimpsestApp, ctx: &egui::Context) {
+/// Enters presentation mode at the title view, full screen, with or without the presenter
+/// view.
+fn start_presentation(app: &mut PalimpsestApp, ctx: &egui::Context, presenter: bool) {
     if app.runtime.pair.is_none() {
         app.runtime.error = Some("Open a pair before presenting it.".to_owned());
         return;
     }
-    app.presentation.begin(ctx);
+    app.presentation.begin(ctx, presenter);
     app.view.help_open = false;
     ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
 }

@@ -264,6 +264,12 @@ impl PalimpsestApp {
         self.presentation.step()
     }
 
+    /// Whether the presenter view (the second window) is open.
+    #[must_use]
+    pub fn presenter_open(&self) -> bool {
+        self.presentation.active() && self.presentation.presenter()
+    }
+
     /// Whether the presentation screen is blanked.
     #[must_use]
     pub fn presentation_blank(&self) -> bool {

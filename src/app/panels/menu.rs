@@ -217,6 +217,13 @@ pub fn ui(
                     has_pair,
                     commands,
                 );
+                item(
+                    ui,
+                    "Present with presenter view",
+                    Command::StartPresenterView,
+                    has_pair,
+                    commands,
+                );
                 ui.separator();
                 item(ui, "Fit", Command::Fit, true, commands);
                 item(ui, "100 %", Command::ZoomScale(1.0), true, commands);

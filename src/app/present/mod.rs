@@ -12,6 +12,7 @@
 //! in the document.
 
 pub mod photo;
+pub mod presenter;
 pub mod text;
 
 use egui::{Align2, Color32, CursorIcon, Key, Pos2, Rect, Sense, Vec2, pos2, vec2};
@@ -60,6 +61,10 @@ pub struct Presentation {
     last_motion: f64,
     /// The captions broken into pages, with the fingerprint of the text they were made from.
     captions: Option<(u64, Vec<Vec<caption::Page>>)>,
+    /// Whether the presenter view is open.
+    presenter: bool,
+    /// When the presentation began (the presenter view's timer).
+    began: f64,
 }
 
 impl Presentation {
@@ -116,18 +121,27 @@ impl Presentation {
         self.reveal_shown = 0.0;
     }
 
-    /// Enters presentation mode at the title view (fonts installed, pointer shown).
-    pub fn begin(&mut self, ctx: &egui::Context) {
+    /// Whether the presenter view is open.
+    #[must_use]
+    pub fn presenter(&self) -> bool {
+        self.presenter
+    }
+
+    /// Enters presentation mode at the title view (fonts installed, pointer shown), with the
+    /// presenter view in a second window when `presenter` is set.
+    pub fn begin(&mut self, ctx: &egui::Context, presenter: bool) {
         text::install_fonts(ctx);
         let now = ctx.input(|i| i.time);
         self.act(Action::Leave, 0, now);
         self.active = true;
         self.last_motion = now;
+        self.presenter = presenter;
+        self.began = now;
     }
 
     /// Carries out one action; `count` is the number of visible regions, `now` the input time.
     pub fn act(&mut self, action: Action, count: usize, now: f64) {
-        if self.blank && action != Action::Leave {
+        if self.blank && !matches!(action, Action::Leave | Action::ClosePresenter) {
             self.blank = false;
             return;
         }
@@ -147,6 +161,7 @@ impl Presentation {
             }
             Action::ToggleBlank => self.blank = true,
             Action::Leave => *self = Self::default(),
+            Action::ClosePresenter => self.presenter = false,
         }
     }
 }
@@ -190,8 +205,45 @@ pub fn read_keys(ctx: &egui::Context, blank: bool) -> Vec<Action> {
 }
 
 impl Presentation {
-    /// Draws the presentation over the whole window and collects what the presenter asked for.
+    /// Draws the presentation over the whole window, and the presenter view when it is open,
+    /// and collects what the presenter asked for.
     pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        runtime: &Runtime,
+        commands: &mut Vec<Command>,
+    ) {
+        self.screen(ui, project, runtime, commands);
+        if !self.presenter {
+            return;
+        }
+        let ctx = ui.ctx().clone();
+        let essay = runtime.essay.shared();
+        let deck = self.deck(content::regions_content(project, &essay));
+        let photo = runtime.pair.as_ref().map(|pair| Photo {
+            pair,
+            before_from_after: runtime.before_from_after(project, None),
+        });
+        let now = ctx.input(|i| i.time);
+        presenter::show(
+            &ctx,
+            &presenter::Show {
+                deck: &deck,
+                step: self.step,
+                photo: photo.as_ref(),
+                elapsed: now - self.began,
+                blank: self.blank,
+                revealed: self.revealed,
+            },
+            commands,
+        );
+        // The timer ticks.
+        ctx.request_repaint_after(std::time::Duration::from_millis(500));
+    }
+
+    /// The projected screen.
+    fn screen(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
@@ -597,7 +649,13 @@ fn title_view(
         1.2,
         egui::Align::Center,
     );
-    text::centred(painter, cx, origin.y + l.footer_y, hint, colours::muted());
+    text::centred(
+        painter,
+        cx,
+        origin.y + l.height - 40.0 * u,
+        hint,
+        colours::muted(),
+    );
 }
 
 /// The on-screen buttons' pictures, drawn as shapes (no font needs to have them).
