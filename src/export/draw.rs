@@ -1,7 +1,8 @@
 //! Raster drawing primitives shared by the image exports: text measuring and wrapping (each
 //! character the face lacks falls back to the bundled emoji font, on the same baseline, so an
-//! emoji never shows as a box), anti-aliased outlines and numbered badges, translucent fills,
-//! the spotlight, and sampling a view of a photograph into a panel.
+//! emoji never shows as a box), anti-aliased outlines with a dark casing and a light rim (they
+//! survive greyscale printing) and numbered badges, translucent fills, the spotlight, and
+//! sampling a view of a photograph into a panel.
 //!
 //! Everything works on 8-bit RGB canvases in pixel coordinates (x right, y down). Nothing here
 //! knows about projects or regions; the layouts in the sibling modules decide what goes where.
@@ -310,18 +311,19 @@ pub fn stroke_polygon(img: &mut RgbImage, pts: &[(f32, f32)], width: f32, c: Col
     }
 }
 
-/// Draws a region outline: a dark halo under a coloured line, so it reads on light and dark
-/// photographs alike.
+/// Draws a region outline that survives greyscale and black-and-white printing: a near-black
+/// casing, a light rim inside it and the coloured line on top, so the outline shows as a dark
+/// edge on a light photograph and as a light line on a dark one whatever its colour's grey.
 pub fn outline(img: &mut RgbImage, pts: &[(f32, f32)], width: f32, c: Colour) {
-    stroke_polygon(
-        img,
-        pts,
-        width + 2.0 * (width * 0.5).max(1.0),
-        [0, 0, 0],
-        0.55,
-    );
+    let rim = (width * 0.3).max(1.5);
+    let casing = (width * 0.45).max(1.0);
+    stroke_polygon(img, pts, width + 2.0 * (rim + casing), CASING, 0.9);
+    stroke_polygon(img, pts, width + 2.0 * rim, [255, 255, 255], 0.95);
     stroke_polygon(img, pts, width, c, 1.0);
 }
+
+/// The near-black casing under every outline.
+const CASING: Colour = [14, 14, 18];
 
 /// Fills an anti-aliased disc.
 pub fn disc(img: &mut RgbImage, cx: f32, cy: f32, r: f32, c: Colour, a: f32) {
