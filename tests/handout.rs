@@ -73,6 +73,33 @@ fn with_regions(n: u32) -> Fixture {
     f
 }
 
+/// The bundled sample project (its one region, a note of several paragraphs with emphasis,
+/// two essay links, long provenance notes) with its region repeated to `n`, spread over the
+/// picture.
+fn sample(n: u32) -> export::LoadedProject {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_images/podium/podium.palimpsest.json");
+    let (project, essay, _) = export::read_project(&path).unwrap();
+    let mut loaded = export::decode_project((project, essay)).unwrap();
+    let (w, h) = loaded.before.dimensions();
+    let first = loaded.project.regions[0].clone();
+    loaded.project.regions = (0..n)
+        .map(|k| {
+            let mut r = first.clone();
+            r.id = k + 1;
+            let dx = (f64::from(k) * 0.37).fract() * f64::from(w) * 0.5 - f64::from(w) * 0.25;
+            let dy = (f64::from(k) * 0.61).fract() * f64::from(h) * 0.3 - f64::from(h) * 0.15;
+            for p in &mut r.polygon {
+                p[0] = (p[0] + dx).clamp(0.0, f64::from(w) - 1.0);
+                p[1] = (p[1] + dy).clamp(0.0, f64::from(h) - 1.0);
+            }
+            r.bbox = BBox::of_points(&r.polygon).unwrap();
+            r
+        })
+        .collect();
+    loaded
+}
+
 fn handout(f: &Fixture) -> Vec<u8> {
     export::pdf_handout(&f.input(), Base::Before, PageSize::A4, Job::none()).unwrap()
 }
@@ -174,8 +201,29 @@ fn page_count(bytes: &[u8]) -> usize {
 }
 
 #[test]
-fn one_region_takes_two_pages_and_nine_take_six() {
-    // Before: one region took three pages (the first half empty), nine took eight.
+fn one_region_takes_two_pages_and_nine_two_a_page() {
+    // The bundled sample: one region with a note of three paragraphs and two passages took
+    // three pages (the first half empty, the third starting with the note's last word "out."),
+    // nine such regions took ten.
+    let one = sample(1);
+    let bytes = export::pdf_handout(&one.input(), Base::Before, PageSize::A4, Job::none()).unwrap();
+    keep("sample-1.pdf", &bytes);
+    let doc = Document::load_mem(&bytes).unwrap();
+    let pages = page_lines(&doc);
+    assert_eq!(pages.len(), 2, "{pages:#?}");
+    assert!(
+        pages[0]
+            .iter()
+            .any(|l| l == "The original, with every changed region outlined"),
+        "the overview is on the first page: {pages:#?}"
+    );
+    let nine = sample(9);
+    let bytes =
+        export::pdf_handout(&nine.input(), Base::Before, PageSize::A4, Job::none()).unwrap();
+    keep("sample-9.pdf", &bytes);
+    assert_eq!(page_count(&bytes), 7);
+
+    // Notes of a usual length: two regions a page after the first.
     let one = handout(&with_regions(1));
     keep("one-region.pdf", &one);
     assert_eq!(
@@ -186,8 +234,6 @@ fn one_region_takes_two_pages_and_nine_take_six() {
     let nine = handout(&with_regions(9));
     keep("nine-regions.pdf", &nine);
     assert_eq!(page_count(&nine), 6, "two regions a page after the first");
-    // Each region's section starts on the page its crops are on: two headings on each of the
-    // full pages.
     let doc = Document::load_mem(&nine).unwrap();
     let lines = page_lines(&doc);
     let per_page: Vec<usize> = lines
