@@ -265,6 +265,7 @@ fn help_explains_every_option() {
             "--side-by-side",
             "--slides",
             "--pdf",
+            "--worksheet",
             "--web-annotation",
             "--iiif",
             "--csv",

@@ -28,6 +28,11 @@ pub struct ExportArgs {
     /// PDF handout.
     #[arg(long, value_name = "F")]
     pub pdf: Option<PathBuf>,
+    /// Make the PDF a worksheet instead of the handout: the pair without outlines, a map of
+    /// where to look, a numbered question with lines to write on for each region, and the
+    /// answers on a page of their own after the questions.
+    #[arg(long, requires = "pdf")]
+    pub worksheet: bool,
     /// W3C Web Annotation collection (JSON-LD).
     #[arg(long, value_name = "F")]
     pub web_annotation: Option<PathBuf>,
@@ -217,9 +222,12 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         }
     }
     if let Some(path) = &args.pdf {
-        let bytes =
+        let bytes = if args.worksheet {
+            export::pdf::pdf_worksheet(&input, args.page_size.into(), Job::none())
+        } else {
             export::pdf_handout(&input, args.base.into(), args.page_size.into(), Job::none())
-                .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
+        }
+        .map_err(|e| anyhow::anyhow!("cannot make the PDF ({e:#}): {}", path.display()))?;
         set.write(path, &bytes)?;
     }
     if let Some(path) = &args.web_annotation {

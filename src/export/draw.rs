@@ -1,11 +1,13 @@
-//! Raster drawing primitives shared by the image exports: text measuring and wrapping,
-//! anti-aliased outlines and numbered badges, translucent fills, the spotlight, and sampling a
-//! view of a photograph into a panel.
+//! Raster drawing primitives shared by the image exports: text measuring and wrapping (each
+//! character the face lacks falls back to the bundled emoji font, on the same baseline, so an
+//! emoji never shows as a box), anti-aliased outlines with a dark casing and a light rim (they
+//! survive greyscale printing) and numbered badges, translucent fills, the spotlight, and
+//! sampling a view of a photograph into a panel.
 //!
 //! Everything works on 8-bit RGB canvases in pixel coordinates (x right, y down). Nothing here
 //! knows about projects or regions; the layouts in the sibling modules decide what goes where.
 
-use ab_glyph::{Font, FontRef};
+use ab_glyph::{Font, FontRef, ScaleFont as _};
 use image::{Rgb, RgbImage};
 use rayon::prelude::*;
 
@@ -35,16 +37,66 @@ impl Faces {
     }
 }
 
-/// Width in pixels of `text` set in `font` at `px` (the line height imageproc uses).
+/// The runs of `text` with the face that draws each, at the pixel size that gives it the same
+/// em as `font` at `px` (the fallback's line height differs), and the distance from the line's
+/// top to its own ascent line, so that every run shares `font`'s baseline.
+fn runs<'f>(
+    font: &'f FontRef<'static>,
+    px: f32,
+    text: &str,
+) -> Vec<(&'f FontRef<'static>, f32, f32, String)> {
+    let baseline = font.as_scaled(px).ascent();
+    let em = px * font.units_per_em().unwrap_or(2048.0) / font.height_unscaled();
+    crate::fonts::fallback_runs(font, text)
+        .into_iter()
+        .map(|(which, s)| match which {
+            crate::fonts::Fallback::Primary => (font, px, 0.0, s),
+            crate::fonts::Fallback::Emoji => {
+                let emoji = crate::fonts::emoji();
+                let epx = em * emoji.height_unscaled() / emoji.units_per_em().unwrap_or(2048.0);
+                (emoji, epx, baseline - emoji.as_scaled(epx).ascent(), s)
+            }
+        })
+        .collect()
+}
+
+/// The advance of `s` set in `font` at `px`, as imageproc lays it out.
+fn advance(font: &FontRef<'static>, px: f32, s: &str) -> f32 {
+    let scaled = font.as_scaled(px);
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in s.chars() {
+        let g = scaled.glyph_id(c);
+        w += scaled.h_advance(g);
+        if let Some(p) = prev {
+            w += scaled.kern(g, p);
+        }
+        prev = Some(g);
+    }
+    w
+}
+
+/// Width in pixels of `text` set in `font` at `px` (the line height imageproc uses). Characters
+/// `font` lacks are measured in the emoji fallback ([`crate::fonts::fallback_runs`]).
 #[must_use]
 pub fn text_width(font: &FontRef<'static>, px: f32, text: &str) -> f32 {
     if text.is_empty() {
         return 0.0;
     }
-    imageproc::drawing::text_size(px, font, text).0 as f32
+    match runs(font, px, text).as_slice() {
+        [] => 0.0,
+        [(f, fpx, _, s)] if std::ptr::eq(*f, font) => {
+            imageproc::drawing::text_size(*fpx, *f, s).0 as f32
+        }
+        many => {
+            let w: f32 = many.iter().map(|(f, fpx, _, s)| advance(f, *fpx, s)).sum();
+            w.ceil() + 1.0
+        }
+    }
 }
 
-/// Draws one line of text with its top edge at `y`.
+/// Draws one line of text with its top edge at `y`; characters `font` lacks are drawn in the
+/// emoji fallback on the same baseline.
 pub fn text(
     img: &mut RgbImage,
     font: &FontRef<'static>,
@@ -54,7 +106,19 @@ pub fn text(
     c: Colour,
     s: &str,
 ) {
-    imageproc::drawing::draw_text_mut(img, Rgb(c), x.round() as i32, y.round() as i32, px, font, s);
+    let mut cx = x;
+    for (f, fpx, dy, run) in runs(font, px, s) {
+        imageproc::drawing::draw_text_mut(
+            img,
+            Rgb(c),
+            cx.round() as i32,
+            (y + dy).round() as i32,
+            fpx,
+            f,
+            &run,
+        );
+        cx += advance(f, fpx, &run);
+    }
 }
 
 /// Draws one line of text centred on `cx`.
@@ -247,18 +311,19 @@ pub fn stroke_polygon(img: &mut RgbImage, pts: &[(f32, f32)], width: f32, c: Col
     }
 }
 
-/// Draws a region outline: a dark halo under a coloured line, so it reads on light and dark
-/// photographs alike.
+/// Draws a region outline that survives greyscale and black-and-white printing: a near-black
+/// casing, a light rim inside it and the coloured line on top, so the outline shows as a dark
+/// edge on a light photograph and as a light line on a dark one whatever its colour's grey.
 pub fn outline(img: &mut RgbImage, pts: &[(f32, f32)], width: f32, c: Colour) {
-    stroke_polygon(
-        img,
-        pts,
-        width + 2.0 * (width * 0.5).max(1.0),
-        [0, 0, 0],
-        0.55,
-    );
+    let rim = (width * 0.3).max(1.5);
+    let casing = (width * 0.45).max(1.0);
+    stroke_polygon(img, pts, width + 2.0 * (rim + casing), CASING, 0.9);
+    stroke_polygon(img, pts, width + 2.0 * rim, [255, 255, 255], 0.95);
     stroke_polygon(img, pts, width, c, 1.0);
 }
+
+/// The near-black casing under every outline.
+const CASING: Colour = [14, 14, 18];
 
 /// Fills an anti-aliased disc.
 pub fn disc(img: &mut RgbImage, cx: f32, cy: f32, r: f32, c: Colour, a: f32) {
@@ -552,6 +617,72 @@ mod tests {
         spotlight(&mut img, (40.0, 40.0, 20.0, 20.0), 4.0, 6.0, 0.25);
         assert_eq!(img.get_pixel(50, 50).0, [200, 200, 200]);
         assert_eq!(img.get_pixel(2, 2).0, [50, 50, 50]);
+    }
+
+    fn drawn(s: &str) -> RgbImage {
+        let f = Faces::bundled();
+        let mut img = RgbImage::from_pixel(120, 60, Rgb([255, 255, 255]));
+        text(&mut img, &f.regular, 40.0, 10.0, 5.0, [0, 0, 0], s);
+        img
+    }
+
+    fn ink(img: &RgbImage) -> usize {
+        img.pixels().filter(|p| p.0[0] < 128).count()
+    }
+
+    #[test]
+    fn an_emoji_dejavu_lacks_is_drawn_from_the_fallback_not_as_a_box() {
+        let f = Faces::bundled();
+        // U+1F642 is in neither font: the missing-glyph box, the picture of failure.
+        let boxed = drawn("\u{1F642}");
+        assert!(ink(&boxed) > 0);
+        for emoji in ["📷", "🚩", "👍"] {
+            let img = drawn(emoji);
+            assert_ne!(img, boxed, "{emoji} drawn as the missing-glyph box");
+            assert!(ink(&img) > 150, "{emoji}: {} pixels of ink", ink(&img));
+            // The width is the emoji's, measured in the fallback.
+            let w = text_width(&f.regular, 40.0, emoji);
+            assert!(w > 25.0 && w < 60.0, "{emoji}: {w}");
+        }
+        // Mixed text keeps its words and measures wider than the words alone.
+        let words = text_width(&f.regular, 20.0, "Camera  here");
+        let mixed = text_width(&f.regular, 20.0, "Camera 📷 here");
+        assert!(mixed > words + 10.0, "{mixed} vs {words}");
+        // Text without fallback is drawn exactly as before (imageproc's own layout).
+        let mut a = RgbImage::from_pixel(200, 40, Rgb([255, 255, 255]));
+        let mut b = a.clone();
+        text(&mut a, &f.bold, 20.0, 3.0, 4.0, [9, 9, 9], "Leon Trotsky");
+        imageproc::drawing::draw_text_mut(
+            &mut b,
+            Rgb([9, 9, 9]),
+            3,
+            4,
+            20.0,
+            &f.bold,
+            "Leon Trotsky",
+        );
+        assert_eq!(a, b);
+        assert_eq!(
+            text_width(&f.bold, 20.0, "Leon Trotsky"),
+            imageproc::drawing::text_size(20.0, &f.bold, "Leon Trotsky").0 as f32
+        );
+    }
+
+    #[test]
+    fn an_emoji_sits_on_the_baseline_of_the_text() {
+        // The camera's ink lies within the line box of the text around it.
+        let img = drawn("x📷");
+        let rows: Vec<u32> = (0..img.height())
+            .filter(|&y| (45..img.width()).any(|x| img.get_pixel(x, y).0[0] < 128))
+            .collect();
+        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+        let f = Faces::bundled();
+        let baseline = 5.0 + f.regular.as_scaled(40.0).ascent();
+        assert!(
+            (bottom as f32 - baseline).abs() < 6.0,
+            "{bottom} vs {baseline}"
+        );
+        assert!(top > 5, "{top}");
     }
 
     #[test]

@@ -1,192 +1,51 @@
-//! The PDF handout: the title, both images with their full provenance, the photograph with
-//! every region outlined, then one section per region with crops of both images, the label,
-//! tags, note and the essay passage it links to.
+//! The PDF handout and the PDF worksheet.
 //!
-//! Text is real, selectable PDF text in the bundled DejaVu Sans faces, embedded as subsets by
-//! `krilla`; photographs are embedded as JPEG. Pages are A4 or Letter. The layout is computed
-//! first as a list of drawing steps per page (so a block that does not fit moves to the next
-//! page), then written page by page, each photograph encoded when its page is written; the
-//! pages written are counted and the cancel flag checked between pages ([`crate::job::Job`]).
+//! The handout: the title, both images side by side with their full provenance and, below
+//! them on the same page, the photograph with every region outlined; then one section per
+//! region, sized so that two fit on a page: a numbered heading with the label, the tags, crops
+//! of both images, the note (its Markdown `**bold**`, `*italic*` and `_italic_` kept in the
+//! bold and oblique faces) and the essay passages it links to. The worksheet: the unannotated
+//! pair, a small map of where to look with a numbered dot per region, a numbered question with
+//! lines to write on for each region, and the answers (labels, tags and notes) on pages of
+//! their own after the questions.
+//!
+//! Both are tagged PDF: a structure tree of headings, paragraphs, quotations and figures (each
+//! image with alternative text naming what it shows), the project's language, and the title in
+//! the metadata. Text is real, selectable PDF text in the bundled DejaVu Sans faces, with each
+//! character they lack (an emoji) set in Noto Emoji, all embedded as subsets by `krilla`;
+//! photographs are embedded as JPEG, outlines drawn with a dark casing so they survive
+//! black-and-white printing. Pages are A4 or Letter. The layout ([`layout`]) is a column of
+//! blocks placed on pages so that no page starts or ends with a lone line of a paragraph and
+//! a heading stays with what follows it; the pages are then written ([`write`]), each
+//! photograph encoded when its page is written, the pages written counted and the cancel flag
+//! checked between pages ([`crate::job::Job`]).
 
-use anyhow::{Context, Result};
+mod layout;
+mod write;
+
+use anyhow::Result;
 use image::RgbImage;
-use krilla::Document;
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::Fill;
-use krilla::text::{Font, TextDirection};
 
 use super::content::{self, RegionContent};
 use super::draw::{self, Colour, Faces, View};
 use super::{Base, ExportInput, PageSize};
 use crate::job::Job;
+use layout::{Block, Doc, Draw, Face, MARGIN, Op, Role, Run, Style, fit_box, rect};
 
-const MARGIN: f32 = 50.0;
 const INK: Colour = [25, 25, 28];
 const GREY: Colour = [95, 95, 102];
 const RULE: Colour = [205, 203, 198];
-/// Ascent of DejaVu Sans in em (1901 / 2048), to place a line's baseline from its top.
-const ASCENT: f32 = 0.928;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Face {
-    Regular,
-    Bold,
-    Oblique,
-}
-
-#[derive(Clone, Debug)]
-enum Op {
-    Text {
-        face: Face,
-        size: f32,
-        x: f32,
-        top: f32,
-        colour: Colour,
-        text: String,
-    },
-    Image {
-        index: usize,
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-    },
-    Rect {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        colour: Colour,
-    },
-    Disc {
-        cx: f32,
-        cy: f32,
-        r: f32,
-        colour: Colour,
-    },
-}
-
-/// Text measuring with the same faces the PDF embeds.
-struct Measure {
-    faces: Faces,
-}
-
-impl Measure {
-    fn font(&self, face: Face) -> &ab_glyph::FontRef<'static> {
-        match face {
-            Face::Regular => &self.faces.regular,
-            Face::Bold => &self.faces.bold,
-            Face::Oblique => &self.faces.oblique,
-        }
-    }
-
-    /// Width in points of `s` at `size` points (em-based, like PDF text).
-    fn width(&self, face: Face, size: f32, s: &str) -> f32 {
-        use ab_glyph::Font as _;
-        let f = self.font(face);
-        let upem = f.units_per_em().unwrap_or(2048.0);
-        let mut w = 0.0;
-        let mut prev = None;
-        for c in s.chars() {
-            let g = f.glyph_id(c);
-            if let Some(p) = prev {
-                w += f.kern_unscaled(p, g);
-            }
-            w += f.h_advance_unscaled(g);
-            prev = Some(g);
-        }
-        w / upem * size
-    }
-
-    fn wrap(&self, face: Face, size: f32, s: &str, max_w: f32) -> Vec<String> {
-        draw::wrap_with(|t| self.width(face, size, t), s, max_w)
-    }
-}
-
-/// The pages being laid out.
-struct Flow {
-    page_w: f32,
-    page_h: f32,
-    pages: Vec<Vec<Op>>,
-    y: f32,
-    measure: Measure,
-}
-
-impl Flow {
-    fn content_w(&self) -> f32 {
-        self.page_w - 2.0 * MARGIN
-    }
-
-    fn bottom(&self) -> f32 {
-        self.page_h - MARGIN - 14.0
-    }
-
-    fn new_page(&mut self) {
-        self.pages.push(Vec::new());
-        self.y = MARGIN;
-    }
-
-    fn ensure(&mut self, h: f32) {
-        if self.y + h > self.bottom() && self.y > MARGIN + 1.0 {
-            self.new_page();
-        }
-    }
-
-    fn push(&mut self, op: Op) {
-        if let Some(p) = self.pages.last_mut() {
-            p.push(op);
-        }
-    }
-
-    /// A wrapped paragraph at `x` (relative to the margin) `w` wide; lines flow onto new
-    /// pages when needed.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a text block has this many attributes"
-    )]
-    fn paragraph(
-        &mut self,
-        face: Face,
-        size: f32,
-        x: f32,
-        w: f32,
-        colour: Colour,
-        text: &str,
-        keep_with: f32,
-    ) {
-        let lh = size * 1.32;
-        let lines = self.measure.wrap(face, size, text, w);
-        for (i, line) in lines.into_iter().enumerate() {
-            self.ensure(lh + if i == 0 { keep_with } else { 0.0 });
-            if !line.is_empty() {
-                self.push(Op::Text {
-                    face,
-                    size,
-                    x: MARGIN + x,
-                    top: self.y,
-                    colour,
-                    text: line,
-                });
-            }
-            self.y += lh;
-        }
-    }
-
-    fn lines_height(&self, face: Face, size: f32, w: f32, text: &str) -> f32 {
-        self.measure.wrap(face, size, text, w).len() as f32 * size * 1.32
-    }
-}
-
-fn jpeg(img: &RgbImage) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
-        .encode_image(img)
-        .context("cannot encode an image for the PDF")?;
-    Ok(out)
-}
+const GUTTER: f32 = 18.0;
+/// Tallest the pair of images is drawn on the handout's first page, in points.
+const PAIR_H: f32 = 200.0;
+/// Tallest the pair is drawn on the worksheet.
+const WORKSHEET_PAIR_H: f32 = 300.0;
+/// Tallest a region's crops are drawn: a region with a note of a few lines takes half a page.
+const CROP_H: f32 = 150.0;
+/// Shortest the outlined overview is drawn below the pair before it moves to a page of its own.
+const OVERVIEW_MIN_H: f32 = 180.0;
+/// Regions named in the overview's alternative text; the rest are counted.
+const ALT_REGIONS: usize = 40;
 
 /// Scales so that the longer side is at most `max_side` pixels.
 fn shrink(img: &RgbImage, max_side: u32) -> RgbImage {
@@ -256,11 +115,6 @@ fn region_crop(src: &RgbImage, r: &RegionContent<'_>, max_side: u32) -> RgbImage
     img
 }
 
-fn fit_box(w: u32, h: u32, max_w: f32, max_h: f32) -> (f32, f32) {
-    let s = (max_w / w.max(1) as f32).min(max_h / h.max(1) as f32);
-    (w as f32 * s, h as f32 * s)
-}
-
 /// Provenance lines of one image.
 fn provenance(meta: &crate::project::ImageMeta) -> Vec<String> {
     let mut v = Vec::new();
@@ -291,21 +145,368 @@ pub const NOTE_BUDGET_CHARS: usize = 200_000;
 /// What is left of a note once [`NOTE_BUDGET_CHARS`] is spent.
 pub const SHORT_NOTE_CHARS: usize = 600;
 
-fn budget_notes(regions: &mut [content::RegionContent<'_>]) {
-    let mut left = NOTE_BUDGET_CHARS;
-    for r in regions {
-        let n = r.note.chars().count();
-        if n <= left {
-            left -= n;
-        } else {
-            r.note = content::shorten(
-                &r.note,
-                left.max(SHORT_NOTE_CHARS),
-                " … (shortened in this handout; the whole note is in the project file)",
-            );
-            left = 0;
+/// A note's light Markdown as paragraphs of runs: paragraphs at blank lines, line breaks kept,
+/// the inline emphasis [`crate::essay::spans`] knows in the bold and oblique faces, the
+/// markers themselves gone. The note is first cut where the project file's limit is.
+fn note_paragraphs(markdown: &str) -> Vec<Vec<Run>> {
+    let markdown = content::shorten(markdown, crate::project::MAX_NOTE_CHARS, " …");
+    let mut paras: Vec<Vec<Run>> = Vec::new();
+    let mut cur: Vec<Run> = Vec::new();
+    for line in markdown.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            if !cur.is_empty() {
+                paras.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if !cur.is_empty() {
+            cur.push(Run::new(Face::Regular, "\n"));
+        }
+        for s in crate::essay::spans(t) {
+            cur.push(Run::new(Face::styled(s.bold, s.italic), s.text));
         }
     }
+    if !cur.is_empty() {
+        paras.push(cur);
+    }
+    paras
+}
+
+fn chars_of(paras: &[Vec<Run>]) -> usize {
+    paras.iter().flatten().map(|r| r.text.chars().count()).sum()
+}
+
+/// `paras` cut after `max_chars` characters (at a space when one is near), `more` appended.
+fn cut_paragraphs(paras: &[Vec<Run>], max_chars: usize, more: &str) -> Vec<Vec<Run>> {
+    let mut left = max_chars;
+    let mut out: Vec<Vec<Run>> = Vec::new();
+    'outer: for p in paras {
+        let mut para = Vec::new();
+        for r in p {
+            let n = r.text.chars().count();
+            if n <= left {
+                left -= n;
+                para.push(r.clone());
+                continue;
+            }
+            let head: String = r.text.chars().take(left).collect();
+            let cut = head
+                .rfind(char::is_whitespace)
+                .filter(|&i| head.len() - i < 80)
+                .unwrap_or(head.len());
+            para.push(Run::new(r.face, head[..cut].trim_end()));
+            para.push(Run::new(Face::Regular, more));
+            out.push(para);
+            break 'outer;
+        }
+        out.push(para);
+    }
+    out
+}
+
+/// Each region's note as paragraphs, the notes past [`NOTE_BUDGET_CHARS`] shortened.
+fn budgeted_notes(regions: &[RegionContent<'_>]) -> Vec<Vec<Vec<Run>>> {
+    let mut left = NOTE_BUDGET_CHARS;
+    regions
+        .iter()
+        .map(|r| {
+            let paras = note_paragraphs(&r.region.note);
+            let n = chars_of(&paras);
+            if n <= left {
+                left -= n;
+                paras
+            } else {
+                let keep = left.max(SHORT_NOTE_CHARS);
+                left = 0;
+                cut_paragraphs(
+                    &paras,
+                    keep,
+                    " … (shortened in this handout; the whole note is in the project file)",
+                )
+            }
+        })
+        .collect()
+}
+
+/// The document's language: the project's, when it names a well-formed one.
+fn language(input: &ExportInput<'_>) -> String {
+    let l = input.project.language.trim();
+    if crate::project::is_language_tag(l) {
+        l.to_string()
+    } else {
+        crate::project::DEFAULT_LANGUAGE.to_string()
+    }
+}
+
+impl Doc {
+    /// The drawing steps of a wrapped paragraph at `top` within a block, and its height.
+    fn text_ops(
+        &self,
+        runs: &[Run],
+        style: Style,
+        top: f32,
+        elem: Option<usize>,
+    ) -> (Vec<Op>, f32) {
+        let lh = style.size * style.leading;
+        let lines = self.measure.wrap(style.size, runs, style.w);
+        let mut ops = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            ops.extend(self.line_ops(
+                line,
+                style.size,
+                style.x,
+                top + i as f32 * lh,
+                style.colour,
+                elem,
+            ));
+        }
+        (ops, lines.len() as f32 * lh)
+    }
+
+    fn push(&mut self, block: Block) {
+        self.blocks.push(block);
+    }
+
+    /// Height of the blocks so far, as if on one page.
+    fn used(&self) -> f32 {
+        self.blocks.iter().map(|b| b.h + b.gap).sum()
+    }
+
+    /// A heading of `level` set in bold at `size`, kept with what follows.
+    fn heading(&mut self, level: u16, text: &str, size: f32, gap: f32, parent: Option<usize>) {
+        let e = self.elem(Role::Heading(level, text.to_string()), parent);
+        let style = Style::new(size, INK, 0.0, self.content_w());
+        self.paragraph(&[Run::new(Face::Bold, text)], style, e, gap, true, None);
+    }
+
+    /// A plain paragraph.
+    fn para(&mut self, runs: &[Run], style: Style, gap: f32, keep: bool, parent: Option<usize>) {
+        let e = self.elem(Role::Paragraph, parent);
+        self.paragraph(runs, style, e, gap, keep, None);
+    }
+
+    /// Both images side by side, each with its title, at most `max_h` tall, and its provenance:
+    /// one block.
+    fn pair(&mut self, input: &ExportInput<'_>, max_h: f32, gap: f32) {
+        let p = input.project;
+        let half = (self.content_w() - GUTTER) / 2.0;
+        let mut ops = Vec::new();
+        let mut bottom: f32 = 0.0;
+        for (i, (kind, alt, src, meta)) in [
+            (
+                "Original",
+                "The original photograph",
+                input.before,
+                &p.before.meta,
+            ),
+            (
+                "Altered print",
+                "The altered print, aligned to the original",
+                input.after_aligned,
+                &p.after.meta,
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let x = i as f32 * (half + GUTTER);
+            let title = content::image_title(kind, meta);
+            let h = self.elem(Role::Heading(2, title.clone()), None);
+            let (t, th) = self.text_ops(
+                &[Run::new(Face::Bold, title)],
+                Style::new(11.5, INK, x, half),
+                0.0,
+                Some(h),
+            );
+            ops.extend(t);
+            let mut y = th + 3.0;
+            let small = shrink(src, 1400);
+            let (w, ih) = fit_box(small.width(), small.height(), half, max_h);
+            let credit = content::credit_line(meta);
+            let alt = if credit.is_empty() {
+                alt.to_string()
+            } else {
+                format!("{alt} ({credit})")
+            };
+            let fig = self.elem(Role::Figure(alt), None);
+            let index = self.image(small);
+            ops.push(Op {
+                draw: Draw::Image {
+                    index,
+                    x: MARGIN + x,
+                    y,
+                    w,
+                    h: ih,
+                },
+                elem: Some(fig),
+            });
+            y += ih + 6.0;
+            let prov = self.elem(Role::Paragraph, None);
+            for line in provenance(meta) {
+                let (t, lh) = self.text_ops(
+                    &[Run::new(Face::Regular, line)],
+                    Style::new(8.5, GREY, x, half),
+                    y,
+                    Some(prov),
+                );
+                ops.extend(t);
+                y += lh;
+            }
+            bottom = bottom.max(y);
+        }
+        self.push(Block {
+            h: bottom,
+            gap,
+            ops,
+            ..Block::default()
+        });
+    }
+
+    /// A block holding one image `w × h` centred in the column, as a figure.
+    fn figure(
+        &mut self,
+        img: RgbImage,
+        w: f32,
+        h: f32,
+        alt: String,
+        gap: f32,
+        parent: Option<usize>,
+    ) {
+        let fig = self.elem(Role::Figure(alt), parent);
+        let x = MARGIN + (self.content_w() - w) / 2.0;
+        let index = self.image(img);
+        self.push(Block {
+            h,
+            gap,
+            ops: vec![Op {
+                draw: Draw::Image {
+                    index,
+                    x,
+                    y: 0.0,
+                    w,
+                    h,
+                },
+                elem: Some(fig),
+            }],
+            ..Block::default()
+        });
+    }
+}
+
+/// A region's numbered heading: a rule, a disc of its colour with the number, the label.
+fn region_heading(doc: &mut Doc, r: &RegionContent<'_>, parent: usize, gap: f32) {
+    let cw = doc.content_w();
+    let badge_r = 10.0;
+    let num = r.region.id.to_string();
+    let h = doc.elem(
+        Role::Heading(2, format!("{num}. {}", r.label)),
+        Some(parent),
+    );
+    let nw = doc.measure.width(Face::Bold, 11.0, &num);
+    let mut ops = vec![
+        rect(MARGIN, 0.0, cw, 0.7, RULE),
+        Op {
+            draw: Draw::Disc {
+                cx: MARGIN + badge_r,
+                cy: 10.0 + 8.5,
+                r: badge_r,
+                colour: r.colour,
+            },
+            elem: None,
+        },
+    ];
+    ops.extend(doc.line_ops(
+        &[Run::new(Face::Bold, num)],
+        11.0,
+        badge_r - nw / 2.0,
+        10.0 + 8.5 - 0.73 * 11.0 / 2.0 - (layout::ASCENT - 0.73) * 11.0,
+        layout::ink_on(r.colour),
+        Some(h),
+    ));
+    let x = 2.0 * badge_r + 8.0;
+    let (label, lh) = doc.text_ops(
+        &[Run::new(Face::Bold, r.label.clone())],
+        Style::new(14.0, INK, x, cw - x),
+        10.0,
+        Some(h),
+    );
+    ops.extend(label);
+    doc.push(Block {
+        h: 10.0 + lh.max(2.0 * badge_r),
+        gap,
+        glue: true,
+        ops,
+        ..Block::default()
+    });
+}
+
+/// The crops of a region in both images, side by side with their captions: one block.
+fn region_crops(doc: &mut Doc, input: &ExportInput<'_>, r: &RegionContent<'_>, parent: usize) {
+    let half = (doc.content_w() - GUTTER) / 2.0;
+    let mut ops = Vec::new();
+    let mut bottom: f32 = 0.0;
+    for (i, (src, kind, shown)) in [
+        (input.before, "Original", "the original"),
+        (input.after_aligned, "Altered print", "the altered print"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let crop = region_crop(src, r, 700);
+        let x = i as f32 * (half + GUTTER);
+        let (w, h) = fit_box(crop.width(), crop.height(), half, CROP_H);
+        let fig = doc.elem(
+            Role::Figure(format!(
+                "Region {} outlined in {shown}: {}",
+                r.region.id, r.label
+            )),
+            Some(parent),
+        );
+        let index = doc.image(crop);
+        let left = MARGIN + x + (half - w) / 2.0;
+        ops.push(Op {
+            draw: Draw::Image {
+                index,
+                x: left,
+                y: 0.0,
+                w,
+                h,
+            },
+            elem: Some(fig),
+        });
+        let cap = doc.elem(Role::Paragraph, Some(parent));
+        ops.extend(doc.line_ops(
+            &[Run::new(Face::Regular, kind)],
+            8.5,
+            left - MARGIN,
+            h + 3.0,
+            GREY,
+            Some(cap),
+        ));
+        bottom = bottom.max(h + 14.0);
+    }
+    doc.push(Block {
+        h: bottom,
+        gap: 6.0,
+        glue: true,
+        ops,
+        ..Block::default()
+    });
+}
+
+/// The title, the lead and the pair; returns the title.
+fn opening(doc: &mut Doc, title: &str, lead: &str, input: &ExportInput<'_>, pair_h: f32) {
+    let cw = doc.content_w();
+    doc.heading(1, title, 22.0, 0.0, None);
+    doc.para(
+        &[Run::new(Face::Regular, lead)],
+        Style::new(10.5, GREY, 0.0, cw),
+        4.0,
+        false,
+        None,
+    );
+    doc.pair(input, pair_h, 14.0);
 }
 
 /// The PDF handout of the project on `page` paper, the overview drawn on `base`. `job`'s cancel
@@ -321,27 +522,13 @@ pub fn pdf_handout(
     page: PageSize,
     job: Job<'_>,
 ) -> Result<Vec<u8>> {
-    let (page_w, page_h) = page.points();
-    let mut flow = Flow {
-        page_w,
-        page_h,
-        pages: Vec::new(),
-        y: MARGIN,
-        measure: Measure {
-            faces: Faces::bundled(),
-        },
-    };
-    flow.new_page();
-    let mut images: Vec<RgbImage> = Vec::new();
-    let cw = flow.content_w();
+    let mut doc = Doc::new(page.points());
+    let cw = doc.content_w();
     let p = input.project;
-    let mut regions = content::regions_content(p, input.essay);
-    budget_notes(&mut regions);
+    let regions = content::regions_content(p, input.essay);
+    let notes = budgeted_notes(&regions);
     let title = content::title(p);
 
-    // Title and lead.
-    flow.paragraph(Face::Bold, 22.0, 0.0, cw, INK, &title, 0.0);
-    flow.y += 4.0;
     let lead = if regions.is_empty() {
         "An original photograph and an altered print of it. No changed regions are marked."
             .to_string()
@@ -361,341 +548,340 @@ pub fn pdf_handout(
             }
         )
     };
-    flow.paragraph(Face::Regular, 10.5, 0.0, cw, GREY, &lead, 0.0);
-    flow.y += 14.0;
+    opening(&mut doc, &title, &lead, input, PAIR_H);
 
-    // Both images with their provenance.
-    let gutter = 18.0;
-    let half = (cw - gutter) / 2.0;
-    let pair_top = flow.y;
-    let mut pair_bottom = pair_top;
-    for (i, (kind, src, meta)) in [
-        ("Original", input.before, &p.before.meta),
-        ("Altered print", input.after_aligned, &p.after.meta),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let x = i as f32 * (half + gutter);
-        flow.y = pair_top;
-        flow.paragraph(
-            Face::Bold,
-            11.5,
-            x,
-            half,
-            INK,
-            &content::image_title(kind, meta),
-            0.0,
-        );
-        flow.y += 3.0;
-        let small = shrink(src, 1400);
-        let (w, h) = fit_box(small.width(), small.height(), half, 260.0);
-        images.push(small);
-        flow.push(Op::Image {
-            index: images.len() - 1,
-            x: MARGIN + x,
-            y: flow.y,
-            w,
-            h,
-        });
-        flow.y += h + 6.0;
-        for line in provenance(meta) {
-            flow.paragraph(Face::Regular, 8.5, x, half, GREY, &line, 0.0);
-        }
-        pair_bottom = pair_bottom.max(flow.y);
-    }
-    flow.y = pair_bottom + 18.0;
-
-    // The outlined overview.
+    // The outlined overview: below the pair, filling what is left of the first page, unless
+    // that is too little.
     let overview = outlined_image(input, base, 1800);
-    // On this page when it can be shown at least 240 pt tall (or whole), otherwise on the next.
-    let full_page_h = (flow.bottom() - MARGIN) * 0.8;
-    let (_, natural_h) = fit_box(overview.width(), overview.height(), cw, full_page_h);
-    let room = flow.bottom() - flow.y - 24.0;
-    let max_h = if room >= natural_h.min(240.0) {
-        room.min(full_page_h)
-    } else {
-        full_page_h
-    };
-    let (ow, oh) = fit_box(overview.width(), overview.height(), cw, max_h);
-    flow.ensure(oh + 24.0);
     let shown = match base {
         Base::Before => "The original",
         Base::After => "The altered print (aligned to the original)",
     };
-    flow.paragraph(
-        Face::Bold,
-        11.5,
-        0.0,
-        cw,
-        INK,
-        &format!("{shown}, with every changed region outlined"),
-        oh,
+    let heading = format!("{shown}, with every changed region outlined");
+    let heading_h = doc.paragraph_h(
+        &[Run::new(Face::Bold, &heading)],
+        Style::new(11.5, INK, 0.0, cw),
     );
-    flow.y += 3.0;
-    images.push(overview);
-    flow.push(Op::Image {
-        index: images.len() - 1,
-        x: MARGIN + (cw - ow) / 2.0,
-        y: flow.y,
-        w: ow,
-        h: oh,
-    });
-    flow.y += oh + 22.0;
+    let full = doc.content_h() * 0.8;
+    let (_, natural_h) = fit_box(overview.width(), overview.height(), cw, full);
+    let room = doc.content_h() - doc.used() - 18.0 - heading_h - 3.0;
+    let max_h = if room >= natural_h.min(OVERVIEW_MIN_H) {
+        room.min(full)
+    } else {
+        full
+    };
+    let (ow, oh) = fit_box(overview.width(), overview.height(), cw, max_h);
+    doc.heading(2, &heading, 11.5, 18.0, None);
+    let mut alt = format!("{shown} with every changed region outlined and numbered");
+    for (i, r) in regions.iter().enumerate() {
+        if i == ALT_REGIONS {
+            alt.push_str(&format!("; and {} more", regions.len() - ALT_REGIONS));
+            break;
+        }
+        alt.push_str(if i == 0 { ": " } else { "; " });
+        alt.push_str(&format!("{} {}", r.region.id, r.label));
+    }
+    doc.figure(overview, ow, oh, alt, 3.0, None);
 
     // One section per region.
-    for r in &regions {
+    let body = Style::new(10.5, INK, 0.0, cw);
+    for (r, note) in regions.iter().zip(&notes) {
         job.check()?;
-        let before_crop = region_crop(input.before, r, 700);
-        let after_crop = region_crop(input.after_aligned, r, 700);
-        let (_, ch1) = fit_box(before_crop.width(), before_crop.height(), half, 190.0);
-        let heading_h = flow.lines_height(Face::Bold, 14.0, cw - 30.0, &r.label);
-        flow.ensure(heading_h + 16.0 + ch1 + 40.0);
-        flow.push(Op::Rect {
-            x: MARGIN,
-            y: flow.y,
-            w: cw,
-            h: 0.7,
-            colour: RULE,
-        });
-        flow.y += 10.0;
-        let badge_r = 10.0;
-        flow.push(Op::Disc {
-            cx: MARGIN + badge_r,
-            cy: flow.y + 8.5,
-            r: badge_r,
-            colour: r.colour,
-        });
-        let num = r.region.id.to_string();
-        let nw = flow.measure.width(Face::Bold, 11.0, &num);
-        flow.push(Op::Text {
-            face: Face::Bold,
-            size: 11.0,
-            x: MARGIN + badge_r - nw / 2.0,
-            top: flow.y + 8.5 - 0.73 * 11.0 / 2.0 - (ASCENT - 0.73) * 11.0,
-            colour: draw::ink_on(r.colour),
-            text: num,
-        });
-        flow.paragraph(
-            Face::Bold,
-            14.0,
-            2.0 * badge_r + 8.0,
-            cw - 2.0 * badge_r - 8.0,
-            INK,
-            &r.label,
-            0.0,
-        );
+        let sec = doc.elem(Role::Section, None);
+        region_heading(&mut doc, r, sec, 20.0);
         if !r.tags.is_empty() {
-            flow.paragraph(
-                Face::Regular,
-                9.0,
-                2.0 * badge_r + 8.0,
-                cw - 2.0 * badge_r - 8.0,
-                GREY,
-                &r.tags,
-                0.0,
+            doc.para(
+                &[Run::new(Face::Regular, r.tags.clone())],
+                Style::new(9.0, GREY, 28.0, cw - 28.0),
+                2.0,
+                true,
+                Some(sec),
             );
         }
-        flow.y += 6.0;
-        let crops_top = flow.y;
-        for (i, (crop, kind)) in [(before_crop, "Original"), (after_crop, "Altered print")]
-            .into_iter()
-            .enumerate()
-        {
-            let x = i as f32 * (half + gutter);
-            let (w, h) = fit_box(crop.width(), crop.height(), half, 190.0);
-            images.push(crop);
-            flow.push(Op::Image {
-                index: images.len() - 1,
-                x: MARGIN + x + (half - w) / 2.0,
-                y: crops_top,
-                w,
-                h,
-            });
-            flow.push(Op::Text {
-                face: Face::Regular,
-                size: 8.5,
-                x: MARGIN + x + (half - w) / 2.0,
-                top: crops_top + h + 3.0,
-                colour: GREY,
-                text: kind.to_string(),
-            });
-        }
-        flow.y = crops_top + ch1 + 18.0;
-        if !r.note.is_empty() {
-            flow.paragraph(Face::Regular, 10.5, 0.0, cw, INK, &r.note, 0.0);
-            flow.y += 6.0;
+        region_crops(&mut doc, input, r, sec);
+        for (i, para) in note.iter().enumerate() {
+            doc.para(para, body, if i == 0 { 4.0 } else { 5.0 }, false, Some(sec));
         }
         for lp in &r.passages {
+            let quote = doc.elem(Role::Quote, Some(sec));
             let head = match (&lp.section, lp.found) {
                 (Some(s), true) => format!("From the essay — {s}"),
                 _ => format!("Essay passage not found: {}", lp.anchor),
             };
-            flow.paragraph(Face::Bold, 9.0, 0.0, cw, GREY, &head, 14.0);
-            if lp.found && !lp.text.is_empty() {
-                let top = flow.y + 2.0;
-                let page_before = flow.pages.len();
-                flow.y += 2.0;
-                flow.paragraph(Face::Oblique, 10.0, 12.0, cw - 12.0, INK, &lp.text, 0.0);
-                if flow.pages.len() == page_before {
-                    flow.push(Op::Rect {
-                        x: MARGIN,
-                        y: top,
-                        w: 3.0,
-                        h: (flow.y - top - 2.0).max(1.0),
-                        colour: r.colour,
-                    });
-                }
+            let has_text = lp.found && !lp.text.is_empty();
+            doc.para(
+                &[Run::new(Face::Bold, head)],
+                Style::new(9.0, GREY, 0.0, cw),
+                8.0,
+                has_text,
+                Some(quote),
+            );
+            if has_text {
+                let e = doc.elem(Role::Paragraph, Some(quote));
+                doc.paragraph(
+                    &[Run::new(Face::Oblique, lp.text.clone())],
+                    Style::new(10.0, INK, 12.0, cw - 12.0),
+                    e,
+                    2.0,
+                    false,
+                    Some(r.colour),
+                );
             }
-            flow.y += 6.0;
         }
-        flow.y += 14.0;
+        if let Some(b) = doc.blocks.last_mut() {
+            b.glue = false;
+        }
     }
 
-    render(&flow, &images, &title, (page_w, page_h), job)
+    let lang = language(input);
+    write::write(
+        &doc,
+        &write::Meta {
+            title: &title,
+            lang: &lang,
+        },
+        job,
+    )
 }
 
-fn fill(c: Colour) -> Fill {
-    Fill {
-        paint: rgb::Color::new(c[0], c[1], c[2]).into(),
-        opacity: NormalizedF32::ONE,
-        rule: krilla::paint::FillRule::default(),
+/// Where a region lies in the picture, in words ("the top right", "the centre").
+fn position(r: &RegionContent<'_>, (w, h): (u32, u32)) -> &'static str {
+    let b = r.region.bbox;
+    let third = |v: f64, size: u32| ((v / f64::from(size.max(1))) * 3.0).clamp(0.0, 2.0) as usize;
+    let col = third(b.x + b.width / 2.0, w);
+    let row = third(b.y + b.height / 2.0, h);
+    [
+        ["the top left", "the top", "the top right"],
+        ["the left", "the centre", "the right"],
+        ["the bottom left", "the bottom", "the bottom right"],
+    ][row][col]
+}
+
+/// The worksheet's question for a region, from its first tag.
+fn question(r: &RegionContent<'_>) -> &'static str {
+    use crate::project::Tag;
+    match r.region.tags.first() {
+        Some(Tag::FigureRemoved) => "Who or what was removed here?",
+        Some(Tag::FigureAdded) => "What was added here?",
+        Some(Tag::BackgroundRetouched) => "What was retouched here?",
+        Some(Tag::Cropped) => "What was cut away here?",
+        Some(Tag::TextAltered) => "What writing was changed here?",
+        Some(Tag::Other) | None => "What was changed here?",
     }
 }
 
-/// Writes the laid-out pages; each photograph is encoded when the first page that shows it is
-/// written, so the time goes where the pages are counted.
-fn render(
-    flow: &Flow,
-    images: &[RgbImage],
-    title: &str,
-    (page_w, page_h): (f32, f32),
-    job: Job<'_>,
-) -> Result<Vec<u8>> {
-    let font = |bytes: &'static [u8]| {
-        Font::new(krilla::Data::from(bytes), 0).context("the bundled font cannot be embedded")
+/// The map of where to look: the picture's frame in thirds with a numbered dot at each region.
+fn marker_map(doc: &mut Doc, regions: &[RegionContent<'_>], (iw, ih): (u32, u32), gap: f32) {
+    let (w, h) = fit_box(iw, ih, 240.0, 170.0);
+    let x0 = MARGIN;
+    let mut alt =
+        "A map of the picture in thirds with a numbered dot where each change is".to_string();
+    for (i, r) in regions.iter().take(ALT_REGIONS).enumerate() {
+        alt.push_str(if i == 0 { ": " } else { "; " });
+        alt.push_str(&format!("{} at {}", r.region.id, position(r, (iw, ih))));
+    }
+    let fig = doc.elem(Role::Figure(alt), None);
+    let frame = [60, 60, 66];
+    let grid = [200, 199, 194];
+    let mut ops = vec![rect(x0, 0.0, w, h, [246, 245, 241])];
+    for k in 1..3 {
+        let f = k as f32 / 3.0;
+        ops.push(rect(x0 + w * f - 0.3, 0.0, 0.6, h, grid));
+        ops.push(rect(x0, h * f - 0.3, w, 0.6, grid));
+    }
+    for (x, y, rw, rh) in [
+        (x0, 0.0, w, 1.0),
+        (x0, h - 1.0, w, 1.0),
+        (x0, 0.0, 1.0, h),
+        (x0 + w - 1.0, 0.0, 1.0, h),
+    ] {
+        ops.push(rect(x, y, rw, rh, frame));
+    }
+    let sx = w / iw.max(1) as f32;
+    let sy = h / ih.max(1) as f32;
+    for r in regions {
+        let b = r.region.bbox;
+        let cx = x0 + ((b.x + b.width / 2.0) as f32 * sx).clamp(8.0, w - 8.0);
+        let cy = ((b.y + b.height / 2.0) as f32 * sy).clamp(8.0, h - 8.0);
+        let num = r.region.id.to_string();
+        let size = if num.len() > 1 { 7.0 } else { 8.5 };
+        ops.push(Op {
+            draw: Draw::Disc {
+                cx,
+                cy,
+                r: 8.0,
+                colour: [25, 25, 28],
+            },
+            elem: Some(fig),
+        });
+        let nw = doc.measure.width(Face::Bold, size, &num);
+        ops.extend(doc.line_ops(
+            &[Run::new(Face::Bold, num)],
+            size,
+            cx - MARGIN - nw / 2.0,
+            cy - 0.73 * size / 2.0 - (layout::ASCENT - 0.73) * size,
+            [255, 255, 255],
+            Some(fig),
+        ));
+    }
+    doc.push(Block {
+        h,
+        gap,
+        ops,
+        ..Block::default()
+    });
+}
+
+/// The worksheet of the project on `page` paper: the unannotated pair, a map of where to look,
+/// a numbered question with lines to write on for each region, and the answers (labels, tags
+/// and notes) on pages of their own after the questions. The cancel flag and the count of
+/// pages are `job`'s, as for [`pdf_handout`].
+///
+/// # Errors
+/// An image that cannot be encoded, a PDF that cannot be written, or
+/// [`crate::job::Cancelled`] once the job is cancelled.
+pub fn pdf_worksheet(input: &ExportInput<'_>, page: PageSize, job: Job<'_>) -> Result<Vec<u8>> {
+    let mut doc = Doc::new(page.points());
+    let cw = doc.content_w();
+    let p = input.project;
+    let regions = content::regions_content(p, input.essay);
+    let notes = budgeted_notes(&regions);
+    let title = format!("Worksheet: {}", content::title(p));
+    let lead = if regions.is_empty() {
+        "Compare the original photograph with the altered print. No changed regions are marked."
+            .to_string()
+    } else {
+        format!(
+            "Compare the original photograph with the altered print. {} of the print {} from the original; the map shows where to look. Answer each question on the lines below it. The answers follow the questions, on a page of their own.",
+            content::count_regions(regions.len()),
+            if regions.len() == 1 {
+                "differs"
+            } else {
+                "differ"
+            },
+        )
     };
-    let regular = font(crate::fonts::sans_bytes())?;
-    let bold = font(crate::fonts::sans_bold_bytes())?;
-    let oblique = font(crate::fonts::sans_oblique_bytes())?;
-    let mut pdf_images: Vec<Option<krilla::image::Image>> = vec![None; images.len()];
-    let mut doc = Document::new();
-    doc.set_metadata(
-        krilla::metadata::Metadata::new()
-            .title(title.to_string())
-            .language("en".to_string())
-            .creator("Palimpsest".to_string()),
-    );
-    let settings = PageSettings::from_wh(page_w, page_h).context("invalid page size")?;
-    let count = flow.pages.len();
-    job.count("pages", 0, count);
-    for (n, ops) in flow.pages.iter().enumerate() {
-        job.check()?;
-        for op in ops {
-            if let Op::Image { index, .. } = op
-                && let (Some(slot @ None), Some(img)) =
-                    (pdf_images.get_mut(*index), images.get(*index))
-            {
-                let bytes = jpeg(img)?;
-                let image = krilla::image::Image::from_jpeg(krilla::Data::from(bytes), true)
-                    .map_err(|e| anyhow::anyhow!("cannot embed an image in the PDF: {e}"))?;
-                *slot = Some(image);
-            }
-        }
-        let mut page = doc.start_page_with(settings.clone());
-        let mut surface = page.surface();
-        for op in ops {
-            match op {
-                Op::Text {
-                    face,
-                    size,
-                    x,
-                    top,
-                    colour,
-                    text,
-                } => {
-                    let f = match face {
-                        Face::Regular => regular.clone(),
-                        Face::Bold => bold.clone(),
-                        Face::Oblique => oblique.clone(),
-                    };
-                    surface.set_fill(Some(fill(*colour)));
-                    surface.draw_text(
-                        Point::from_xy(*x, top + ASCENT * size),
-                        f,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
-                }
-                Op::Image { index, x, y, w, h } => {
-                    if let (Some(Some(img)), Some(size)) =
-                        (pdf_images.get(*index), Size::from_wh(*w, *h))
-                    {
-                        surface.push_transform(&Transform::from_translate(*x, *y));
-                        surface.draw_image(img.clone(), size);
-                        surface.pop();
-                    }
-                }
-                Op::Rect { x, y, w, h, colour } => {
-                    if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                        let mut pb = PathBuilder::new();
-                        pb.push_rect(rect);
-                        if let Some(path) = pb.finish() {
-                            surface.set_fill(Some(fill(*colour)));
-                            surface.draw_path(&path);
-                        }
-                    }
-                }
-                Op::Disc { cx, cy, r, colour } => {
-                    // Four cubic Béziers approximate the circle.
-                    let k = 0.552_284_8 * r;
-                    let mut pb = PathBuilder::new();
-                    pb.move_to(cx + r, *cy);
-                    pb.cubic_to(cx + r, cy + k, cx + k, cy + r, *cx, cy + r);
-                    pb.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, *cy);
-                    pb.cubic_to(cx - r, cy - k, cx - k, cy - r, *cx, cy - r);
-                    pb.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, *cy);
-                    pb.close();
-                    if let Some(path) = pb.finish() {
-                        surface.set_fill(Some(fill(*colour)));
-                        surface.draw_path(&path);
-                    }
-                }
-            }
-        }
-        // Footer: the title and the page number.
-        surface.set_fill(Some(fill(GREY)));
-        let footer_top = page_h - MARGIN + 6.0;
-        let number = format!("{} / {count}", n + 1);
-        let nw = flow.measure.width(Face::Regular, 8.0, &number);
-        surface.draw_text(
-            Point::from_xy(page_w - MARGIN - nw, footer_top + ASCENT * 8.0),
-            regular.clone(),
-            8.0,
-            &number,
-            false,
-            TextDirection::Auto,
-        );
-        let mut short = title.to_string();
-        while flow.measure.width(Face::Regular, 8.0, &short) > page_w - 2.0 * MARGIN - nw - 30.0
-            && !short.is_empty()
-        {
-            short.pop();
-        }
-        surface.draw_text(
-            Point::from_xy(MARGIN, footer_top + ASCENT * 8.0),
-            regular.clone(),
-            8.0,
-            &short,
-            false,
-            TextDirection::Auto,
-        );
-        surface.finish();
-        page.finish();
-        job.count("pages", n + 1, count);
+    opening(&mut doc, &title, &lead, input, WORKSHEET_PAIR_H);
+    let size = input.before.dimensions();
+    if !regions.is_empty() {
+        doc.heading(2, "Where to look", 11.5, 18.0, None);
+        marker_map(&mut doc, &regions, size, 4.0);
+        doc.heading(2, "Questions", 14.0, 20.0, None);
     }
-    doc.finish()
-        .map_err(|e| anyhow::anyhow!("cannot write the PDF: {e:?}"))
+    let qstyle = Style::new(11.0, INK, 0.0, cw);
+    for r in &regions {
+        job.check()?;
+        let e = doc.elem(Role::Paragraph, None);
+        let runs = [
+            Run::new(Face::Bold, format!("{}. ", r.region.id)),
+            Run::new(
+                Face::Regular,
+                format!(
+                    "{} Look near {} of the picture.",
+                    question(r),
+                    position(r, size)
+                ),
+            ),
+        ];
+        doc.paragraph(&runs, qstyle, e, 12.0, true, None);
+        // Lines to write the answer on.
+        let ops = (0..2)
+            .map(|k| {
+                rect(
+                    MARGIN + 16.0,
+                    22.0 + k as f32 * 24.0,
+                    cw - 16.0,
+                    0.6,
+                    [150, 150, 156],
+                )
+            })
+            .collect();
+        doc.push(Block {
+            h: 50.0,
+            gap: 0.0,
+            ops,
+            ..Block::default()
+        });
+    }
+
+    // The answers, from a new page.
+    if !regions.is_empty() {
+        let e = doc.elem(Role::Heading(2, "Answers".to_string()), None);
+        let (ops, h) = doc.text_ops(
+            &[Run::new(Face::Bold, "Answers")],
+            Style::new(18.0, INK, 0.0, cw),
+            0.0,
+            Some(e),
+        );
+        doc.push(Block {
+            h,
+            glue: true,
+            new_page: true,
+            ops,
+            ..Block::default()
+        });
+    }
+    let body = Style::new(10.5, INK, 0.0, cw);
+    for (r, note) in regions.iter().zip(&notes) {
+        let sec = doc.elem(Role::Section, None);
+        doc.heading(
+            3,
+            &format!("{}. {}", r.region.id, r.label),
+            12.5,
+            14.0,
+            Some(sec),
+        );
+        if !r.tags.is_empty() {
+            doc.para(
+                &[Run::new(Face::Regular, r.tags.clone())],
+                Style::new(9.0, GREY, 0.0, cw),
+                1.0,
+                !note.is_empty(),
+                Some(sec),
+            );
+        }
+        for (i, para) in note.iter().enumerate() {
+            doc.para(para, body, if i == 0 { 3.0 } else { 5.0 }, false, Some(sec));
+        }
+        if let Some(b) = doc.blocks.last_mut() {
+            b.glue = false;
+        }
+    }
+
+    let lang = language(input);
+    write::write(
+        &doc,
+        &write::Meta {
+            title: &title,
+            lang: &lang,
+        },
+        job,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_keep_their_emphasis_as_faces() {
+        let paras = note_paragraphs("They are **gone**, *all* of _them_.\n\n- one\n- two");
+        assert_eq!(paras.len(), 2);
+        assert_eq!(
+            paras[0],
+            vec![
+                Run::new(Face::Regular, "They are "),
+                Run::new(Face::Bold, "gone"),
+                Run::new(Face::Regular, ", "),
+                Run::new(Face::Oblique, "all"),
+                Run::new(Face::Regular, " of "),
+                Run::new(Face::Oblique, "them"),
+                Run::new(Face::Regular, "."),
+            ]
+        );
+        assert_eq!(layout::plain(&paras[1]), "- one\n- two");
+        let cut = cut_paragraphs(&paras, 12, " …");
+        assert_eq!(layout::plain(&cut[0]), "They are gon …");
+        assert_eq!(cut.len(), 1);
+    }
 }

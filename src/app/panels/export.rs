@@ -1,6 +1,6 @@
 //! Exports from the File menu: the annotated image, the side-by-side composite, the slides, the
-//! animated reveal (GIF or APNG), the PDF handout (A4 or Letter), the W3C Web Annotation, the
-//! CSV of the regions, and the offline lesson and quiz pages (HTML).
+//! animated reveal (GIF or APNG), the PDF handout (A4 or Letter), the PDF worksheet (A4), the W3C
+//! Web Annotation, the CSV of the regions, and the offline lesson and quiz pages (HTML).
 //!
 //! Each entry sends [`Command::ExportDialog`]; the command handler asks for a destination,
 //! refuses one that is a source, and starts the export task ([`super::super::tasks::export`]).
@@ -35,6 +35,7 @@ pub fn menu(ui: &mut egui::Ui, enabled: bool, commands: &mut Vec<Command>) {
                 entry(ui, "A4…", ExportKind::PdfA4);
                 entry(ui, "Letter…", ExportKind::PdfLetter);
             });
+            entry(ui, "Worksheet (PDF)…", ExportKind::Worksheet);
             entry(ui, "Web Annotation…", ExportKind::WebAnnotation);
             entry(ui, "CSV…", ExportKind::Csv);
             ui.separator();

@@ -44,6 +44,8 @@ pub enum ExportKind {
     PdfA4,
     /// The PDF handout on US Letter.
     PdfLetter,
+    /// The PDF worksheet (questions, then answers) on A4.
+    Worksheet,
     /// The regions as a W3C Web Annotation collection (JSON-LD).
     WebAnnotation,
     /// The regions as CSV.
@@ -56,7 +58,7 @@ pub enum ExportKind {
 
 impl ExportKind {
     /// Every kind, in menu order.
-    pub const ALL: [ExportKind; 11] = [
+    pub const ALL: [ExportKind; 12] = [
         ExportKind::AnnotatedImage,
         ExportKind::SideBySide,
         ExportKind::Slides,
@@ -64,6 +66,7 @@ impl ExportKind {
         ExportKind::RevealApng,
         ExportKind::PdfA4,
         ExportKind::PdfLetter,
+        ExportKind::Worksheet,
         ExportKind::WebAnnotation,
         ExportKind::Csv,
         ExportKind::LessonPage,
@@ -81,6 +84,7 @@ impl ExportKind {
             ExportKind::RevealApng => "reveal animation (APNG)",
             ExportKind::PdfA4 => "PDF handout (A4)",
             ExportKind::PdfLetter => "PDF handout (Letter)",
+            ExportKind::Worksheet => "worksheet (PDF)",
             ExportKind::WebAnnotation => "Web Annotation",
             ExportKind::Csv => "CSV of the regions",
             ExportKind::LessonPage => "lesson page",
@@ -107,7 +111,9 @@ impl ExportKind {
             ExportKind::Slides => ("Folder", &[]),
             ExportKind::RevealGif => ("GIF animation", &["gif"]),
             ExportKind::RevealApng => ("Animated PNG", &["png", "apng"]),
-            ExportKind::PdfA4 | ExportKind::PdfLetter => ("PDF document", &["pdf"]),
+            ExportKind::PdfA4 | ExportKind::PdfLetter | ExportKind::Worksheet => {
+                ("PDF document", &["pdf"])
+            }
             ExportKind::WebAnnotation => ("JSON-LD", &["jsonld", "json"]),
             ExportKind::Csv => ("CSV", &["csv"]),
             ExportKind::LessonPage | ExportKind::QuizPage => ("HTML page", &["html", "htm"]),
@@ -125,6 +131,7 @@ impl ExportKind {
             ExportKind::RevealApng => format!("{stem}-reveal.png"),
             ExportKind::PdfA4 => format!("{stem}-handout-a4.pdf"),
             ExportKind::PdfLetter => format!("{stem}-handout-letter.pdf"),
+            ExportKind::Worksheet => format!("{stem}-worksheet.pdf"),
             ExportKind::WebAnnotation => format!("{stem}-annotations.jsonld"),
             ExportKind::Csv => format!("{stem}-regions.csv"),
             ExportKind::LessonPage => format!("{stem}-lesson.html"),
@@ -467,6 +474,11 @@ impl ExportJob {
                     PageSize::Letter
                 };
                 let bytes = export::pdf_handout(&input, Base::Before, size, job)
+                    .with_context(|| format!("PDF {}", path.display()))?;
+                set.write(&path, &bytes)?;
+            }
+            ExportKind::Worksheet => {
+                let bytes = export::pdf::pdf_worksheet(&input, PageSize::A4, job)
                     .with_context(|| format!("PDF {}", path.display()))?;
                 set.write(&path, &bytes)?;
             }
