@@ -64,6 +64,23 @@ pub enum PresentAction {
     ClosePresenter,
 }
 
+/// What a student does in the spot-the-change quiz.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum QuizAction {
+    /// A click or a dragged box on the doctored print, in the original's pixels.
+    Mark(crate::export::quiz::Mark),
+    /// Take back the last mark (Ctrl+Z).
+    Undo,
+    /// Show the answers and the score.
+    Reveal,
+    /// After the reveal, switch between the doctored print and the original.
+    ToggleOriginal,
+    /// Clear the marks and play again.
+    Restart,
+    /// Leave the quiz (Esc).
+    Leave,
+}
+
 /// What the app opens on start.
 #[derive(Clone, Debug)]
 pub enum Start {
@@ -189,6 +206,10 @@ pub enum Command {
     StartPresentation,
     /// Enter presentation mode with the presenter view in a second window (Alt+F5).
     StartPresenterView,
+    /// Start the spot-the-change quiz on the doctored print (*Analysis > Spot the change*).
+    StartQuiz,
+    /// Mark, undo, reveal, start again or leave in the quiz.
+    Quiz(QuizAction),
     /// Step, reveal, blank or leave in presentation mode.
     Present(PresentAction),
     /// Ask where to export, then export in the background.

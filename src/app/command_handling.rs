@@ -307,6 +307,17 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         Command::ShowError(message) => app.runtime.error = Some(message),
         Command::StartPresentation => start_presentation(app, ctx, false),
         Command::StartPresenterView => start_presentation(app, ctx, true),
+        Command::StartQuiz => {
+            if app.runtime.pair.is_none() {
+                app.runtime.error = Some("Open a pair before starting the quiz.".to_owned());
+            } else {
+                app.quiz.begin();
+            }
+        }
+        Command::Quiz(action) => {
+            app.quiz.act(action);
+            ctx.request_repaint();
+        }
         Command::Present(action) => present(app, ctx, action),
         Command::ExportDialog(kind) => ask_export(app, ctx, kind),
         Command::Export(kind, path) => start_export(app, ctx, kind, path),

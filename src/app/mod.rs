@@ -28,6 +28,7 @@ pub mod palette;
 pub mod panels;
 pub mod persist;
 pub mod present;
+pub mod quiz;
 pub mod runtime;
 pub mod settings;
 pub mod tasks;
@@ -144,6 +145,8 @@ pub struct PalimpsestApp {
     views: views::Views,
     /// Presentation mode (full screen, one region at a time).
     presentation: present::Presentation,
+    /// Spot the change: the doctored print alone, marked by a student, then the answers.
+    quiz: quiz::Quiz,
     /// Commands raised while carrying out others (a detection to run again once a job ended),
     /// carried out with this frame's commands.
     queued: Vec<Command>,
@@ -164,6 +167,7 @@ impl PalimpsestApp {
             start: Some(start),
             views: views::Views::default(),
             presentation: present::Presentation::default(),
+            quiz: quiz::Quiz::default(),
             queued: Vec::new(),
         }
     }
@@ -189,6 +193,10 @@ impl PalimpsestApp {
         if self.presentation.active() {
             // Presentation mode replaces every panel and reads its own keys.
             self.presentation
+                .ui(ui, &self.project, &self.runtime, &mut commands);
+        } else if self.quiz.active() {
+            // So does the quiz.
+            self.quiz
                 .ui(ui, &self.project, &self.runtime, &mut commands);
         } else {
             self.panels(ui, &ctx, &mut commands);

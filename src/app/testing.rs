@@ -264,6 +264,37 @@ impl PalimpsestApp {
         self.presentation.step()
     }
 
+    /// Whether the spot-the-change quiz is on.
+    #[must_use]
+    pub fn quizzing(&self) -> bool {
+        self.quiz.active()
+    }
+
+    /// The quiz's marks so far.
+    #[must_use]
+    pub fn quiz_marks(&self) -> &[crate::export::quiz::Mark] {
+        self.quiz.marks()
+    }
+
+    /// Whether the quiz's answers are shown.
+    #[must_use]
+    pub fn quiz_revealed(&self) -> bool {
+        self.quiz.revealed()
+    }
+
+    /// The quiz's score now.
+    #[must_use]
+    pub fn quiz_score(&self) -> Option<crate::export::quiz::Score> {
+        let pair = self.runtime.pair.as_ref()?;
+        Some(self.quiz.score(&self.project, pair.before_tex.size))
+    }
+
+    /// Where a point of the original was on screen in the quiz's last frame.
+    #[must_use]
+    pub fn quiz_screen_point(&self, p: [f64; 2]) -> Option<egui::Pos2> {
+        self.quiz.screen_point(p)
+    }
+
     /// Whether the presenter view (the second window) is open.
     #[must_use]
     pub fn presenter_open(&self) -> bool {

@@ -27,6 +27,7 @@ pub mod draw;
 pub mod iiif;
 pub mod lesson;
 pub mod pdf;
+pub mod quiz;
 pub mod regions_csv;
 pub mod reveal;
 pub mod slides;

@@ -360,6 +360,14 @@ pub fn ui(
                     has_pair,
                     commands,
                 );
+                ui.separator();
+                item(
+                    ui,
+                    "Spot the change (quiz)",
+                    Command::StartQuiz,
+                    has_pair,
+                    commands,
+                );
             });
             ui.menu_button("Help", |ui| {
                 item(ui, "Keys and mouse", Command::ToggleHelp, true, commands);
