@@ -1,6 +1,7 @@
 //! UI test of the spot-the-change quiz in the app, headless: Analysis > Spot the change shows
 //! the doctored print alone; clicks over two regions and one elsewhere, then Reveal, give 2
-//! found, 0 missed and 1 false mark, on screen and in the score; Undo, Start again and Esc.
+//! found, 0 missed and 1 false mark, on screen and in the score; a dragged box, Undo, a click
+//! on a mark taking it back, Start again and Esc.
 
 #![allow(
     clippy::unwrap_used,
@@ -82,6 +83,15 @@ fn two_regions_marked_and_one_false_mark_score_two_found_one_false() {
     h.step();
     h.step();
     assert_eq!(h.state().quiz_marks().len(), 2);
+    click(&mut h, far);
+    assert_eq!(h.state().quiz_marks().len(), 3);
+    // A click on a mark takes it back, as on the quiz page; another puts it back.
+    click(&mut h, far);
+    assert_eq!(
+        h.state().quiz_marks().len(),
+        2,
+        "a click on a mark removes it"
+    );
     click(&mut h, far);
     assert_eq!(h.state().quiz_marks().len(), 3);
 

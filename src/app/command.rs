@@ -71,6 +71,8 @@ pub enum QuizAction {
     Mark(crate::export::quiz::Mark),
     /// Take back the last mark (Ctrl+Z).
     Undo,
+    /// Take back one mark (a click on it), by its index.
+    Remove(usize),
     /// Show the answers and the score.
     Reveal,
     /// After the reveal, switch between the doctored print and the original.

@@ -467,8 +467,11 @@ fn present(app: &mut PalimpsestApp, ctx: &egui::Context, action: PresentAction) 
         return;
     }
     // The steps after the title: each region's slide and its caption's continuations.
-    let essay = app.runtime.essay.shared();
-    let count = crate::export::slides::Deck::new(&app.project, &essay).len() - 1;
+    // The count of the deck drawn last (laid out once); before any frame, laid out here.
+    let count = app.presentation.step_count().unwrap_or_else(|| {
+        let essay = app.runtime.essay.shared();
+        crate::export::slides::Deck::new(&app.project, &essay).len() - 1
+    });
     let now = ctx.input(|i| i.time);
     app.presentation.act(action, count, now);
     if action == PresentAction::Leave {

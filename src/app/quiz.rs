@@ -73,6 +73,10 @@ impl Quiz {
                 self.marks.pop();
             }
             QuizAction::Undo => {}
+            QuizAction::Remove(i) if !self.revealed && i < self.marks.len() => {
+                self.marks.remove(i);
+            }
+            QuizAction::Remove(_) => {}
             QuizAction::Reveal => self.revealed = true,
             QuizAction::ToggleOriginal => self.original = !self.original && self.revealed,
             QuizAction::Restart => {
@@ -173,7 +177,8 @@ impl Quiz {
             )
         });
         if !self.revealed {
-            self.read_marks(&response, framing, size, commands);
+            let radius = quiz::tolerance(size[0], size[1]) as f32 * framing.scale();
+            self.read_marks(&response, framing, size, radius.max(10.0), commands);
         }
 
         let tol = quiz::tolerance(size[0], size[1]) as f32 * framing.scale();
@@ -269,6 +274,7 @@ impl Quiz {
         response: &egui::Response,
         framing: Framing,
         size: [u32; 2],
+        radius: f32,
         commands: &mut Vec<Command>,
     ) {
         let to_image = |p: Pos2| {
@@ -278,10 +284,15 @@ impl Quiz {
                 f64::from(q.y).clamp(0.0, f64::from(size[1])),
             )
         };
-        if response.drag_started() {
-            self.drag_from = response.interact_pointer_pos();
+        let primary = egui::PointerButton::Primary;
+        if response.drag_started_by(primary) {
+            // Where the button went down, not where the drag passed egui's threshold.
+            self.drag_from = response
+                .ctx
+                .input(|i| i.pointer.press_origin())
+                .or_else(|| response.interact_pointer_pos());
         }
-        if response.drag_stopped() {
+        if response.drag_stopped_by(primary) {
             // On the frame the button is released the widget is no longer dragged: take where
             // the pointer last was.
             let to = response
@@ -304,8 +315,25 @@ impl Quiz {
         } else if response.clicked()
             && let Some(p) = response.interact_pointer_pos()
         {
-            let (x, y) = to_image(p);
-            commands.push(Command::Quiz(QuizAction::Mark(Mark::Point { x, y })));
+            // A click on a mark takes it back, as on the quiz page; elsewhere it adds one.
+            let on = self.marks.iter().rposition(|m| match *m {
+                Mark::Point { x, y } => {
+                    framing.screen(pos2(x as f32, y as f32)).distance(p) <= radius
+                }
+                Mark::Box { x, y, w, h } => Rect::from_min_size(
+                    framing.screen(pos2(x as f32, y as f32)),
+                    Vec2::new(w as f32, h as f32) * framing.scale(),
+                )
+                .contains(p),
+            });
+            let action = match on {
+                Some(i) => QuizAction::Remove(i),
+                None => {
+                    let (x, y) = to_image(p);
+                    QuizAction::Mark(Mark::Point { x, y })
+                }
+            };
+            commands.push(Command::Quiz(action));
         }
     }
 }

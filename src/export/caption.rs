@@ -17,7 +17,7 @@
 //!
 //! The text flows down a column [`WIDTH`] wide and [`HEIGHT`] tall (the caption panel above
 //! the overview map). The first slide of a region opens with the badge, the label and the tags;
-//! a continuation opens with the badge and the label cut to one line, followed by "(cont.)".
+//! a continuation opens with the badge and the label on at most two lines, ending "(cont.)".
 //! A page break never leaves one line of a paragraph alone at the bottom of a slide or carries
 //! one line alone to the next, and an essay heading always goes with the first lines of its
 //! passage. Nothing is cut: the whole note and every linked passage are shown.
@@ -280,7 +280,10 @@ pub fn pages(r: &RegionContent<'_>, faces: &Faces) -> Vec<Page> {
         // A heading keeps the first lines of its passage with it (two, or all when fewer).
         let keep = match blocks.get(b + 1) {
             Some(next) if block.kind == Kind::Heading && next.kind == Kind::Passage => {
-                next.lines.len().min(2)
+                // The passage's first chunk: all of it up to three lines (three cannot be
+                // split without leaving one alone), else two.
+                let n = next.lines.len();
+                if n <= 3 { n } else { 2 }
             }
             _ => 0,
         };
@@ -356,22 +359,37 @@ pub fn pages(r: &RegionContent<'_>, faces: &Faces) -> Vec<Page> {
     if flow.pages.len() > MAX_PAGES {
         flow.pages.truncate(MAX_PAGES);
         if let Some(last) = flow.pages.last_mut()
-            && let Some(Mark::Text {
+            && let Some(at) = last
+                .marks
+                .iter()
+                .rposition(|m| matches!(m, Mark::Text { px, .. } if *px == BODY_PX))
+        {
+            let was_passage = matches!(
+                last.marks[at],
+                Mark::Text {
+                    face: Face::Oblique,
+                    ..
+                }
+            );
+            if let Mark::Text {
                 face,
                 colour,
                 text,
                 x,
                 ..
-            }) = last
-                .marks
-                .iter_mut()
-                .rev()
-                .find(|m| matches!(m, Mark::Text { px, .. } if *px == BODY_PX))
-        {
-            *face = Face::Regular;
-            *colour = MUTED;
-            *x = 0.0;
-            *text = MORE.to_string();
+            } = &mut last.marks[at]
+            {
+                *face = Face::Regular;
+                *colour = MUTED;
+                *x = 0.0;
+                *text = MORE.to_string();
+            }
+            // Its passage's bar stops above it.
+            if was_passage && let Some(Mark::Bar { h, .. }) = last.marks.get_mut(at + 1) {
+                *h -= lh;
+            }
+            last.marks
+                .retain(|m| !matches!(m, Mark::Bar { h, .. } if *h <= 0.0));
         }
     }
     let n = flow.pages.len();
@@ -602,54 +620,57 @@ mod tests {
                     .join(" ")
             };
             let note = format!("{}\n\n{}", words('n', n), words('m', 40 + n % 23));
-            let long = (0..60)
-                .map(|i| format!("p{i}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let c = content(&r, &note, &[long.as_str()]);
-            let p = pages(&c, &faces);
-            for page in &p {
-                let body: Vec<(Colour, &str)> = page
-                    .marks
-                    .iter()
-                    .filter_map(|m| match m {
-                        Mark::Text {
-                            px, colour, text, ..
-                        } if *px == BODY_PX && *colour != MUTED || text.starts_with("From") => {
-                            Some((*colour, text.as_str()))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                let Some(last) = body.last() else { continue };
-                assert!(
-                    !last.1.starts_with("From the essay"),
-                    "a heading ends a page at n = {n}"
-                );
-            }
-            // At every break inside a paragraph, two lines or more on each side.
-            let tagged = |page: &Page| -> Vec<char> {
-                page.marks
-                    .iter()
-                    .filter_map(|m| match m {
-                        Mark::Text {
-                            colour, px, text, ..
-                        } if *px == BODY_PX && *colour == TEXT => text.chars().next(),
-                        _ => None,
-                    })
-                    .collect()
-            };
-            for w in p.windows(2) {
-                let (a, b) = (tagged(&w[0]), tagged(&w[1]));
-                let (Some(last), Some(first)) = (a.last(), b.first()) else {
-                    continue;
-                };
-                if last != first {
-                    continue;
+            // Passages of two to six lines and a long one.
+            for k in (10..=40).step_by(3).chain([60]) {
+                let long = (0..k)
+                    .map(|i| format!("p{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let c = content(&r, &note, &[long.as_str()]);
+                let p = pages(&c, &faces);
+                for page in &p {
+                    let body: Vec<(Colour, &str)> = page
+                        .marks
+                        .iter()
+                        .filter_map(|m| match m {
+                            Mark::Text {
+                                px, colour, text, ..
+                            } if *px == BODY_PX && *colour != MUTED || text.starts_with("From") => {
+                                Some((*colour, text.as_str()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let Some(last) = body.last() else { continue };
+                    assert!(
+                        !last.1.starts_with("From the essay"),
+                        "a heading ends a page at n = {n}"
+                    );
                 }
-                let tail = a.iter().rev().take_while(|c| *c == last).count();
-                let head = b.iter().take_while(|c| *c == first).count();
-                assert!(tail >= 2 && head >= 2, "n = {n}: {tail} | {head}");
+                // At every break inside a paragraph, two lines or more on each side.
+                let tagged = |page: &Page| -> Vec<char> {
+                    page.marks
+                        .iter()
+                        .filter_map(|m| match m {
+                            Mark::Text {
+                                colour, px, text, ..
+                            } if *px == BODY_PX && *colour == TEXT => text.chars().next(),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                for w in p.windows(2) {
+                    let (a, b) = (tagged(&w[0]), tagged(&w[1]));
+                    let (Some(last), Some(first)) = (a.last(), b.first()) else {
+                        continue;
+                    };
+                    if last != first {
+                        continue;
+                    }
+                    let tail = a.iter().rev().take_while(|c| *c == last).count();
+                    let head = b.iter().take_while(|c| *c == first).count();
+                    assert!(tail >= 2 && head >= 2, "n = {n}: {tail} | {head}");
+                }
             }
         }
     }

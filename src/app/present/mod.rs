@@ -22,7 +22,7 @@ use super::command::PresentAction as Action;
 use super::runtime::Runtime;
 use crate::export::caption;
 use crate::export::content::{self, RegionContent};
-use crate::export::slides::{Deck, SlideLayout};
+use crate::export::slides::{Deck, Slide, SlideLayout};
 use crate::project::Project;
 use photo::{Framing, Photo, Shot};
 use text::{Face, Faces, colours};
@@ -61,6 +61,9 @@ pub struct Presentation {
     last_motion: f64,
     /// The captions broken into pages, with the fingerprint of the text they were made from.
     captions: Option<(u64, Vec<Vec<caption::Page>>)>,
+    /// Which region (index in the deck) each step shows, `None` for the title; from the deck
+    /// drawn last.
+    step_regions: Vec<Option<usize>>,
     /// Whether the presenter view is open.
     presenter: bool,
     /// When the presentation began (the presenter view's timer).
@@ -108,6 +111,12 @@ impl Presentation {
         if step == self.step {
             return;
         }
+        // A continuation of the same region's caption: the picture stays as it is.
+        let region = |s: usize| self.step_regions.get(s).copied().flatten();
+        if region(step).is_some() && region(step) == region(self.step) {
+            self.step = step;
+            return;
+        }
         // Zoom from what was on screen; from the title, from the whole photograph.
         let from = if self.step == 0 {
             None
@@ -119,6 +128,12 @@ impl Presentation {
         self.revealed = false;
         self.reveal_motion = None;
         self.reveal_shown = 0.0;
+    }
+
+    /// The number of steps after the title in the deck drawn last, once one was drawn.
+    #[must_use]
+    pub fn step_count(&self) -> Option<usize> {
+        self.step_regions.len().checked_sub(1)
     }
 
     /// Whether the presenter view is open.
@@ -494,7 +509,16 @@ impl Presentation {
             }
         };
         self.captions = Some((key, captions.clone()));
-        Deck::with_captions(regions, captions)
+        let deck = Deck::with_captions(regions, captions);
+        self.step_regions = deck
+            .slides
+            .iter()
+            .map(|s| match s {
+                Slide::Title => None,
+                Slide::Region { region, .. } => Some(*region),
+            })
+            .collect();
+        deck
     }
 }
 
@@ -817,6 +841,27 @@ mod tests {
         assert_eq!(p.step(), 0);
         p.act(Action::Last, 3, 0.0);
         assert_eq!(p.step(), 3);
+    }
+
+    #[test]
+    fn a_continuation_keeps_the_picture_and_the_reveal() {
+        let mut p = Presentation {
+            step_regions: vec![None, Some(0), Some(0), Some(1)],
+            ..Presentation::default()
+        };
+        p.act(Action::Next, 3, 0.0);
+        p.act(Action::ToggleReveal, 3, 0.0);
+        p.zoom_motion = None;
+        p.act(Action::Next, 3, 1.0);
+        assert_eq!(p.step(), 2);
+        assert!(
+            p.revealed(),
+            "the same region's next page keeps the original shown"
+        );
+        assert!(p.zoom_motion.is_none(), "and does not zoom");
+        p.act(Action::Next, 3, 2.0);
+        assert!(!p.revealed(), "another region starts on the print");
+        assert!(p.zoom_motion.is_some());
     }
 
     #[test]

@@ -54,12 +54,11 @@ pub fn step_name(deck: &Deck<'_>, step: usize) -> String {
     match deck.slides.get(step) {
         Some(Slide::Title) => "Title".to_owned(),
         Some(Slide::Region { region, page }) => {
-            let label = deck
-                .regions
-                .get(*region)
-                .map_or(String::new(), |r| r.label.clone());
+            let Some(r) = deck.regions.get(*region) else {
+                return String::new();
+            };
             let cont = if *page > 0 { " (cont.)" } else { "" };
-            format!("Region {} · {label}{cont}", region + 1)
+            format!("Region {} · {}{cont}", r.region.id, r.label)
         }
         None => "End of the presentation".to_owned(),
     }
