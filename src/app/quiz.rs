@@ -410,7 +410,7 @@ fn answers(ui: &mut egui::Ui, project: &Project, score: &Score) {
                     .color(colour),
             );
             if !r.note.trim().is_empty() {
-                ui.label(content::plain(&r.note));
+                ui.label(crate::export::caption::bulleted(&content::plain(&r.note)));
             }
             ui.add_space(8.0);
         }

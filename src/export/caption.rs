@@ -214,7 +214,8 @@ pub fn content_key(regions: &[RegionContent<'_>]) -> u64 {
     h.finish()
 }
 
-/// The paragraphs of a text: runs of lines between blank lines.
+/// The paragraphs of a text: runs of lines between blank lines, a Markdown list item's "- " or
+/// "* " shown as a bullet.
 fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut para: Vec<&str> = Vec::new();
@@ -228,7 +229,22 @@ fn paragraphs(text: &str) -> Vec<String> {
             para.push(line);
         }
     }
-    out
+    out.iter().map(|p| bulleted(p)).collect()
+}
+
+/// `text` with each Markdown list item's "- " or "* " shown as a bullet ("• ").
+#[must_use]
+pub fn bulleted(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            match t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+                Some(rest) => format!("• {rest}"),
+                None => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The caption of one region, broken into slides (at least one).
@@ -560,6 +576,17 @@ mod tests {
         assert_eq!(p.len(), MAX_PAGES);
         assert_eq!(p.last().and_then(|p| p.lines().last().copied()), Some(MORE));
         assert!(!p[MAX_PAGES - 1].continues);
+    }
+
+    #[test]
+    fn list_items_become_bullets() {
+        assert_eq!(
+            paragraphs("Intro.\n\n- one\n* two\nthree - four"),
+            vec![
+                "Intro.".to_string(),
+                "• one\n• two\nthree - four".to_string()
+            ]
+        );
     }
 
     #[test]

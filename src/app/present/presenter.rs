@@ -206,7 +206,7 @@ fn notes(ui: &mut Ui, r: &RegionContent<'_>) {
     if r.note.trim().is_empty() {
         ui.label(RichText::new("No note.").weak());
     } else {
-        ui.label(RichText::new(&r.note).size(17.0));
+        ui.label(RichText::new(crate::export::caption::bulleted(&r.note)).size(17.0));
     }
     for p in &r.passages {
         ui.add_space(8.0);
