@@ -117,13 +117,9 @@ impl Quiz {
         if ctx.input(|i| i.modifiers.command && i.key_pressed(Key::Z)) {
             commands.push(Command::Quiz(QuizAction::Undo));
         }
-        let Some(pair) = runtime.pair.as_ref() else {
+        let Some(photo) = Photo::of(runtime, project) else {
             commands.push(Command::Quiz(QuizAction::Leave));
             return;
-        };
-        let photo = Photo {
-            pair,
-            before_from_after: runtime.before_from_after(project, None),
         };
         let size = photo.size();
         let score = self.score(project, size);

@@ -181,7 +181,9 @@ impl Block {
     }
 }
 
-fn font(faces: &Faces, face: Face) -> &ab_glyph::FontRef<'static> {
+/// The bundled face a caption mark is set in.
+#[must_use]
+pub fn font(faces: &Faces, face: Face) -> &ab_glyph::FontRef<'static> {
     match face {
         Face::Regular => &faces.regular,
         Face::Bold => &faces.bold,

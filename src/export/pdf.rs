@@ -229,6 +229,16 @@ fn budgeted_notes(regions: &[RegionContent<'_>]) -> Vec<Vec<Vec<Run>>> {
         .collect()
 }
 
+/// Writes a laid-out document with the project's title and language in its metadata.
+fn finish(
+    doc: &layout::Doc,
+    input: &ExportInput<'_>,
+    title: &str,
+    job: Job<'_>,
+) -> Result<Vec<u8>> {
+    let lang = language(input);
+    write::write(doc, &write::Meta { title, lang: &lang }, job)
+}
 /// The document's language: the project's, when it names a well-formed one.
 fn language(input: &ExportInput<'_>) -> String {
     let l = input.project.language.trim();
@@ -632,16 +642,7 @@ pub fn pdf_handout(
             b.glue = false;
         }
     }
-
-    let lang = language(input);
-    write::write(
-        &doc,
-        &write::Meta {
-            title: &title,
-            lang: &lang,
-        },
-        job,
-    )
+    finish(&doc, input, &title, job)
 }
 
 /// Where a region lies in the picture, in words ("the top right", "the centre").
@@ -847,16 +848,7 @@ pub fn pdf_worksheet(input: &ExportInput<'_>, page: PageSize, job: Job<'_>) -> R
             b.glue = false;
         }
     }
-
-    let lang = language(input);
-    write::write(
-        &doc,
-        &write::Meta {
-            title: &title,
-            lang: &lang,
-        },
-        job,
-    )
+    finish(&doc, input, &title, job)
 }
 
 #[cfg(test)]

@@ -605,11 +605,7 @@ fn draw_caption(img: &mut RgbImage, faces: &Faces, l: &SlideLayout, page: &capti
                 colour,
                 text,
             } => {
-                let font = match face {
-                    caption::Face::Regular => &faces.regular,
-                    caption::Face::Bold => &faces.bold,
-                    caption::Face::Oblique => &faces.oblique,
-                };
+                let font = caption::font(faces, *face);
                 draw::text(img, font, px * u, ox + x * u, oy + y * u, *colour, text);
             }
             caption::Mark::Bar { x, y, w, h, colour } => {

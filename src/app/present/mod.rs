@@ -236,10 +236,7 @@ impl Presentation {
         let ctx = ui.ctx().clone();
         let essay = runtime.essay.shared();
         let deck = self.deck(content::regions_content(project, &essay));
-        let photo = runtime.pair.as_ref().map(|pair| Photo {
-            pair,
-            before_from_after: runtime.before_from_after(project, None),
-        });
+        let photo = Photo::of(runtime, project);
         let now = ctx.input(|i| i.time);
         presenter::show(
             &ctx,
@@ -303,10 +300,7 @@ impl Presentation {
             return;
         }
         let layout = SlideLayout::for_size(screen.width(), screen.height());
-        let photo = runtime.pair.as_ref().map(|pair| Photo {
-            pair,
-            before_from_after: runtime.before_from_after(project, None),
-        });
+        let photo = Photo::of(runtime, project);
         let mut animating = false;
         match (self.step, &photo) {
             (0, _) => {

@@ -10,11 +10,12 @@
 use egui::epaint::{Mesh, PathShape, PathStroke, Vertex};
 use egui::{Color32, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::app::runtime::LoadedPair;
+use crate::app::runtime::{LoadedPair, Runtime};
 use crate::app::textures::TiledImage;
 use crate::export::draw::{Placement, View};
 use crate::export::slides;
 use crate::geometry::Transform;
+use crate::project::Project;
 use crate::regions::BBox;
 
 /// What the photograph panel shows: a window onto the before frame, the spotlit box and how
@@ -141,7 +142,16 @@ pub struct Photo<'a> {
     pub before_from_after: Transform,
 }
 
-impl Photo<'_> {
+impl<'a> Photo<'a> {
+    /// The open pair's photograph with the project's alignment, once a pair is loaded.
+    #[must_use]
+    pub fn of(runtime: &'a Runtime, project: &Project) -> Option<Self> {
+        runtime.pair.as_ref().map(|pair| Photo {
+            pair,
+            before_from_after: runtime.before_from_after(project, None),
+        })
+    }
+
     /// The before image's size in pixels.
     #[must_use]
     pub fn size(&self) -> [u32; 2] {
