@@ -243,6 +243,27 @@ fn local_moments(b: &GrayF, a: &GrayF, sigma: f32) -> LocalMoments {
     }
 }
 
+/// `img` less its blur at twice `sigma`, the noise scale: the detail by which the two pictures
+/// are compared for what each holds (see [`detail_agreement`]).
+#[must_use]
+pub fn fine_detail(img: &GrayF, sigma: f32) -> GrayF {
+    let mut out = img.clone();
+    out.par_iter_mut()
+        .zip(gaussian_blur(img, 2.0 * sigma).as_raw().par_iter())
+        .for_each(|(v, s)| *v -= s);
+    out
+}
+
+/// How well the fine detail of two pictures (`db`, `da`, see [`fine_detail`]) agrees round
+/// each pixel: its correlation over a Gaussian window of four times `sigma`, -1 to 1. Where an
+/// edit painted something out, the after's detail has nothing to do with the before's; where
+/// only the rendering differs (another tone curve or grey mix, a blur, a fit a fraction of a
+/// pixel off), the same detail is there in both.
+#[must_use]
+pub fn detail_agreement(db: &GrayF, da: &GrayF, sigma: f32) -> GrayF {
+    local_moments(db, da, 4.0 * sigma).rho
+}
+
 /// Robust noise scale of a non-negative difference map over valid pixels: the median divided
 /// by 0.6745 (the median of a half-normal distribution in units of its σ).
 fn noise_scale(d: &GrayF, valid: &GrayImage) -> f32 {

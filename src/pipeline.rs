@@ -78,6 +78,27 @@ pub struct ChangeMap {
     pub before_size: (u32, u32),
     /// The threshold chosen automatically at sensitivity 0.5.
     pub auto_threshold: f32,
+    /// The strength less what a change of rendering explains (see [`RENDERING_CORRELATION`]):
+    /// where regions are seeded and spread. Their outlines then grow to the edge of the edit
+    /// on `strength`.
+    pub seeds: GrayF,
+    /// The fine detail of the before image and of the tone-matched after image (see
+    /// [`crate::diff::fine_detail`]), by which a changed part as a whole shows whether the
+    /// after holds what the before holds there.
+    pub detail: [GrayF; 2],
+    /// The colour's part of the strength where the luminance's stays under the level regions
+    /// grow to at the default sensitivity (a change of colour alone), when both pictures are
+    /// in colour.
+    pub colour: Option<GrayF>,
+}
+
+/// What the change-strength stage gives: the strength, the seeds and the detail of
+/// [`ChangeMap`], and the colour's part.
+struct Strengths {
+    strength: GrayF,
+    seeds: GrayF,
+    detail: [GrayF; 2],
+    colour: Option<GrayF>,
 }
 
 /// Thresholded, cleaned changes and their regions.
@@ -356,14 +377,21 @@ fn run_from_alignment(
     job.check()?;
 
     let t = Instant::now();
-    let mut strength = pair.change_strength(&frame, &smoothed, &after_toned, channels);
+    let Strengths {
+        mut strength,
+        mut seeds,
+        detail,
+        colour,
+    } = pair.change_strength(&frame, &smoothed, &after_toned, channels);
     // Dust and hairs say nothing, as far as the noise blur carries them.
-    crate::defects::silence(
-        &mut strength,
-        &defects,
-        (2.0 * smoothed.sigma).ceil() as u32 + 1,
-        GROW,
-    );
+    for plane in [&mut strength, &mut seeds] {
+        crate::defects::silence(
+            plane,
+            &defects,
+            (2.0 * smoothed.sigma).ceil() as u32 + 1,
+            GROW,
+        );
+    }
     timings.diff_secs = t.elapsed().as_secs_f64();
     trace("change map", t);
     job.check()?;
@@ -374,6 +402,9 @@ fn run_from_alignment(
         scale: f64::from(frame.k),
         before_size: pair.before.rgb.dimensions(),
         auto_threshold: 1.0,
+        seeds,
+        detail,
+        colour,
     };
     let t = Instant::now();
     job.report(Stage::Regions, 0.0);
@@ -387,6 +418,34 @@ fn run_from_alignment(
         timings,
         params: pair.params.clone(),
     })
+}
+
+/// `luma`, the luminance's change strength, with no change left where the after holds the
+/// before's own detail round a pixel: there the picture is the same, drawn differently, and
+/// nothing was painted out (see [`LOCAL_RENDERING_CORRELATION`]); and the fine detail of both
+/// pictures, by which [`detect`] judges each changed part as a whole.
+fn without_renderings(
+    luma: &GrayF,
+    s: &Smoothed,
+    after_toned: &GrayF,
+) -> (GrayF, [GrayF; 2], GrayF) {
+    let tt = Instant::now();
+    let (detail_b, detail_a) = rayon::join(
+        || crate::diff::fine_detail(&s.before, s.sigma),
+        || crate::diff::fine_detail(&crate::diff::fill_nan(after_toned, &s.before), s.sigma),
+    );
+    let agreement = crate::diff::detail_agreement(&detail_b, &detail_a, s.sigma);
+    let mut seeds = luma.clone();
+    seeds
+        .par_iter_mut()
+        .zip(agreement.as_raw().par_iter())
+        .for_each(|(z, r)| {
+            if f64::from(*r) >= LOCAL_RENDERING_CORRELATION {
+                *z = 0.0;
+            }
+        });
+    trace("renderings", tt);
+    (seeds, [detail_b, detail_a], agreement)
 }
 
 /// Least share of the before image the aligned pair must both cover.
@@ -555,7 +614,7 @@ impl Pair<'_> {
         s: &Smoothed,
         after_toned: &GrayF,
         channels: Option<Channels>,
-    ) -> GrayF {
+    ) -> Strengths {
         let luma = crate::diff::change_strength(
             &ChangeInputs {
                 before: &s.before,
@@ -565,8 +624,14 @@ impl Pair<'_> {
             },
             &s.valid,
         );
+        let (seeds, detail, agreement) = without_renderings(&luma, s, after_toned);
         let Some(channels) = channels else {
-            return luma;
+            return Strengths {
+                strength: luma,
+                seeds,
+                detail,
+                colour: None,
+            };
         };
         let tc = Instant::now();
         let side = f64::from(frame.size.0.max(frame.size.1));
@@ -596,15 +661,42 @@ impl Pair<'_> {
             .collect();
         let tc = trace("colour: match", tc);
         let Ok([rg_b, rg_a, yb_b, yb_a]) = <[GrayF; 4]>::try_from(planes) else {
-            return luma;
+            return Strengths {
+                strength: luma,
+                seeds,
+                detail,
+                colour: None,
+            };
         };
         let colour = crate::diff::colour_strength([(&rg_b, &rg_a), (&yb_b, &yb_a)], &s.valid);
         trace("colour: change", tc);
-        let mut out = luma;
+        let (mut out, mut seeds, mut colour_alone) = (luma, seeds, colour);
+        // Where the luminance's detail agrees, the colour seeds nothing either, unless the
+        // colour changed alone: a sepia or tinted rescan's colours follow no curve of the
+        // original's, while a poster repainted in another colour keeps its lightness.
         out.par_iter_mut()
-            .zip(colour.as_raw().par_iter())
-            .for_each(|(z, c)| *z = z.max(*c));
-        out
+            .zip(seeds.par_iter_mut())
+            .zip(
+                colour_alone
+                    .par_iter_mut()
+                    .zip(agreement.as_raw().par_iter()),
+            )
+            .for_each(|((z, s), (c, r))| {
+                let luminance = *z;
+                *z = z.max(*c);
+                if luminance < GROW || f64::from(*r) < LOCAL_RENDERING_CORRELATION {
+                    *s = s.max(*c);
+                }
+                if luminance >= GROW {
+                    *c = 0.0;
+                }
+            });
+        Strengths {
+            strength: out,
+            seeds,
+            detail,
+            colour: Some(colour_alone),
+        }
     }
 
     /// The red, green and blue planes of both pictures at half the working resolution, the
@@ -738,6 +830,20 @@ const SCAN_DEFECT_HALF_WIDTH: u8 = 4;
 /// is thin, and a larger part is an edit whatever its shape.
 const SCAN_DEFECT_MAX_SHARE: f64 = 0.02;
 
+/// The least correlation of the fine detail of the two pictures over a changed part at which
+/// the part is the same picture drawn differently (another tone curve, blur, sharpening or
+/// grey mix, a fit a fraction of a pixel off) rather than an edit. Erased or painted-over
+/// content leaves the after's detail unrelated to what the before held there: on the real-
+/// photograph corpus and three held-out ones, every edited part correlated 0.42 or less,
+/// while the parts that tone and blur alone lit up on unchanged rescans (a helmet's rim, a
+/// deep field's galaxies, a face under another grey mix) correlated 0.75 to 0.98.
+const RENDERING_CORRELATION: f64 = 0.7;
+
+/// The same round each pixel (over a window of four noise scales), higher because a window
+/// holds less detail than a part: where a clone stamp copied a like texture (one coin over
+/// another), its detail may agree over a few pixels by chance.
+const LOCAL_RENDERING_CORRELATION: f64 = 0.85;
+
 /// Fragments of one region closer than the longer side divided by this are joined.
 const MERGE_DIVISOR: f64 = 80.0;
 
@@ -761,6 +867,7 @@ pub fn detect(
     let (w, h) = change.strength.dimensions();
     let k = change.scale.round().max(1.0) as u32;
     let mut strength = change.strength.clone();
+    let mut seeds = change.seeds.clone();
     if let Some(m) = ignore {
         if m.dimensions() != change.before_size {
             return Err(PipelineError::MaskSize {
@@ -775,6 +882,7 @@ pub fn detect(
             if p[0] > 0 {
                 let (wx, wy) = ((x / k).min(w - 1), (y / k).min(h - 1));
                 strength.put_pixel(wx, wy, Luma([0.0]));
+                seeds.put_pixel(wx, wy, Luma([0.0]));
             }
         }
     }
@@ -784,7 +892,7 @@ pub fn detect(
     // `RELATIVE_FLOOR`).
     let tt = Instant::now();
     let mask = crate::diff::hysteresis_relative(
-        &strength,
+        &seeds,
         GROW * threshold,
         SEED * threshold,
         RELATIVE_FLOOR,
@@ -823,6 +931,19 @@ pub fn detect(
     );
     if tracing() && defects > 0 {
         trace_line(&format!("{defects} scan defect(s) dropped"));
+    }
+    let [detail_b, detail_a] = &change.detail;
+    let (found, renderings) = crate::regions::drop_renderings(
+        &found,
+        [detail_b, detail_a],
+        &change.valid,
+        change.colour.as_ref().map(|c| (c, SEED * threshold)),
+        RENDERING_CORRELATION,
+    );
+    if tracing() && renderings > 0 {
+        trace_line(&format!(
+            "{renderings} part(s) dropped whose detail the after holds too"
+        ));
     }
     // The outlines are grown to the edge of the edit, where the change falls back into the
     // noise (see `diff::grow_within`); scores stay those of what was found.
