@@ -601,13 +601,8 @@ impl Pair<'_> {
     }
 
     /// Stage 4: the change strength of the smoothed, tone-matched pair: the luminance's, and
-    /// where both pictures are in colour, the colour's.
-    ///
-    /// The colour channels' curves are measured outside what the luminance found changed
-    /// (grown by the width of a feathered edge), not outside the stiff structural mask: an
-    /// erased figure must not bend them, but on a worn print the structural mask also holds
-    /// every small bright detail (each galaxy of a deep field, blurred differently), and a
-    /// curve measured without them knows nothing of their colours.
+    /// where both pictures are in colour, the colour's; and the seeds, less what a change of
+    /// rendering explains (see [`without_renderings`]).
     fn change_strength(
         &self,
         frame: &WorkFrame,
@@ -624,8 +619,8 @@ impl Pair<'_> {
             },
             &s.valid,
         );
-        let (seeds, detail, agreement) = without_renderings(&luma, s, after_toned);
-        let Some(channels) = channels else {
+        let (mut seeds, detail, agreement) = without_renderings(&luma, s, after_toned);
+        let Some(mut colour) = self.colour_strength(frame, s, &luma, channels) else {
             return Strengths {
                 strength: luma,
                 seeds,
@@ -633,6 +628,48 @@ impl Pair<'_> {
                 colour: None,
             };
         };
+        let mut strength = luma;
+        // Where the luminance's detail agrees, the colour seeds nothing either, unless the
+        // colour changed alone: a sepia or tinted rescan's colours follow no curve of the
+        // original's, while a poster repainted in another colour keeps its lightness. What is
+        // kept of `colour` is the change of colour alone.
+        strength
+            .par_iter_mut()
+            .zip(seeds.par_iter_mut())
+            .zip(colour.par_iter_mut().zip(agreement.as_raw().par_iter()))
+            .for_each(|((z, s), (c, r))| {
+                let luminance = *z;
+                *z = z.max(*c);
+                if luminance < GROW || f64::from(*r) < LOCAL_RENDERING_CORRELATION {
+                    *s = s.max(*c);
+                }
+                if luminance >= GROW {
+                    *c = 0.0;
+                }
+            });
+        Strengths {
+            strength,
+            seeds,
+            detail,
+            colour: Some(colour),
+        }
+    }
+
+    /// The colour's part of the change strength; `None` when either picture is grey.
+    ///
+    /// The colour channels' curves are measured outside what the luminance (`luma`) found changed
+    /// (grown by the width of a feathered edge), not outside the stiff structural mask: an
+    /// erased figure must not bend them, but on a worn print the structural mask also holds
+    /// every small bright detail (each galaxy of a deep field, blurred differently), and a
+    /// curve measured without them knows nothing of their colours.
+    fn colour_strength(
+        &self,
+        frame: &WorkFrame,
+        s: &Smoothed,
+        luma: &GrayF,
+        channels: Option<Channels>,
+    ) -> Option<GrayF> {
+        let channels = channels?;
         let tc = Instant::now();
         let side = f64::from(frame.size.0.max(frame.size.1));
         let [(rb, ra), (gb, ga), (bb, ba)] = &channels.rgb;
@@ -641,7 +678,7 @@ impl Pair<'_> {
         let size = rb.dimensions();
         let exclude = crate::imgops::dilate(
             &large_parts(
-                &reduce_mask(&crate::diff::hysteresis(&luma, GROW, SEED), 2, size),
+                &reduce_mask(&crate::diff::hysteresis(luma, GROW, SEED), 2, size),
                 &reduce_mask(&s.valid, 2, size),
             ),
             (side / EDGE_BAND_DIVISOR / 2.0).round().max(2.0) as u32,
@@ -660,43 +697,10 @@ impl Pair<'_> {
             .map(|p| upsample_bilinear(p, 2, frame.size.0, frame.size.1))
             .collect();
         let tc = trace("colour: match", tc);
-        let Ok([rg_b, rg_a, yb_b, yb_a]) = <[GrayF; 4]>::try_from(planes) else {
-            return Strengths {
-                strength: luma,
-                seeds,
-                detail,
-                colour: None,
-            };
-        };
+        let [rg_b, rg_a, yb_b, yb_a] = <[GrayF; 4]>::try_from(planes).ok()?;
         let colour = crate::diff::colour_strength([(&rg_b, &rg_a), (&yb_b, &yb_a)], &s.valid);
         trace("colour: change", tc);
-        let (mut out, mut seeds, mut colour_alone) = (luma, seeds, colour);
-        // Where the luminance's detail agrees, the colour seeds nothing either, unless the
-        // colour changed alone: a sepia or tinted rescan's colours follow no curve of the
-        // original's, while a poster repainted in another colour keeps its lightness.
-        out.par_iter_mut()
-            .zip(seeds.par_iter_mut())
-            .zip(
-                colour_alone
-                    .par_iter_mut()
-                    .zip(agreement.as_raw().par_iter()),
-            )
-            .for_each(|((z, s), (c, r))| {
-                let luminance = *z;
-                *z = z.max(*c);
-                if luminance < GROW || f64::from(*r) < LOCAL_RENDERING_CORRELATION {
-                    *s = s.max(*c);
-                }
-                if luminance >= GROW {
-                    *c = 0.0;
-                }
-            });
-        Strengths {
-            strength: out,
-            seeds,
-            detail,
-            colour: Some(colour_alone),
-        }
+        Some(colour)
     }
 
     /// The red, green and blue planes of both pictures at half the working resolution, the

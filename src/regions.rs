@@ -315,13 +315,22 @@ pub fn drop_scan_defects(
             l > 0 && deepest[l] <= max_half_width && (area[l] as f64) < max_area && !speckled(l)
         })
         .collect();
+    without_parts(mask, &labels, &defect)
+}
+
+/// `mask` less the parts of `labels` flagged in `drop`, and how many were flagged.
+fn without_parts(
+    mask: &GrayImage,
+    labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>,
+    drop: &[bool],
+) -> (GrayImage, usize) {
     let mut out = mask.clone();
     for (o, l) in out.iter_mut().zip(labels.iter()) {
-        if defect[*l as usize] {
+        if drop[*l as usize] {
             *o = 0;
         }
     }
-    (out, defect.iter().filter(|&&d| d).count())
+    (out, drop.iter().filter(|&&d| d).count())
 }
 
 /// Removes from `mask` the parts over which the two pictures' fine detail (`detail`: before,
@@ -373,6 +382,7 @@ pub fn drop_renderings(
         .iter()
         .enumerate()
         .map(|(l, s)| {
+            // Fewer than 16 pixels with data say nothing of a correlation.
             let count = s[0];
             if l == 0 || count < 16.0 || s[6] * 3.0 >= count {
                 return false;
@@ -383,13 +393,7 @@ pub fn drop_renderings(
             var_b > 0.0 && var_a > 0.0 && cov / (var_b * var_a).sqrt() >= min_correlation
         })
         .collect();
-    let mut out = mask.clone();
-    for (o, l) in out.iter_mut().zip(labels.iter()) {
-        if rendering[*l as usize] {
-            *o = 0;
-        }
-    }
-    (out, rendering.iter().filter(|&&r| r).count())
+    without_parts(mask, &labels, &rendering)
 }
 
 #[cfg(test)]
