@@ -1,7 +1,8 @@
 //! What the image views draw, checked by the pixels they would put on screen: big-scan tiling
-//! under a small GPU texture limit; every view's pictures; the linked camera (wheel zoom toward
-//! the cursor, drag, F and 0), the swipe divider, blink and the loupe, read back from the drawn
-//! textures.
+//! under a small GPU texture limit and in 512 px tiles; every view's pictures; the linked camera
+//! (wheel zoom toward the cursor, drag, F and 0), the swipe divider, blink and the loupe, read
+//! back from the drawn textures; the mirrored cursor, from the strokes drawn; the status bar's
+//! pixel readout.
 //!
 //! No GPU is used: `common::drawn` keeps every texture the app uploads and composites the
 //! textured meshes of the last frame at a screen point, sampling each texture as the app asks
@@ -645,5 +646,59 @@ fn the_status_bar_reads_out_the_pixels_under_the_pointer() {
             "the after pane draws texel {:?} there, the readout says ({ax}, {ay})",
             drawn.texel
         );
+    }
+}
+
+/// The centres of the linked-cursor crosses drawn on the last frame: each is four short white
+/// strokes around a gap, the left and right ones 8 points long and centred 8 points either
+/// side of the centre.
+fn cursor_crosses(h: &Harness<'_, PalimpsestApp>) -> Vec<Pos2> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<Pos2>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::LineSegment {
+                points: [a, b],
+                stroke,
+            } if stroke.color == egui::Color32::from_white_alpha(200)
+                && a.y == b.y
+                && (b.x - a.x).abs() == 8.0 =>
+            {
+                out.push(a.lerp(*b, 0.5));
+            }
+            _ => {}
+        }
+    }
+    let mut mids = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut mids);
+    }
+    mids.iter()
+        .filter(|l| mids.iter().any(|r| r.y == l.y && r.x - l.x == 16.0))
+        .map(|l| *l + vec2(8.0, 0.0))
+        .collect()
+}
+
+/// Side by side mirrors the cursor: over the before pane, a cross is drawn under the pointer
+/// and another on the after pane at the same image point, and both follow the pointer.
+#[test]
+fn side_by_side_mirrors_the_cursor_on_the_after_pane() {
+    let (mut h, t) = started();
+    before_and_after(&mut h, &t);
+    for (x, y) in [(400.0, 300.0), (1000.0, 640.0)] {
+        let pointer = screen(&h, 0, x, y);
+        h.hover_at(pointer);
+        steps(&mut h, 2);
+        let mirrored = screen(&h, 1, x, y);
+        let crosses = cursor_crosses(&h);
+        assert_eq!(crosses.len(), 2, "a cross in each pane: {crosses:?}");
+        for (at, name) in [
+            (pointer, "under the pointer"),
+            (mirrored, "on the after pane"),
+        ] {
+            assert!(
+                crosses.iter().any(|c| c.distance(at) < 0.5),
+                "a cross {name} at {at:?}: {crosses:?}"
+            );
+        }
     }
 }
