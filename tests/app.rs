@@ -60,13 +60,18 @@ fn started() -> Harness<'static, PalimpsestApp> {
     h
 }
 
-/// The sample's one region (the two men painted out of the tribune steps) is listed, and its
-/// box is where the ground truth says the erasure is.
+/// The sample's one region (the two men painted out of the tribune steps) is listed with the
+/// bundled project's label, and its box is where the ground truth says the erasure is.
 #[test]
 fn start_on_sample_lists_regions() {
     let h = started();
     let regions = h.state().regions();
     assert_eq!(regions.len(), 1, "the sample has one erased group");
+    assert_eq!(
+        regions[0].label, "Two men on the tribune steps",
+        "the bundled project's label"
+    );
+    h.get_by_label("Region 1 — Two men on the tribune steps");
     let truth = image::open(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_images/podium/truth.png"),
     )

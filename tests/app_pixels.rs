@@ -1,7 +1,8 @@
 //! What the image views draw, checked by the pixels they would put on screen: big-scan tiling
-//! under a small GPU texture limit; every view's pictures; the linked camera (wheel zoom toward
-//! the cursor, drag, F and 0), the swipe divider, blink and the loupe, read back from the drawn
-//! textures.
+//! under a small GPU texture limit and in 512 px tiles; every view's pictures; the linked camera
+//! (wheel zoom toward the cursor, drag, F and 0), the swipe divider, blink and the loupe, read
+//! back from the drawn textures; the mirrored cursor, from the strokes drawn; the status bar's
+//! pixel readout.
 //!
 //! No GPU is used: `common::drawn` keeps every texture the app uploads and composites the
 //! textured meshes of the last frame at a screen point, sampling each texture as the app asks
@@ -22,7 +23,7 @@ use common::drawn::{self, Textures, image_pixel, layers_at};
 use common::{drag, settle, steps};
 use egui::{Event, Key, MouseWheelUnit, Pos2, TextureId, pos2, vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use image::RgbImage;
 use palimpsest::app::testing::FakeDialogs;
 use palimpsest::app::{Command, PalimpsestApp, Start, ViewMode};
@@ -76,35 +77,64 @@ fn image_at(h: &Harness<'_, PalimpsestApp>, s: Pos2) -> Pos2 {
 /// pixels around the point where four tiles meet are the photograph's own pixels there.
 #[test]
 fn a_big_pair_is_tiled_at_full_resolution_under_a_small_texture_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let (b, a, before) = big_pair(dir.path());
     let (mut h, textures) = started();
     drawn::limit_texture_side(&mut h, MAX_SIDE);
+    open_big_pair_and_check_tiles(&mut h, &textures, MAX_SIDE);
+}
+
+/// With tiles limited to 512 px (under the GPU's limit, which egui's font atlas needs at 1024
+/// or more), the same pair is uploaded as 4 × 3 tiles, each at full resolution, and the 100 %
+/// view where four of them meet shows the photograph's pixels.
+#[test]
+fn a_big_pair_is_tiled_in_512_px_tiles_at_full_resolution() {
+    let (mut h, textures) = drawn::harness(
+        PalimpsestApp::new_for_test(Start::Sample, FakeDialogs::default())
+            .with_tile_side_limit(512),
+    );
+    settle(&mut h);
+    assert!(h.state().analysed(), "the sample is analysed on start");
+    open_big_pair_and_check_tiles(&mut h, &textures, 512);
+}
+
+/// Opens the 2000 × 1500 pair and checks that it was uploaded in tiles of `side` pixels, each
+/// the exact pixels of its part (nothing downscaled), and that at 100 % the screen pixels
+/// around a point where four tiles meet are the photograph's own pixels there.
+fn open_big_pair_and_check_tiles(
+    h: &mut Harness<'_, PalimpsestApp>,
+    textures: &Textures,
+    side: usize,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a, before) = big_pair(dir.path());
     let ctx = h.ctx.clone();
     h.state_mut().send(&ctx, Command::OpenPair(b.clone(), a));
-    settle(&mut h);
+    settle(h);
     assert_eq!(h.state().pair_paths().map(|p| p.0), Some(b));
     assert_eq!(h.state().error(), None);
+    let (nx, ny) = (2000_usize.div_ceil(side), 1500_usize.div_ceil(side));
     assert_eq!(
         h.state().before_tile_count(),
-        2 * 2,
-        "2000 × 1500 in tiles of at most {MAX_SIDE} px"
+        nx * ny,
+        "2000 × 1500 in tiles of at most {side} px"
     );
 
     // Every tile of the before image was uploaded as its exact pixels, at full size.
     let all = textures.all();
     for (id, tex) in &all {
+        if *id == TextureId::default() {
+            continue; // egui's font atlas
+        }
         assert!(
-            tex.size[0] <= MAX_SIDE && tex.size[1] <= MAX_SIDE,
+            tex.size[0] <= side && tex.size[1] <= side,
             "texture {id:?} of {:?} exceeds the limit",
             tex.size
         );
     }
-    let side = MAX_SIDE as u32;
-    for ty in 0..2 {
-        for tx in 0..2 {
-            let (x0, y0) = (tx * side, ty * side);
-            let (w, hh) = ((2000 - x0).min(side), (1500 - y0).min(side));
+    let side32 = side as u32;
+    for ty in 0..ny as u32 {
+        for tx in 0..nx as u32 {
+            let (x0, y0) = (tx * side32, ty * side32);
+            let (w, hh) = ((2000 - x0).min(side32), (1500 - y0).min(side32));
             let crop = image::imageops::crop_imm(&before, x0, y0, w, hh).to_image();
             let expected = egui::ColorImage::from_rgb([w as usize, hh as usize], crop.as_raw());
             assert!(
@@ -116,12 +146,12 @@ fn a_big_pair_is_tiled_at_full_resolution_under_a_small_texture_limit() {
 
     // 100 %: one screen pixel per image pixel (the harness draws at one pixel per point).
     h.key_press(Key::Num0);
-    steps(&mut h, 3);
+    steps(h, 3);
     assert_eq!(h.state().zoom(), 1.0);
     let vis = h.state().visible_rect().unwrap();
     let seam = |lo: f32, hi: f32| {
         let mid = f64::from(lo + hi) / 2.0;
-        let s = (mid / MAX_SIDE as f64).round() * MAX_SIDE as f64;
+        let s = (mid / side as f64).round() * side as f64;
         assert!(
             s - 8.0 > f64::from(lo) && s + 8.0 < f64::from(hi),
             "a seam near the middle of the view {vis:?}"
@@ -132,15 +162,15 @@ fn a_big_pair_is_tiled_at_full_resolution_under_a_small_texture_limit() {
     let mut textures_seen = std::collections::BTreeSet::new();
     for y in (sy as u32 - 8)..(sy as u32 + 8) {
         for x in (sx as u32 - 8)..(sx as u32 + 8) {
-            let p = screen(&h, 0, f64::from(x), f64::from(y));
-            let layers = layers_at(&h, &textures, p);
+            let p = screen(h, 0, f64::from(x), f64::from(y));
+            let layers = layers_at(h, textures, p);
             textures_seen.extend(layers.iter().map(|l| format!("{:?}", l.texture)));
             assert_eq!(
-                image_pixel(&h, &textures, p),
+                image_pixel(h, textures, p),
                 Some(before.get_pixel(x, y).0),
                 "the screen pixel at {p:?} should show the photograph's pixel ({x}, {y})"
             );
-            let right = screen(&h, 0, f64::from(x) + 1.0, f64::from(y));
+            let right = screen(h, 0, f64::from(x) + 1.0, f64::from(y));
             assert_eq!(
                 right - p,
                 vec2(1.0, 0.0),
@@ -562,6 +592,112 @@ fn onion_skin_mixes_at_the_opacity_set() {
                 shown.iter().zip(mix).all(|(s, m)| s.abs_diff(m) <= 2),
                 "at {} % the pixel at ({x}, {y}) is {shown:?}, the mix {mix:?}",
                 opacity * 100.0
+            );
+        }
+    }
+}
+
+/// The status bar reads out the pixel under the pointer: its position in the before image and
+/// the before image's value there, and the point the after pane draws there (through the
+/// alignment) with the after image's value.
+#[test]
+fn the_status_bar_reads_out_the_pixels_under_the_pointer() {
+    let (mut h, t) = started();
+    let (before_id, after_id) = before_and_after(&mut h, &t);
+    let (bp, ap) = h.state().pair_paths().unwrap();
+    let (before, after) = (
+        image::open(bp).unwrap().to_rgb8(),
+        image::open(ap).unwrap().to_rgb8(),
+    );
+    let rgb = |p: [u8; 3]| format!("RGB {:3} {:3} {:3}", p[0], p[1], p[2]);
+    for (x, y) in [(700_u32, 480_u32), (250, 130)] {
+        let p = screen(&h, 0, f64::from(x), f64::from(y));
+        assert_eq!(layers_at(&h, &t, p).last().unwrap().texture, before_id);
+        h.hover_at(p);
+        steps(&mut h, 2);
+        let expected = format!("before ({x}, {y}) {}", rgb(before.get_pixel(x, y).0));
+        h.get_by_label(&expected);
+
+        // A label's text is its AccessKit value.
+        let label = h
+            .get_by_label_contains("after (")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default();
+        let numbers: Vec<i64> = label
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let [ax, ay, r, g, b] = numbers[..] else {
+            panic!("an after position and value: {label:?}");
+        };
+        let (ax, ay) = (u32::try_from(ax).unwrap(), u32::try_from(ay).unwrap());
+        assert_eq!(
+            [r, g, b].map(|v| u8::try_from(v).unwrap()),
+            after.get_pixel(ax, ay).0,
+            "the after value is the after image's pixel at the position read out: {label}"
+        );
+        let drawn = layers_at(&h, &t, screen(&h, 1, f64::from(x), f64::from(y)));
+        let drawn = drawn.last().unwrap();
+        assert_eq!(drawn.texture, after_id);
+        assert!(
+            drawn.texel[0].abs_diff(ax as usize) <= 1 && drawn.texel[1].abs_diff(ay as usize) <= 1,
+            "the after pane draws texel {:?} there, the readout says ({ax}, {ay})",
+            drawn.texel
+        );
+    }
+}
+
+/// The centres of the linked-cursor crosses drawn on the last frame: each is four short white
+/// strokes around a gap, the left and right ones 8 points long and centred 8 points either
+/// side of the centre.
+fn cursor_crosses(h: &Harness<'_, PalimpsestApp>) -> Vec<Pos2> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<Pos2>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::LineSegment {
+                points: [a, b],
+                stroke,
+            } if stroke.color == egui::Color32::from_white_alpha(200)
+                && a.y == b.y
+                && (b.x - a.x).abs() == 8.0 =>
+            {
+                out.push(a.lerp(*b, 0.5));
+            }
+            _ => {}
+        }
+    }
+    let mut mids = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut mids);
+    }
+    mids.iter()
+        .filter(|l| mids.iter().any(|r| r.y == l.y && r.x - l.x == 16.0))
+        .map(|l| *l + vec2(8.0, 0.0))
+        .collect()
+}
+
+/// Side by side mirrors the cursor: over the before pane, a cross is drawn under the pointer
+/// and another on the after pane at the same image point, and both follow the pointer.
+#[test]
+fn side_by_side_mirrors_the_cursor_on_the_after_pane() {
+    let (mut h, t) = started();
+    before_and_after(&mut h, &t);
+    for (x, y) in [(400.0, 300.0), (1000.0, 640.0)] {
+        let pointer = screen(&h, 0, x, y);
+        h.hover_at(pointer);
+        steps(&mut h, 2);
+        let mirrored = screen(&h, 1, x, y);
+        let crosses = cursor_crosses(&h);
+        assert_eq!(crosses.len(), 2, "a cross in each pane: {crosses:?}");
+        for (at, name) in [
+            (pointer, "under the pointer"),
+            (mirrored, "on the after pane"),
+        ] {
+            assert!(
+                crosses.iter().any(|c| c.distance(at) < 0.5),
+                "a cross {name} at {at:?}: {crosses:?}"
             );
         }
     }

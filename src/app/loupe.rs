@@ -32,6 +32,11 @@ pub fn ui(ui: &egui::Ui, scene: &Scene<'_>, view: &ViewState, panes: &[(Rect, Pa
     if origin.y + total.y > pane.bottom() {
         origin.y = pointer.y - 24.0 - total.y;
     }
+    // In a window too small for either side, keep the squares on screen, over the cursor if
+    // need be.
+    let screen = ui.ctx().content_rect();
+    origin.x = origin.x.min(screen.right() - total.x).max(screen.left());
+    origin.y = origin.y.min(screen.bottom() - total.y).max(screen.top());
     let painter = ui.ctx().layer_painter(egui::LayerId::new(
         egui::Order::Tooltip,
         egui::Id::unique("loupe"),

@@ -76,6 +76,14 @@ impl PalimpsestApp {
         self
     }
 
+    /// The same app uploading images in textures of at most `side` pixels, as if the GPU
+    /// allowed no larger (builder style). egui's own limit, which its font atlas needs, stays.
+    #[must_use]
+    pub fn with_tile_side_limit(mut self, side: usize) -> Self {
+        self.runtime.tasks.analysis.limit_tile_side(side);
+        self
+    }
+
     /// The document.
     #[must_use]
     pub fn project(&self) -> &Project {

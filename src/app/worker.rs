@@ -209,6 +209,8 @@ pub struct Worker {
     generation: u64,
     cancel: Option<Arc<AtomicBool>>,
     ctx: Option<egui::Context>,
+    /// Largest texture side to upload in, under the GPU's own limit (`None`: the GPU's).
+    tile_side_limit: Option<usize>,
 }
 
 impl Default for Worker {
@@ -220,6 +222,7 @@ impl Default for Worker {
             generation: 0,
             cancel: None,
             ctx: None,
+            tile_side_limit: None,
         }
     }
 }
@@ -229,6 +232,7 @@ struct Sender {
     tx: SyncSender<(u64, Event)>,
     generation: u64,
     ctx: egui::Context,
+    tile_side_limit: Option<usize>,
 }
 
 impl Sender {
@@ -261,6 +265,7 @@ impl Worker {
             tx: self.tx.clone(),
             generation: self.generation,
             ctx: ctx.clone(),
+            tile_side_limit: self.tile_side_limit,
         };
         let name = format!("palimpsest-job-{}", self.generation);
         let spawned = super::tasks::spawn::named(&name, move || run(&request, &sender, &cancel));
@@ -273,6 +278,12 @@ impl Worker {
             ));
         }
         self.generation
+    }
+
+    /// Uploads images in textures of at most `side` pixels from the next job on, even where
+    /// the GPU allows larger ones (tests use it to tile a modest image).
+    pub fn limit_tile_side(&mut self, side: usize) {
+        self.tile_side_limit = Some(side);
     }
 
     /// Cancels the running job, if any.
@@ -297,7 +308,10 @@ impl Worker {
 fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
     let progress = |stage: Stage, fraction: f32| out.progress(stage, fraction);
     let job = Job::new(Some(&progress), Some(cancel));
-    let max_side = out.ctx.input(|i| i.max_texture_side);
+    let gpu_side = out.ctx.input(|i| i.max_texture_side);
+    let max_side = out
+        .tile_side_limit
+        .map_or(gpu_side, |side| side.min(gpu_side));
     match request {
         Request::Open {
             before,

@@ -67,6 +67,18 @@ impl TestRenderer for Recorder {
         // Applied, as a GPU renderer would have (an unapplied delta panics when dropped).
         delta.clear();
     }
+
+    fn render(
+        &mut self,
+        _ctx: &egui::Context,
+        _output: &egui::FullOutput,
+    ) -> Result<image::RgbaImage, String> {
+        Err(
+            "the recording renderer keeps textures and draws nothing; read the frame with \
+             layers_at or image_pixel"
+                .to_owned(),
+        )
+    }
 }
 
 /// A headless harness like [`super::harness`] that keeps every texture the app uploads.
