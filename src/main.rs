@@ -7,11 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 use image::GrayImage;
-use palimpsest::geometry::Model;
 use palimpsest::io::{LoadOptions, load_image};
-use palimpsest::job::Job;
 use palimpsest::output::OutputSet;
-use palimpsest::pipeline::{Params, analyze};
 use palimpsest::report::Report;
 
 mod cli;
@@ -41,6 +38,9 @@ enum Command {
     Diff(DiffArgs),
     /// Exports a saved project as images, slides, animation, PDF, Web Annotation or CSV.
     Export(cli::export::ExportArgs),
+    /// Makes project files from the command line.
+    #[command(subcommand)]
+    Project(cli::project::ProjectCommand),
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,82 +67,9 @@ struct DiffArgs {
     /// Never report changes where this mask (BEFORE's size) is non-zero.
     #[arg(long, value_name = "MASK.png")]
     ignore: Option<PathBuf>,
-    /// 0 = only the most certain changes, 1 = faint ones too.
-    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
-    sensitivity: f64,
-    /// 0 = keep fine detail, 1 = smooth away more grain and halftone.
-    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
-    noise_suppression: f64,
-    /// Smallest region kept, as a percentage of BEFORE's area (0 to 100).
-    #[arg(long, default_value_t = 0.15, value_name = "PERCENT", value_parser = percentage, allow_negative_numbers = true)]
-    min_area: f64,
-    /// Alignment model (default: chosen automatically).
-    #[arg(long, value_enum)]
-    model: Option<ModelArg>,
-    /// Refuse images larger than this many megapixels (more than 0, at most 1000).
-    #[arg(long, default_value_t = palimpsest::io::DEFAULT_MAX_MEGAPIXELS, value_name = "MP", value_parser = megapixels, allow_negative_numbers = true)]
-    max_megapixels: f64,
-    /// Go on with an image whose data is damaged (a corrupt or cut-off JPEG, a PNG failing its
-    /// checksums), with a warning and the confidence halved, instead of refusing it.
-    #[arg(long)]
-    allow_corrupt: bool,
+    #[command(flatten)]
+    analysis: cli::analyse::AnalysisArgs,
 }
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-enum ModelArg {
-    Translation,
-    Similarity,
-    Affine,
-    Homography,
-}
-
-impl From<ModelArg> for Model {
-    fn from(m: ModelArg) -> Self {
-        match m {
-            ModelArg::Translation => Model::Translation,
-            ModelArg::Similarity => Model::Similarity,
-            ModelArg::Affine => Model::Affine,
-            ModelArg::Homography => Model::Homography,
-        }
-    }
-}
-
-/// A finite number within `range` (both ends included), for clap.
-fn finite_in(s: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, String> {
-    let v: f64 = s.trim().parse().map_err(|_| format!("not a number: {s}"))?;
-    if !v.is_finite() {
-        return Err(format!("must be a finite number, got {s}"));
-    }
-    if range.contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!(
-            "must be between {} and {}, got {v}",
-            range.start(),
-            range.end()
-        ))
-    }
-}
-
-fn unit_interval(s: &str) -> Result<f64, String> {
-    finite_in(s, 0.0..=1.0)
-}
-
-fn percentage(s: &str) -> Result<f64, String> {
-    finite_in(s, 0.0..=100.0)
-}
-
-fn megapixels(s: &str) -> Result<f64, String> {
-    let v = finite_in(s, 0.0..=MAX_MEGAPIXELS_OPTION)?;
-    if v > 0.0 {
-        Ok(v)
-    } else {
-        Err(format!("must be more than 0, got {v}"))
-    }
-}
-
-/// The largest `--max-megapixels` accepted: a 1000 MP RGB image is 3 GB decoded.
-const MAX_MEGAPIXELS_OPTION: f64 = 1000.0;
 
 /// Exit status of a failure while running (a bad file, a failed alignment, a failed write).
 const EXIT_RUNTIME: u8 = 1;
@@ -157,7 +84,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let message = one_line(&message(&err));
+            let message = cli::one_line(&message(&err));
             if err.downcast_ref::<cli::UsageError>().is_some() {
                 eprintln!("error: {message}; see 'palimpsest --help'");
                 ExitCode::from(EXIT_USAGE)
@@ -194,7 +121,7 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
         .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
         .collect();
-    let text = one_line(&lines.join(" "));
+    let text = cli::one_line(&lines.join(" "));
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     let text = if text.is_empty() {
         "invalid command line"
@@ -220,14 +147,11 @@ fn message(err: &anyhow::Error) -> String {
     text
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Diff(args)) => diff(&args),
         Some(Command::Export(args)) => cli::export::run(&args),
+        Some(Command::Project(command)) => cli::project::run(&command),
         Some(Command::Open { project }) => open_app(Some(StartWith::Project(project))),
         None => match cli.images.as_slice() {
             [] => open_app(None),
@@ -262,9 +186,6 @@ fn open_app(_start: Option<StartWith>) -> Result<()> {
 }
 
 fn diff(args: &DiffArgs) -> Result<()> {
-    let load_opts = LoadOptions {
-        max_megapixels: args.max_megapixels,
-    };
     let mut outputs = OutputSet::new();
     outputs.input(&args.before);
     outputs.input(&args.after);
@@ -284,50 +205,13 @@ fn diff(args: &DiffArgs) -> Result<()> {
         outputs.output(out)?;
     }
     let t0 = Instant::now();
-    let load = |path: &Path| {
-        if args.allow_corrupt {
-            palimpsest::io::load_image_allowing_damage(path, &load_opts)
-        } else {
-            load_image(path, &load_opts).map(|img| (img, None))
-        }
-    };
-    let (before, after) = rayon::join(|| load(&args.before), || load(&args.after));
-    let (before, before_damage) = before.map_err(|e| anyhow!("before image: {e}"))?;
-    let (after, after_damage) = after.map_err(|e| anyhow!("after image: {e}"))?;
-    for (damage, path) in [(&before_damage, &args.before), (&after_damage, &args.after)] {
-        if let Some(reason) = damage {
-            eprintln!(
-                "warning: going on with damaged image data ({reason}); the confidence is halved: {}",
-                path.display()
-            );
-        }
-    }
-    let load_secs = t0.elapsed().as_secs_f64();
-    palimpsest::job::trace("decode both", t0);
+    let loaded = args.analysis.load(&args.before, &args.after)?;
     let ignore = match &args.ignore {
-        Some(p) => Some(load_mask(p, before.width(), before.height())?),
+        Some(p) => Some(load_mask(p, loaded.before.width(), loaded.before.height())?),
         None => None,
     };
-    let params = Params {
-        sensitivity: args.sensitivity,
-        noise_suppression: args.noise_suppression,
-        min_area_fraction: args.min_area / 100.0,
-        model: args.model.map(Model::from),
-        ..Params::default()
-    };
-    let mut analysis =
-        analyze(&before, &after, &params, ignore.as_ref(), Job::none()).map_err(|e| {
-            anyhow!(
-                "{}: {} onto {}",
-                one_line(&format!("{e:#}")),
-                args.after.display(),
-                args.before.display()
-            )
-        })?;
-    analysis.timings.load_secs = load_secs;
-    if before_damage.is_some() || after_damage.is_some() {
-        analysis.alignment.confidence *= 0.5;
-    }
+    let analysis = loaded.analyse(&args.analysis.params(), ignore.as_ref())?;
+    let (before, after) = (&loaded.before, &loaded.after);
 
     let write_start = Instant::now();
     let results: Vec<Result<()>> = {
@@ -340,7 +224,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
             }));
         }
         if let Some(path) = &args.annotated {
-            let (analysis, before) = (&analysis, &before);
+            let analysis = &analysis;
             tasks.push(Box::new(move || {
                 let img =
                     palimpsest::report::annotate_regions(&before.rgb, &analysis.detection.regions);
@@ -348,7 +232,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
             }));
         }
         if let Some(path) = &args.aligned {
-            let (analysis, before, after) = (&analysis, &before, &after);
+            let analysis = &analysis;
             tasks.push(Box::new(move || {
                 let (warped, _) = palimpsest::align::warp_rgb(
                     &after.rgb,
@@ -380,7 +264,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
     let write_secs = write_start.elapsed().as_secs_f64();
     palimpsest::job::trace("write outputs", write_start);
     if let Some(path) = &args.json {
-        let report = Report::new(&before, &after, &analysis, write_secs);
+        let report = Report::new(before, after, &analysis, write_secs);
         let text = serde_json::to_string_pretty(&report).context("serialising the report")?;
         outputs.write(path, text.as_bytes())?;
     }

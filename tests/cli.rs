@@ -257,7 +257,17 @@ fn help_explains_every_option() {
             "--allow-corrupt",
         ],
     );
-    help_names(&[], &["open", "diff", "export"]);
+    help_names(&[], &["open", "diff", "export", "project"]);
+    help_names(
+        &["project", "new"],
+        &[
+            "--title",
+            "--sensitivity",
+            "--model",
+            "--min-area",
+            "--allow-corrupt",
+        ],
+    );
     help_names(
         &["export"],
         &[
@@ -629,4 +639,113 @@ fn an_asked_for_model_is_fitted_exactly() {
             );
         }
     }
+}
+
+/// `project new` saves what `diff` finds as a project file, which `export` then renders: the
+/// flow from two images to a handout, scripted.
+#[test]
+fn project_new_saves_the_analysis_and_export_renders_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("kirov");
+    std::fs::create_dir(&case).unwrap();
+    let (b, a) = write_pair(&case);
+    let project = dir.path().join("lesson.palimpsest.json");
+    let json = dir.path().join("r.json");
+    let made = run(&[
+        "project".as_ref(),
+        "new".as_ref(),
+        os(&project),
+        os(&b),
+        os(&a),
+        "--sensitivity".as_ref(),
+        "0.6".as_ref(),
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let diffed = run(&[
+        "diff".as_ref(),
+        os(&b),
+        os(&a),
+        "--json".as_ref(),
+        os(&json),
+        "--sensitivity".as_ref(),
+        "0.6".as_ref(),
+    ]);
+    assert!(diffed.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+
+    let loaded = palimpsest::project::Project::load(&project).unwrap();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let p = &loaded.project;
+    assert_eq!(
+        p.title, "kirov",
+        "titled after the pair's folder, as the app does"
+    );
+    assert!((p.params.sensitivity - 0.6).abs() < 1e-12);
+    assert!(palimpsest::project::is_uuid(&p.id), "{}", p.id);
+    assert!(p.before.sha256.is_some() && p.after.sha256.is_some());
+    // Stored relative to the project file, resolved back on load.
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&project).unwrap()).unwrap();
+    assert_eq!(stored["before"]["path"], "kirov/before.png");
+    assert_eq!(p.before.path, b);
+    // The regions and the alignment are those `diff` reports for the same pair and options.
+    let regions = report["regions"].as_array().unwrap();
+    assert!(!regions.is_empty(), "the doctored pair has a region");
+    assert_eq!(p.regions.len(), regions.len());
+    for (note, r) in p.regions.iter().zip(regions) {
+        assert_eq!(u64::from(note.id), r["id"].as_u64().unwrap());
+        let polygon: Vec<[f64; 2]> = serde_json::from_value(r["polygon"].clone()).unwrap();
+        assert_eq!(note.polygon, polygon);
+    }
+    let fit = p.alignment.as_ref().unwrap();
+    let reported: [[f64; 3]; 3] =
+        serde_json::from_value(report["alignment"]["before_from_after"].clone()).unwrap();
+    assert_eq!(fit.before_from_after.rows(), reported);
+
+    let (csv, pdf) = (dir.path().join("r.csv"), dir.path().join("h.pdf"));
+    let exported = run(&[
+        "export".as_ref(),
+        os(&project),
+        "--csv".as_ref(),
+        os(&csv),
+        "--pdf".as_ref(),
+        os(&pdf),
+    ]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(rows.lines().count(), 1 + regions.len(), "{rows}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // A title given wins; a pair that cannot be read leaves no project behind.
+    let titled = dir.path().join("titled.palimpsest.json");
+    let out = run(&[
+        "project".as_ref(),
+        "new".as_ref(),
+        os(&titled),
+        os(&b),
+        os(&a),
+        "--title".as_ref(),
+        "Kirov and Stalin, 1934".as_ref(),
+    ]);
+    assert!(out.status.success());
+    let t = palimpsest::project::Project::load(&titled).unwrap().project;
+    assert_eq!(t.title, "Kirov and Stalin, 1934");
+    let failed = dir.path().join("failed.palimpsest.json");
+    let out = run(&[
+        "project".as_ref(),
+        "new".as_ref(),
+        os(&failed),
+        os(&b),
+        os(&dir.path().join("missing.jpg")),
+    ]);
+    assert_one_line_error(&out, "not found");
+    assert!(!failed.exists());
 }

@@ -332,7 +332,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
             job.report(Stage::Loading, 0.6);
             let before_tex = TiledImage::from_rgb(&out.ctx, "before", &b.rgb, max_side);
             let after_tex = TiledImage::from_rgb(&out.ctx, "after", &a.rgb, max_side);
-            let title = title_of(before);
+            let title = crate::project::title_for_pair(before);
             let (alignment, params, ignore, keep) = match project.as_deref() {
                 Some(p) => (
                     p.alignment.clone(),
@@ -440,14 +440,6 @@ fn failed(what: &str, e: &dyn std::fmt::Display) -> Event {
     Event::Failed {
         message: format!("{what}: {e}"),
     }
-}
-
-fn title_of(before: &std::path::Path) -> String {
-    before
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// Rasterises the ignore polygons into a before-size mask (255 = ignore), or `None` for none.

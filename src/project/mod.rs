@@ -134,6 +134,17 @@ impl Default for Project {
     }
 }
 
+/// The title a fresh document on a pair gets: the name of the before image's folder (a case
+/// kept as `trotsky/before.jpg`, `trotsky/after.jpg` is titled "trotsky"), or nothing.
+#[must_use]
+pub fn title_for_pair(before: &std::path::Path) -> String {
+    before
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// The language of a document that names none.
 pub const DEFAULT_LANGUAGE: &str = "en";
 

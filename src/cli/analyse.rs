@@ -1,0 +1,168 @@
+//! What `palimpsest diff` and `palimpsest project new` share: the analysis options, and the
+//! run that loads a pair and analyses it with them.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow};
+use palimpsest::geometry::Model;
+use palimpsest::io::{LoadOptions, LoadedImage, load_image};
+use palimpsest::job::Job;
+use palimpsest::pipeline::{Analysis, Params, analyze};
+
+/// The options that set how a pair is loaded and analysed.
+#[derive(clap::Args, Debug, Clone)]
+pub struct AnalysisArgs {
+    /// 0 = only the most certain changes, 1 = faint ones too.
+    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
+    pub sensitivity: f64,
+    /// 0 = keep fine detail, 1 = smooth away more grain and halftone.
+    #[arg(long, default_value_t = 0.5, value_parser = unit_interval, allow_negative_numbers = true)]
+    pub noise_suppression: f64,
+    /// Smallest region kept, as a percentage of BEFORE's area (0 to 100).
+    #[arg(long, default_value_t = 0.15, value_name = "PERCENT", value_parser = percentage, allow_negative_numbers = true)]
+    pub min_area: f64,
+    /// Alignment model (default: chosen automatically).
+    #[arg(long, value_enum)]
+    pub model: Option<ModelArg>,
+    /// Refuse images larger than this many megapixels (more than 0, at most 1000).
+    #[arg(long, default_value_t = palimpsest::io::DEFAULT_MAX_MEGAPIXELS, value_name = "MP", value_parser = megapixels, allow_negative_numbers = true)]
+    pub max_megapixels: f64,
+    /// Go on with an image whose data is damaged (a corrupt or cut-off JPEG, a PNG failing its
+    /// checksums), with a warning and the confidence halved, instead of refusing it.
+    #[arg(long)]
+    pub allow_corrupt: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ModelArg {
+    Translation,
+    Similarity,
+    Affine,
+    Homography,
+}
+
+impl From<ModelArg> for Model {
+    fn from(m: ModelArg) -> Self {
+        match m {
+            ModelArg::Translation => Model::Translation,
+            ModelArg::Similarity => Model::Similarity,
+            ModelArg::Affine => Model::Affine,
+            ModelArg::Homography => Model::Homography,
+        }
+    }
+}
+
+impl AnalysisArgs {
+    /// The detection parameters these options ask for.
+    pub fn params(&self) -> Params {
+        Params {
+            sensitivity: self.sensitivity,
+            noise_suppression: self.noise_suppression,
+            min_area_fraction: self.min_area / 100.0,
+            model: self.model.map(Model::from),
+            ..Params::default()
+        }
+    }
+
+    /// Loads BEFORE and AFTER (in parallel) with these options. A damaged image the options
+    /// let through is reported on standard error.
+    pub fn load(&self, before: &Path, after: &Path) -> Result<Loaded> {
+        let options = LoadOptions {
+            max_megapixels: self.max_megapixels,
+        };
+        let load = |path: &Path| {
+            if self.allow_corrupt {
+                palimpsest::io::load_image_allowing_damage(path, &options)
+            } else {
+                load_image(path, &options).map(|img| (img, None))
+            }
+        };
+        let start = Instant::now();
+        let (b, a) = rayon::join(|| load(before), || load(after));
+        let (before_img, before_damage) = b.map_err(|e| anyhow!("before image: {e}"))?;
+        let (after_img, after_damage) = a.map_err(|e| anyhow!("after image: {e}"))?;
+        for (damage, path) in [(&before_damage, before), (&after_damage, after)] {
+            if let Some(reason) = damage {
+                eprintln!(
+                    "warning: going on with damaged image data ({reason}); the confidence is halved: {}",
+                    path.display()
+                );
+            }
+        }
+        palimpsest::job::trace("decode both", start);
+        Ok(Loaded {
+            before: before_img,
+            after: after_img,
+            damaged: before_damage.is_some() || after_damage.is_some(),
+            load_secs: start.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// A pair as loaded.
+pub struct Loaded {
+    pub before: LoadedImage,
+    pub after: LoadedImage,
+    /// True when either image's data is damaged (and was let through).
+    pub damaged: bool,
+    pub load_secs: f64,
+}
+
+impl Loaded {
+    /// Aligns and analyses the pair with `params`, never reporting changes where `ignore` is
+    /// set; the confidence is halved when an image is damaged.
+    pub fn analyse(&self, params: &Params, ignore: Option<&image::GrayImage>) -> Result<Analysis> {
+        let mut analysis = analyze(&self.before, &self.after, params, ignore, Job::none())
+            .map_err(|e| {
+                anyhow!(
+                    "{}: {} onto {}",
+                    super::one_line(&format!("{e:#}")),
+                    self.after.path.display(),
+                    self.before.path.display()
+                )
+            })?;
+        analysis.timings.load_secs = self.load_secs;
+        if self.damaged {
+            analysis.alignment.confidence *= 0.5;
+        }
+        Ok(analysis)
+    }
+}
+
+/// A finite number within `range` (both ends included), for clap.
+fn finite_in(s: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("not a number: {s}"))?;
+    if !v.is_finite() {
+        return Err(format!("must be a finite number, got {s}"));
+    }
+    if range.contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "must be between {} and {}, got {v}",
+            range.start(),
+            range.end()
+        ))
+    }
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    finite_in(s, 0.0..=1.0)
+}
+
+fn percentage(s: &str) -> Result<f64, String> {
+    finite_in(s, 0.0..=100.0)
+}
+
+fn megapixels(s: &str) -> Result<f64, String> {
+    let v = finite_in(s, 0.0..=MAX_MEGAPIXELS_OPTION)?;
+    if v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("must be more than 0, got {v}"))
+    }
+}
+
+/// The largest `--max-megapixels` accepted: a 1000 MP RGB image is 3 GB decoded.
+const MAX_MEGAPIXELS_OPTION: f64 = 1000.0;
