@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use palimpsest::output::OutputSet;
+use palimpsest::pipeline::{Analysis, Params};
 use palimpsest::project::{Edit, ImageEntry, Project, RegionNote};
 
 use super::analyse::AnalysisArgs;
@@ -51,27 +52,13 @@ fn new(args: &NewArgs) -> Result<()> {
     let loaded = args.analysis.load(&args.before, &args.after)?;
     let params = args.analysis.params();
     let analysis = loaded.analyse(&params, None)?;
-    let mut project = Project {
-        title: args
-            .title
-            .clone()
-            .unwrap_or_else(|| palimpsest::project::title_for_pair(&args.before)),
-        before: ImageEntry::at(absolute(&args.before)?),
-        after: ImageEntry::at(absolute(&args.after)?),
-        alignment: Some(analysis.alignment.clone()),
+    let project = project_of(
+        &args.before,
+        &args.after,
+        args.title.as_deref(),
         params,
-        regions: analysis
-            .detection
-            .regions
-            .iter()
-            .map(RegionNote::from_region)
-            .collect(),
-        ..Project::default()
-    };
-    // The images' SHA-256 and the document's UUID, as a save from the app records them.
-    project
-        .apply(Edit::Stamp)
-        .map_err(|e| anyhow!("cannot stamp the project: {e}"))?;
+        &analysis,
+    )?;
     let bytes = project
         .to_json_for(&args.out)
         .with_context(|| format!("cannot serialise the project: {}", args.out.display()))?;
@@ -89,6 +76,43 @@ fn new(args: &NewArgs) -> Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// The project of an analysed pair, as the app would save it: the images (their SHA-256
+/// computed), the alignment, the parameters and the detected regions, titled `title` or after
+/// BEFORE's folder.
+///
+/// # Errors
+/// An image path cannot be made absolute.
+pub fn project_of(
+    before: &Path,
+    after: &Path,
+    title: Option<&str>,
+    params: Params,
+    analysis: &Analysis,
+) -> Result<Project> {
+    let mut project = Project {
+        title: title.map_or_else(
+            || palimpsest::project::title_for_pair(before),
+            str::to_owned,
+        ),
+        before: ImageEntry::at(absolute(before)?),
+        after: ImageEntry::at(absolute(after)?),
+        alignment: Some(analysis.alignment.clone()),
+        params,
+        regions: analysis
+            .detection
+            .regions
+            .iter()
+            .map(RegionNote::from_region)
+            .collect(),
+        ..Project::default()
+    };
+    // The images' SHA-256 and the document's UUID, as a save from the app records them.
+    project
+        .apply(Edit::Stamp)
+        .map_err(|e| anyhow!("cannot stamp the project: {e}"))?;
+    Ok(project)
 }
 
 /// `path` made absolute, so the project stores it relative to the project file's folder.
