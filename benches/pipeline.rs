@@ -1,7 +1,9 @@
 //! Timing of every stage on a generated 24-megapixel pair (6000×4000 JPEG), the size of a
-//! modern archive scan. Inputs are built once, outside the timed loops.
+//! modern archive scan, and of the whole `diff` (decoding, analysis and the full-size mask) on
+//! it and on a 96-megapixel pair (12000×8000, a print scanned at 1200 dpi). Inputs are built
+//! once, outside the timed loops.
 //!
-//! `cargo bench --bench pipeline`
+//! `cargo bench --bench pipeline` (`-- 24MP` or `-- 100MP` for one group)
 
 use std::hint::black_box;
 use std::path::Path;
@@ -23,7 +25,11 @@ struct Pair {
 }
 
 fn pair() -> Pair {
-    let scene = staged_photo(24, 6000, 4000);
+    pair_of(6000, 4000)
+}
+
+fn pair_of(width: u32, height: u32) -> Pair {
+    let scene = staged_photo(24, width, height);
     let before_rgb = scene.render(&[]);
     let doctored = scene.render(&[1]);
     let (after_rgb, _) = rescan(&doctored, &Rescan::typical(24), 24);
@@ -106,8 +112,36 @@ fn stages(c: &mut Criterion) {
     g.bench_function("whole analysis (decoded pair)", |b| {
         b.iter(|| analyze(&p.before, &p.after, &params, None, Job::none()));
     });
+    g.bench_function("whole diff (decode, analysis, full-size mask)", |b| {
+        b.iter(|| whole_diff(&p, &params));
+    });
     g.finish();
 }
 
-criterion_group!(benches, stages);
+/// What `palimpsest diff --mask` does between reading the files and encoding the mask.
+fn whole_diff(p: &Pair, params: &Params) -> image::GrayImage {
+    let opts = LoadOptions::default();
+    let (before, after) = rayon::join(
+        || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &opts),
+        || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &opts),
+    );
+    let (before, after) = (before.expect("decodes"), after.expect("decodes"));
+    analyze(&before, &after, params, None, Job::none())
+        .expect("aligns")
+        .full_mask()
+}
+
+fn hundred_megapixels(c: &mut Criterion) {
+    let p = pair_of(12_000, 8000);
+    let params = Params::default();
+    let mut g = c.benchmark_group("100MP");
+    g.sample_size(10);
+    g.measurement_time(std::time::Duration::from_secs(30));
+    g.bench_function("whole diff (decode, analysis, full-size mask)", |b| {
+        b.iter(|| whole_diff(&p, &params));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, hundred_megapixels);
 criterion_main!(benches);
