@@ -50,9 +50,6 @@ pub use runtime::Runtime;
 pub use settings::Settings;
 pub use view::{DockTab, Tool, ViewMode, ViewState};
 
-/// Key under which [`Settings`] are kept in eframe's storage.
-const SETTINGS_KEY: &str = "palimpsest.settings";
-
 /// Runs the app until its window closes.
 ///
 /// # Errors
@@ -72,10 +69,7 @@ pub fn run(start: Start) -> anyhow::Result<()> {
         "Palimpsest",
         options,
         Box::new(move |cc| {
-            let settings: Settings = cc
-                .storage
-                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
-                .unwrap_or_default();
+            let settings = Settings::load(cc.storage);
             let mut app = PalimpsestApp::new(start, Box::new(NativeDialogs), settings);
             app.runtime.launched = Some(launched);
             Ok(Box::new(app))
@@ -324,7 +318,7 @@ impl eframe::App for PalimpsestApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.view = self.view.to_settings();
-        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        self.settings.store(storage);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

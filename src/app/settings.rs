@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 pub use super::view::ViewSettings;
 
 /// Most recent pairs remembered.
-const MAX_RECENT: usize = 8;
+pub const MAX_RECENT: usize = 8;
+
+/// Key under which [`Settings`] are kept in eframe's storage.
+const STORAGE_KEY: &str = "palimpsest.settings";
 
 /// Light, dark, or whatever the system says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +62,20 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The settings kept in eframe's storage, or the defaults when there is no storage or
+    /// nothing readable in it.
+    #[must_use]
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
+        storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default()
+    }
+
+    /// Keeps the settings in eframe's storage, where [`Settings::load`] finds them.
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, self);
+    }
+
     /// Puts a pair at the top of the recent list.
     pub fn push_recent(&mut self, before: &Path, after: &Path) {
         let entry = (absolute(before), absolute(after));

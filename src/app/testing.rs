@@ -57,7 +57,18 @@ impl PalimpsestApp {
     /// data folder (recovery file, recent projects) unless `PALIMPSEST_DATA_DIR` names one.
     #[must_use]
     pub fn new_for_test(start: Start, dialogs: FakeDialogs) -> Self {
-        let mut app = Self::new(start, Box::new(dialogs), Settings::default());
+        Self::new_for_test_with_settings(start, dialogs, Settings::default())
+    }
+
+    /// The same as [`PalimpsestApp::new_for_test`], but started with `settings`, as the app
+    /// starts with what eframe kept of the last run ([`Settings::load`]).
+    #[must_use]
+    pub fn new_for_test_with_settings(
+        start: Start,
+        dialogs: FakeDialogs,
+        settings: Settings,
+    ) -> Self {
+        let mut app = Self::new(start, Box::new(dialogs), settings);
         app.runtime.persist = super::persist::Persist::for_test();
         app
     }
@@ -220,6 +231,20 @@ impl PalimpsestApp {
     #[must_use]
     pub fn busy(&self) -> bool {
         self.runtime.busy() || self.start.is_some()
+    }
+
+    /// The recently opened pairs remembered in the settings, newest first.
+    #[must_use]
+    pub fn recent_pairs(&self) -> &[(PathBuf, PathBuf)] {
+        &self.settings.recent
+    }
+
+    /// Makes the analysis of every pair opened from now on wait once both images are decoded
+    /// and shown (its progress at the loading stage) until the returned hold is released, so a
+    /// test can see the progress of an analysis that certainly still runs
+    /// ([`super::worker::Worker::hold_after_loading`]).
+    pub fn hold_analysis_after_loading(&mut self) -> super::worker::Hold {
+        self.runtime.tasks.analysis.hold_after_loading()
     }
 
     /// Whether an analysis has arrived.

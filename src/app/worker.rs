@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::time::{Duration, Instant};
 
 use image::GrayImage;
 
@@ -25,6 +26,10 @@ use crate::project::Project;
 
 /// Capacity of the event channel. Progress events are dropped when it is full; results wait.
 const CHANNEL_CAPACITY: usize = 64;
+
+/// How long a test's hold ([`Worker::hold_after_loading`]) keeps an analysis waiting at most,
+/// so a hold never released fails the test instead of hanging it.
+const HOLD_LIMIT: Duration = Duration::from_secs(30);
 
 /// A decoded pair with its textures.
 #[derive(Clone)]
@@ -211,6 +216,25 @@ pub struct Worker {
     ctx: Option<egui::Context>,
     /// Largest texture side to upload in, under the GPU's own limit (`None`: the GPU's).
     tile_side_limit: Option<usize>,
+    /// For tests: set while opening jobs wait after decoding ([`Worker::hold_after_loading`]).
+    hold: Option<Arc<AtomicBool>>,
+}
+
+/// For tests: keeps the analysis of opened pairs waiting after decoding until released (or
+/// dropped), from [`Worker::hold_after_loading`].
+pub struct Hold(Arc<AtomicBool>);
+
+impl Hold {
+    /// Lets waiting and later analyses go on.
+    pub fn release(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        self.release();
+    }
 }
 
 impl Default for Worker {
@@ -223,6 +247,7 @@ impl Default for Worker {
             cancel: None,
             ctx: None,
             tile_side_limit: None,
+            hold: None,
         }
     }
 }
@@ -233,6 +258,7 @@ struct Sender {
     generation: u64,
     ctx: egui::Context,
     tile_side_limit: Option<usize>,
+    hold: Option<Arc<AtomicBool>>,
 }
 
 impl Sender {
@@ -266,6 +292,7 @@ impl Worker {
             generation: self.generation,
             ctx: ctx.clone(),
             tile_side_limit: self.tile_side_limit,
+            hold: self.hold.clone(),
         };
         let name = format!("palimpsest-job-{}", self.generation);
         let spawned = super::tasks::spawn::named(&name, move || run(&request, &sender, &cancel));
@@ -284,6 +311,15 @@ impl Worker {
     /// the GPU allows larger ones (tests use it to tile a modest image).
     pub fn limit_tile_side(&mut self, side: usize) {
         self.tile_side_limit = Some(side);
+    }
+
+    /// For tests: from the next job on, opening a pair waits once both images are decoded and
+    /// sent (the pair is shown and the progress stays at the loading stage) until the returned
+    /// [`Hold`] is released or dropped, the job is cancelled, or [`HOLD_LIMIT`] passes.
+    pub fn hold_after_loading(&mut self) -> Hold {
+        let flag = Arc::new(AtomicBool::new(true));
+        self.hold = Some(Arc::clone(&flag));
+        Hold(flag)
     }
 
     /// Cancels the running job, if any.
@@ -350,6 +386,9 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 title,
                 project: project.clone(),
             }));
+            if let Some(hold) = &out.hold {
+                wait_while_held(hold, cancel);
+            }
             analyze(
                 out, &job, &b, &a, alignment, &params, &ignore, keep, max_side,
             );
@@ -433,6 +472,17 @@ fn analyze(
         }
         Err(crate::pipeline::PipelineError::Cancelled) => {}
         Err(e) => out.send(failed("Analysis failed", &e)),
+    }
+}
+
+/// Waits while a test holds the job ([`Worker::hold_after_loading`]), at most [`HOLD_LIMIT`].
+fn wait_while_held(hold: &AtomicBool, cancel: &AtomicBool) {
+    let since = Instant::now();
+    while hold.load(Ordering::Relaxed)
+        && !cancel.load(Ordering::Relaxed)
+        && since.elapsed() < HOLD_LIMIT
+    {
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
