@@ -205,6 +205,29 @@ fn a_manifest_gives_a_record_per_pair_and_shards_merge_to_the_single_run() {
     assert!(log.contains("3 row(s) already done"), "{log}");
     assert!(log.contains("[1/2] ") && log.contains("[2/2] "), "{log}");
     same_results(&single, &merged);
+
+    // A pair that fails where an earlier run succeeded keeps no outputs of that run.
+    std::fs::rename(
+        dir.path().join("images/4-after.jpg"),
+        dir.path().join("images/4-gone.jpg"),
+    )
+    .unwrap();
+    ok(&batch(&[
+        m.as_os_str(),
+        "--out".as_ref(),
+        single.as_os_str(),
+    ]));
+    let record: serde_json::Value =
+        serde_json::from_slice(&read(&single.join("rows/print_4.row.json"))).unwrap();
+    assert_eq!(record["status"], "error");
+    for suffix in [".palimpsest.json", ".mask.png", ".json", ".thumb.jpg"] {
+        assert!(
+            !single
+                .join("rows")
+                .join(format!("print_4{suffix}"))
+                .exists()
+        );
+    }
 }
 
 #[test]

@@ -298,6 +298,14 @@ fn process(row: &Row, dir: &Path, options: &AnalysisArgs) -> Result<Record> {
     if let Err(e) = analyse_row(row, dir, options, &mut record) {
         record.status = "error".to_owned();
         record.error = super::one_line(&format!("{e:#}"));
+        // What an earlier run wrote for this row no longer describes it.
+        for suffix in &ROW_FILES[..4] {
+            let stale = dir.join(format!("{}{suffix}", row.stem));
+            if stale.exists() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
+            }
+        }
     }
     let path = dir.join(format!("{}.row.json", row.stem));
     let text = serde_json::to_vec_pretty(&record).context("serialising a record")?;
