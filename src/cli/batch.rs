@@ -24,12 +24,10 @@ use base64::Engine;
 use palimpsest::export::content::escape_html;
 use palimpsest::export::regions_csv::{quote_field, text_field};
 use palimpsest::output::{OutputSet, write_atomic};
-use palimpsest::pipeline::Analysis;
-use palimpsest::regions::Region;
 use serde::{Deserialize, Serialize};
 
 use super::UsageError;
-use super::analyse::{AnalysisArgs, Loaded};
+use super::analyse::AnalysisArgs;
 
 /// Arguments of `palimpsest batch`.
 #[derive(clap::Args, Debug)]
@@ -343,7 +341,20 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
         &file(ROW_FILES[2]),
         &serde_json::to_vec_pretty(&report).context("serialising the report")?,
     )?;
-    let thumb = thumbnail(&loaded, &analysis);
+    // The handout's outlined overview, drawn at thumbnail size: the same outlines and numbers
+    // as every export, and the photograph reduced once, not drawn on at full size.
+    let essay = palimpsest::essay::Essay::bundled();
+    let thumb = palimpsest::export::pdf::outlined_image(
+        &palimpsest::export::ExportInput {
+            project: &project,
+            essay: &essay,
+            before: &loaded.before.rgb,
+            // Not read: the overview is drawn on the before image.
+            after_aligned: &loaded.before.rgb,
+        },
+        palimpsest::export::Base::Before,
+        THUMB_SIDE,
+    );
     outputs.write(
         &file(ROW_FILES[3]),
         &palimpsest::export::encode_image(&thumb, &file(ROW_FILES[3]))?,
@@ -363,36 +374,6 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
 fn round(v: f64, decimals: i32) -> f64 {
     let k = 10f64.powi(decimals);
     (v * k).round() / k
-}
-
-/// The before image at most [`THUMB_SIDE`] on a side, with the region outlines.
-fn thumbnail(loaded: &Loaded, analysis: &Analysis) -> image::RgbImage {
-    let before = &loaded.before.rgb;
-    let k = (f64::from(THUMB_SIDE) / f64::from(before.width().max(before.height()))).min(1.0);
-    let size = |v: u32| ((f64::from(v) * k).round() as u32).max(1);
-    let small = image::imageops::resize(
-        before,
-        size(before.width()),
-        size(before.height()),
-        image::imageops::FilterType::Triangle,
-    );
-    let scaled: Vec<Region> = analysis
-        .detection
-        .regions
-        .iter()
-        .map(|r| {
-            let mut s = r.clone();
-            s.polygon = r.polygon.iter().map(|p| [p[0] * k, p[1] * k]).collect();
-            s.bbox.x *= k;
-            s.bbox.y *= k;
-            s.bbox.width *= k;
-            s.bbox.height *= k;
-            s.centroid = [r.centroid[0] * k, r.centroid[1] * k];
-            s.area_px *= k * k;
-            s
-        })
-        .collect();
-    palimpsest::report::annotate_regions(&small, &scaled)
 }
 
 fn read_record(dir: &Path, stem: &str) -> Option<Record> {
