@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod chain;
 pub mod defects;
 pub mod diff;
 pub mod essay;

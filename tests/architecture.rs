@@ -10,9 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Modules that may use `pipeline`: the document, the report, and the app above them all (the
-/// binary is outside the graph).
-const PIPELINE_USERS: &[&str] = &["project", "report", "app"];
+/// Modules that may use `pipeline`: the document, the version chains, the report, and the app
+/// above them all (the binary is outside the graph).
+const PIPELINE_USERS: &[&str] = &["project", "chain", "report", "app"];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
 

@@ -13,8 +13,8 @@ use palimpsest::align::{AlignMethod, Alignment};
 use palimpsest::essay::REVISIONISM_ANCHOR;
 use palimpsest::pipeline::Params;
 use palimpsest::project::{
-    DataDir, ImageEntry, ImageMeta, ImageProblemKind, MigrationError, Origin, Project,
-    ProjectError, RegionNote, SCHEMA_VERSION, Tag, Which, migrate,
+    DataDir, ImageEntry, ImageMeta, ImageProblemKind, LaterVersion, MigrationError, Origin,
+    Project, ProjectError, RegionNote, SCHEMA_VERSION, Tag, Which, migrate,
 };
 use palimpsest::regions::BBox;
 use palimpsest::{Model, Transform};
@@ -178,10 +178,20 @@ fn region() -> impl Strategy<Value = RegionNote> {
         any::<bool>(),
         (text(), text()),
         prop::collection::vec(prop::sample::select(Tag::ALL.to_vec()), 0..4),
-        links,
+        (links, 0..4_u32),
     )
         .prop_map(
-            |(id, polygon, bbox, (area_px, score), origin, hidden, (label, note), tags, links)| {
+            |(
+                id,
+                polygon,
+                bbox,
+                (area_px, score),
+                origin,
+                hidden,
+                (label, note),
+                tags,
+                (links, step),
+            )| {
                 RegionNote {
                     id,
                     polygon,
@@ -194,6 +204,7 @@ fn region() -> impl Strategy<Value = RegionNote> {
                     note,
                     tags,
                     links,
+                    step,
                 }
             },
         )
@@ -203,7 +214,14 @@ fn project() -> impl Strategy<Value = Project> {
     (
         text(),
         image_entry(),
-        image_entry(),
+        (
+            image_entry(),
+            prop::collection::vec(
+                (image_entry(), prop::option::of(alignment()))
+                    .prop_map(|(image, alignment)| LaterVersion { image, alignment }),
+                0..3,
+            ),
+        ),
         prop::option::of(alignment()),
         prop::collection::vec((point(), point()), 0..5),
         params(),
@@ -222,21 +240,26 @@ fn project() -> impl Strategy<Value = Project> {
             |(
                 title,
                 before,
-                after,
+                (after, later),
                 alignment,
                 manual_points,
                 params,
                 ignore_areas,
-                regions,
+                mut regions,
                 essay,
                 (id, language),
             )| {
+                let steps = 1 + u32::try_from(later.len()).unwrap();
+                for r in &mut regions {
+                    r.step %= steps;
+                }
                 Project {
                     version: SCHEMA_VERSION,
                     title,
                     before,
                     after,
                     alignment,
+                    later,
                     manual_points,
                     params,
                     ignore_areas,
@@ -641,7 +664,7 @@ fn version_0_file_migrates_to_version_1() {
     // Both images are missing here: reported, not fatal.
     assert_eq!(loaded.problems.len(), 2);
 
-    // Saving writes version 1, which loads without migration.
+    // Saving writes the current version, which loads without migration.
     p.save(&path).unwrap();
     let again = Project::load(&path).unwrap();
     assert_eq!(again.migrated_from, None);
@@ -655,14 +678,17 @@ fn version_0_file_migrates_to_version_1() {
 #[test]
 fn migrate_is_a_chain_that_leaves_current_documents_alone() {
     let v0: serde_json::Value = serde_json::from_str(VERSION_0).unwrap();
-    let v1 = migrate(v0.clone()).unwrap();
-    assert_eq!(v1["version"], 1);
-    assert_eq!(v1["before"]["path"], "before.jpg");
-    assert_eq!(v1["regions"][1]["bbox"]["x"], 1.5);
-    assert_eq!(migrate(v1.clone()).unwrap(), v1);
+    let v2 = migrate(v0.clone()).unwrap();
+    assert_eq!(v2["version"], 2);
+    assert_eq!(v2["versions"][0]["path"], "before.jpg");
+    assert_eq!(v2["versions"][1]["path"], "prints/after.jpg");
+    assert!(v2.get("before").is_none() && v2.get("after").is_none());
+    assert_eq!(v2["regions"][1]["bbox"]["x"], 1.5);
+    assert_eq!(v2["regions"][1]["step"], 0);
+    assert_eq!(migrate(v2.clone()).unwrap(), v2);
     let mut explicit = v0;
     explicit["version"] = 0.into();
-    assert_eq!(migrate(explicit).unwrap(), v1);
+    assert_eq!(migrate(explicit).unwrap(), v2);
 
     let bad = serde_json::json!({ "regions": [ { "x": 1, "label": "no size" } ] });
     let err = migrate(bad).unwrap_err();
@@ -822,7 +848,7 @@ fn out_of_bounds_values_are_refused_on_load() {
         (
             "cannot be inverted",
             Box::new(|v| {
-                v["alignment"] = serde_json::json!({
+                v["versions"][1]["alignment"] = serde_json::json!({
                     "model": "affine",
                     "before_from_after": [[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 1.0]],
                     "inliers": 10, "residual_px": 0.5, "confidence": 0.9, "method": "features"
@@ -840,6 +866,17 @@ fn out_of_bounds_values_are_refused_on_load() {
         (
             "sensitivity",
             Box::new(|v| v["params"]["sensitivity"] = 7.into()),
+        ),
+        (
+            "region 1 is at step 1, but the chain has 1 step",
+            Box::new(|v| v["regions"][0]["step"] = 1.into()),
+        ),
+        (
+            "over the 64 limit",
+            Box::new(|v| {
+                let one = v["versions"][1].clone();
+                v["versions"] = serde_json::Value::Array(vec![one; 65]);
+            }),
         ),
         ("not a uuid", Box::new(|v| v["id"] = "исчезнувшие".into())),
         (
@@ -902,4 +939,102 @@ fn a_replaced_image_is_reported_without_its_hash() {
         "prints part of the file's hash: {text}"
     );
     assert!(!text.contains("SHA-256"), "{text}");
+}
+
+/// A project saved by the release before version chains (schema 1, the bundled sample's
+/// lesson as it shipped, its image paths pointing at the sample): it opens, migrates, keeps
+/// every value, and saves as schema 2 that loads back equal.
+#[test]
+fn a_version_1_project_of_the_previous_release_migrates_and_round_trips() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1/podium.palimpsest.json");
+    let old: serde_json::Value = serde_json::from_slice(&std::fs::read(&fixture).unwrap()).unwrap();
+    assert_eq!(old["version"], 1);
+    let loaded = Project::load(&fixture).unwrap();
+    assert_eq!(loaded.migrated_from, Some(1));
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let p = loaded.project;
+    assert_eq!(p.version_count(), 2);
+    assert!(p.later.is_empty());
+    // Nothing of the old file is lost: title, images with their hashes and provenance, the
+    // alignment, parameters, regions with every note, essay, id and language.
+    assert_eq!(p.title, old["title"]);
+    for (entry, key) in [(&p.before, "before"), (&p.after, "after")] {
+        assert_eq!(entry.sha256.as_deref(), old[key]["sha256"].as_str());
+        assert_eq!(entry.meta.source, old[key]["meta"]["source"]);
+        assert!(entry.path.is_file(), "{}", entry.path.display());
+    }
+    let old_alignment: palimpsest::align::Alignment =
+        serde_json::from_value(old["alignment"].clone()).unwrap();
+    assert_eq!(p.alignment.as_ref(), Some(&old_alignment));
+    assert_eq!(p.regions.len(), old["regions"].as_array().unwrap().len());
+    for (r, o) in p.regions.iter().zip(old["regions"].as_array().unwrap()) {
+        assert_eq!(r.step, 0);
+        assert_eq!(r.id, o["id"]);
+        assert_eq!(r.label, o["label"]);
+        assert_eq!(r.note, o["note"]);
+        assert_eq!(r.links.len(), o["links"].as_array().map_or(0, Vec::len));
+    }
+    assert_eq!(p.id, old["id"].as_str().unwrap_or(""));
+    assert_eq!(p.language, old["language"].as_str().unwrap_or("en"));
+    assert_eq!(p.params.sensitivity, old["params"]["sensitivity"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("podium.palimpsest.json");
+    p.save(&path).unwrap();
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["versions"].as_array().unwrap().len(), 2);
+    assert!(saved["versions"][0].get("alignment").is_none());
+    assert_eq!(saved["versions"][1]["sha256"], old["after"]["sha256"]);
+    let saved_alignment: palimpsest::align::Alignment =
+        serde_json::from_value(saved["versions"][1]["alignment"].clone()).unwrap();
+    assert_eq!(saved_alignment, old_alignment);
+    assert!(saved.get("before").is_none() && saved.get("alignment").is_none());
+    let again = Project::load(&path).unwrap();
+    assert_eq!(again.migrated_from, None);
+    // The first save gives the document its UUID; nothing else changes.
+    let mut expected = p.clone();
+    expected.id.clone_from(&again.project.id);
+    assert_eq!(again.project, expected);
+}
+
+/// A chain of three versions saves its later version with its own alignment and each region
+/// with its step, and loads back equal; an image of a later version that is missing is named
+/// by its number.
+#[test]
+fn a_three_version_chain_round_trips_and_names_a_missing_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = project_with_images(dir.path());
+    let third = dir.path().join("1940.png");
+    std::fs::copy(&project.after.path, &third).unwrap();
+    project.later.push(LaterVersion {
+        image: ImageEntry::at(&third),
+        alignment: project.alignment.clone(),
+    });
+    project.later[0].image.meta.date = "1940".to_owned();
+    let mut second_step = project.regions[0].clone();
+    second_step.step = 1;
+    second_step.id = 99;
+    project.regions.push(second_step);
+    let path = dir.path().join("chain.palimpsest.json");
+    project.save(&path).unwrap();
+    let loaded = Project::load(&path).unwrap();
+    assert!(loaded.problems.is_empty());
+    let p = loaded.project;
+    assert_eq!(p.version_count(), 3);
+    assert_eq!(p.version_name(2), "1940");
+    assert_eq!(p.regions_of_step(1).count(), 1);
+    assert!(p.later[0].image.sha256.is_some());
+    std::fs::remove_file(&third).unwrap();
+    let problems = Project::load(&path).unwrap().problems;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].version, 2);
+    assert!(
+        problems[0]
+            .to_string()
+            .starts_with("version 3 image is missing"),
+        "{}",
+        problems[0]
+    );
 }

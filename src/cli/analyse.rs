@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Result, anyhow};
+use palimpsest::chain::Step;
 use palimpsest::geometry::Model;
 use palimpsest::io::{LoadOptions, LoadedImage, load_image};
 use palimpsest::job::Job;
@@ -97,6 +98,55 @@ impl AnalysisArgs {
             damaged: before_damage.is_some() || after_damage.is_some(),
             load_secs: start.elapsed().as_secs_f64(),
         })
+    }
+}
+
+impl AnalysisArgs {
+    /// Loads the versions of a chain (two at a time) with these options, as [`Self::load`].
+    pub fn load_chain(&self, paths: &[std::path::PathBuf]) -> Result<LoadedChain> {
+        let start = Instant::now();
+        let mut images = Vec::with_capacity(paths.len());
+        let mut damaged = false;
+        for (i, pair) in paths.chunks(2).enumerate() {
+            let (first, second) = match pair {
+                [a, b] => (a, Some(b)),
+                [a] => (a, None),
+                _ => continue,
+            };
+            let loaded = self.load(first, second.unwrap_or(first))?;
+            damaged |= loaded.damaged;
+            images.push(loaded.before);
+            if second.is_some() {
+                images.push(loaded.after);
+            }
+            palimpsest::job::trace(
+                &format!("decode versions {}–{}", 2 * i + 1, 2 * i + 2),
+                start,
+            );
+        }
+        Ok(LoadedChain { images, damaged })
+    }
+}
+
+/// The versions of a chain as loaded, the first first.
+pub struct LoadedChain {
+    pub images: Vec<LoadedImage>,
+    /// True when any image's data is damaged (and was let through).
+    pub damaged: bool,
+}
+
+impl LoadedChain {
+    /// Aligns every version onto the first and finds what changed at each step; every
+    /// confidence is halved when an image is damaged.
+    pub fn analyse(&self, params: &Params) -> Result<Vec<Step>> {
+        let mut steps = palimpsest::chain::analyse_chain(&self.images, params, Job::none())
+            .map_err(|e| anyhow!("{}", super::one_line(&format!("{e:#}"))))?;
+        if self.damaged {
+            for step in &mut steps {
+                step.to_first.confidence *= 0.5;
+            }
+        }
+        Ok(steps)
     }
 }
 

@@ -14,9 +14,21 @@ use super::content;
 use crate::project::Project;
 
 /// The header row's field names, in column order.
-pub const CSV_COLUMNS: [&str; 12] = [
-    "id", "label", "note", "tags", "links", "x", "y", "width", "height", "area_px", "score",
+pub const CSV_COLUMNS: [&str; 14] = [
+    "id",
+    "label",
+    "note",
+    "tags",
+    "links",
+    "x",
+    "y",
+    "width",
+    "height",
+    "area_px",
+    "score",
     "polygon",
+    "step",
+    "step_between",
 ];
 
 /// The UTF-8 byte-order mark Excel needs to read a CSV file as UTF-8.
@@ -67,7 +79,9 @@ fn num(v: f64) -> String {
 
 /// The visible regions as CSV with a header row ([`CSV_COLUMNS`]); the note keeps its line
 /// breaks and Markdown, tags and links are separated by `; `, coordinates are before-image
-/// pixels.
+/// pixels (the first version's). `step` is the step of the version chain at which the change
+/// appears, from 1 (between the first and second version), and `step_between` names it
+/// ("between 1929 and 1935").
 #[must_use]
 pub fn csv(project: &Project) -> String {
     let mut out = CSV_COLUMNS.join(",");
@@ -92,12 +106,14 @@ pub fn csv(project: &Project) -> String {
             num(r.area_px),
             num(r.score),
             polygon.join(";"),
+            (r.step + 1).to_string(),
+            project.step_name(r.step),
         ];
         let row: Vec<String> = fields
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                if (1..=4).contains(&i) {
+                if (1..=4).contains(&i) || i == 13 {
                     text_field(f)
                 } else {
                     quote_field(f)

@@ -9,6 +9,8 @@
 //! `FragmentSelector` (`xywh=pixel:x,y,w,h`, Media Fragments) for the bounding box. Bodies: the
 //! label (`TextualBody`, purpose `describing`, `text/plain`), the note (`TextualBody`, purpose
 //! `commenting`, `text/markdown`), one `tagging` body per tag, all in the project's language,
+//! for a chain of more than two versions the step at which the change appears (`TextualBody`,
+//! purpose `classifying`, "gone between 1929 and 1935"),
 //! and one `SpecificResource` per essay link (purpose `linking`), naming the passage by its
 //! anchor (`FragmentSelector` conforming to HTML fragment identifiers, RFC 3236) and quoting it
 //! (`TextQuoteSelector`) when the essay has it.
@@ -258,6 +260,15 @@ pub(crate) fn region_annotations(
                     "type": "TextualBody",
                     "purpose": "tagging",
                     "value": t.label(),
+                    "format": "text/plain",
+                    "language": "en",
+                }));
+            }
+            if project.is_chain() {
+                body.push(json!({
+                    "type": "TextualBody",
+                    "purpose": "classifying",
+                    "value": format!("gone {}", project.step_name(r.step)),
                     "format": "text/plain",
                     "language": "en",
                 }));

@@ -88,6 +88,9 @@ pub struct RegionNote {
     pub tags: Vec<Tag>,
     /// Essay anchors this region is linked to.
     pub links: Vec<String>,
+    /// The step of the version chain at which the change appears, from 0: step `s` lies
+    /// between versions `s` and `s + 1` (a pair has only step 0).
+    pub step: u32,
 }
 
 /// A pair of corresponding points for manual alignment: `(before, after)` pixel positions.

@@ -264,8 +264,7 @@ impl Project {
                 self.alignment = None;
             }
             Edit::Stamp => {
-                for which in Which::BOTH {
-                    let entry = self.image_mut(which);
+                for entry in self.version_images_mut() {
                     if entry.sha256.is_none() && !entry.is_unset() {
                         entry.sha256 = super::sha256_file(&entry.path).ok();
                     }
@@ -275,7 +274,11 @@ impl Project {
                 }
             }
             Edit::TakeDetected(regions) => {
-                self.regions = regions.iter().map(RegionNote::from_region).collect();
+                // A detection compares the first two versions: later steps keep their regions.
+                self.regions.retain(|r| r.step != 0);
+                self.regions
+                    .extend(regions.iter().map(RegionNote::from_region));
+                shapes::renumber(&mut self.regions);
             }
             Edit::MergeDetected(regions) => {
                 merge_detected(&mut self.regions, &regions);
@@ -297,14 +300,15 @@ fn merge_detected(regions: &mut Vec<RegionNote>, detected: &[Region]) {
     let kept: Vec<RegionNote> = regions
         .drain(..)
         .filter(|r| {
-            r.origin != Origin::Detected
+            r.step != 0
+                || r.origin != Origin::Detected
                 || !r.label.is_empty()
                 || !r.note.is_empty()
                 || !r.tags.is_empty()
                 || !r.links.is_empty()
         })
         .collect();
-    let overlaps = |b: &BBox| kept.iter().any(|k| k.bbox.intersects(b));
+    let overlaps = |b: &BBox| kept.iter().any(|k| k.step == 0 && k.bbox.intersects(b));
     let fresh: Vec<RegionNote> = detected
         .iter()
         .filter(|d| !overlaps(&d.bbox))

@@ -76,8 +76,9 @@ impl Project {
                 normalize(&base.join(p))
             }
         };
-        self.before.path = resolve(&self.before.path);
-        self.after.path = resolve(&self.after.path);
+        for entry in self.version_images_mut() {
+            entry.path = resolve(&entry.path);
+        }
         if let Some(essay) = self.essay.as_mut() {
             *essay = resolve(essay);
         }

@@ -34,6 +34,11 @@ pub fn schema_version(value: &Value) -> Result<u64, MigrationError> {
 /// from 1 in order, with the box as `bbox`, its four corners as the polygon, its area, and
 /// origin `drawn`.
 ///
+/// Version 1 holds exactly two images, `before` and `after`, and the alignment of the second
+/// onto the first as `alignment`. Version 2 lists the versions of a chain in `versions`
+/// (`before`, then `after` with its `alignment`), and gives every region its `step` (0: between
+/// the first and second version).
+///
 /// # Errors
 /// The version is newer than [`SCHEMA_VERSION`] or invalid, or a step finds a value it cannot
 /// convert.
@@ -49,6 +54,7 @@ pub fn migrate(mut value: Value) -> Result<Value, MigrationError> {
     while version < SCHEMA_VERSION {
         value = match version {
             0 => migrate_0_to_1(value)?,
+            1 => migrate_1_to_2(value)?,
             _ => {
                 return Err(MigrationError::Step {
                     from: version,
@@ -103,5 +109,35 @@ fn migrate_0_to_1(mut value: Value) -> Result<Value, MigrationError> {
         }
     }
     object.insert("version".to_owned(), Value::from(1));
+    Ok(value)
+}
+
+fn migrate_1_to_2(mut value: Value) -> Result<Value, MigrationError> {
+    let step = |reason: String| MigrationError::Step { from: 1, reason };
+    let object = value.as_object_mut().ok_or(MigrationError::NotAnObject)?;
+    let mut versions = Vec::with_capacity(2);
+    for key in ["before", "after"] {
+        let mut entry = match object.remove(key) {
+            None | Some(Value::Null) => serde_json::Map::new(),
+            Some(Value::Object(entry)) => entry,
+            Some(other) => return Err(step(format!("`{key}` is {other}, not an image entry"))),
+        };
+        if key == "after"
+            && let Some(alignment) = object.remove("alignment")
+            && !alignment.is_null()
+        {
+            entry.insert("alignment".to_owned(), alignment);
+        }
+        versions.push(Value::Object(entry));
+    }
+    object.remove("alignment");
+    object.insert("versions".to_owned(), Value::Array(versions));
+    // Regions of the wrong shape are left for the schema check to name.
+    if let Some(Value::Array(regions)) = object.get_mut("regions") {
+        for region in regions.iter_mut().filter_map(Value::as_object_mut) {
+            region.entry("step").or_insert_with(|| Value::from(0));
+        }
+    }
+    object.insert("version".to_owned(), Value::from(2));
     Ok(value)
 }

@@ -1,5 +1,6 @@
-//! The document: a pair of images with their provenance, the alignment, the detection
-//! parameters, the regions and every note on them, saved as `NAME.palimpsest.json`.
+//! The document: two or more versions of a photograph with their provenance, their
+//! alignments, the detection parameters, the regions and every note on them, saved as
+//! `NAME.palimpsest.json`.
 //!
 //! This module holds the data and its file format: versioned JSON with a migration chain from
 //! older layouts ([`migrate`]), atomic saves, image paths stored relative to the project file,
@@ -9,10 +10,12 @@
 //!
 //! # File format
 //!
-//! A JSON object with `"version": 1` and the fields of [`Project`]. In memory, image and essay
-//! paths are absolute; in the file they are relative to the folder of the project file (with
-//! `/` separators), or absolute when no relative path exists (another drive). A file without
-//! `version`, or with `"version": 0`, has the earlier layout described at [`migrate`].
+//! A JSON object with `"version": 2`, the versions as one list `versions` (each an image
+//! entry, and from the second on its `alignment` onto the first; see [`LaterVersion`]) and the
+//! other fields of [`Project`]. In memory, image and essay paths are absolute; in the file
+//! they are relative to the folder of the project file (with `/` separators), or absolute
+//! when no relative path exists (another drive). A file without
+//! `version`, or with `"version": 0` or `1`, has an earlier layout described at [`migrate`].
 
 mod annotations;
 mod edit;
@@ -28,6 +31,7 @@ pub mod shapes;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod versions;
 
 use std::path::PathBuf;
 
@@ -52,9 +56,10 @@ pub use recovery::{
     DataDir, Recovery, clear_recovery, find_recovery, recovery_path, write_recovery,
 };
 pub use validate::validate;
+pub use versions::{LaterVersion, MAX_VERSIONS};
 
 /// The schema version written by this build.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The ending of a project file's name.
 pub const PROJECT_EXTENSION: &str = ".palimpsest.json";
@@ -86,18 +91,20 @@ pub const MAX_RECENT: usize = 10;
 
 /// The document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(into = "versions::ProjectFile", from = "versions::ProjectFile")]
 pub struct Project {
     /// Schema version.
     pub version: u32,
     /// Title of the lesson or case.
     pub title: String,
-    /// The original.
+    /// The original: the first version of the chain.
     pub before: ImageEntry,
-    /// The doctored print.
+    /// The doctored print: the second version of the chain.
     pub after: ImageEntry,
-    /// The registration, when computed or set by hand.
+    /// The registration of `after` onto `before`, when computed or set by hand.
     pub alignment: Option<Alignment>,
+    /// The versions after the second, in order, each aligned onto `before` (empty for a pair).
+    pub later: Vec<LaterVersion>,
     /// Corresponding points clicked by the user.
     pub manual_points: Vec<PointPair>,
     /// Detection parameters.
@@ -123,6 +130,7 @@ impl Default for Project {
             before: ImageEntry::default(),
             after: ImageEntry::default(),
             alignment: None,
+            later: Vec::new(),
             manual_points: Vec::new(),
             params: Params::default(),
             ignore_areas: Vec::new(),

@@ -108,8 +108,10 @@ pub enum ImageProblemKind {
 /// ([`Project::relocate`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageProblem {
-    /// Which image.
+    /// Which image: the first version is the before image, every later one an after image.
     pub which: Which,
+    /// Which version of the chain, from 0 (0 for the before image, 1 for the after image).
+    pub version: usize,
     /// The absolute path looked at.
     pub path: PathBuf,
     /// What is wrong.
@@ -118,7 +120,13 @@ pub struct ImageProblem {
 
 impl std::fmt::Display for ImageProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let which = self.which.name();
+        let numbered;
+        let which = if self.version < 2 {
+            self.which.name()
+        } else {
+            numbered = format!("version {}", self.version + 1);
+            &numbered
+        };
         let path = self.path.display();
         match &self.kind {
             ImageProblemKind::Missing => write!(f, "{which} image is missing: {path}"),
@@ -187,13 +195,18 @@ impl Project {
     #[must_use]
     pub fn check_images(&self) -> Vec<ImageProblem> {
         let mut problems = Vec::new();
-        for which in Which::BOTH {
-            let entry = self.image(which);
+        for (version, entry) in self.version_images().enumerate() {
             if entry.is_unset() {
                 continue;
             }
+            let which = if version == 0 {
+                Which::Before
+            } else {
+                Which::After
+            };
             let problem = |kind| ImageProblem {
                 which,
+                version,
                 path: entry.path.clone(),
                 kind,
             };
@@ -224,12 +237,30 @@ impl Project {
     /// # Errors
     /// The new file cannot be read; the project is then unchanged.
     pub fn relocate(&mut self, which: Which, new_path: &Path) -> Result<Relocated, ProjectError> {
+        let version = match which {
+            Which::Before => 0,
+            Which::After => 1,
+        };
+        self.relocate_version(version, new_path)
+    }
+
+    /// [`Project::relocate`] for version `version` of the chain (0 is the before image). A
+    /// version the document does not have is left alone.
+    ///
+    /// # Errors
+    /// The new file cannot be read; the project is then unchanged.
+    pub fn relocate_version(
+        &mut self,
+        version: usize,
+        new_path: &Path,
+    ) -> Result<Relocated, ProjectError> {
         let path = absolutize(new_path);
         let sha256 = sha256_file(&path).map_err(|source| ProjectError::Image {
             source,
             path: path.clone(),
         })?;
-        let entry = self.image_mut(which);
+        let mut spare = ImageEntry::default();
+        let entry = self.version_image_mut(version).unwrap_or(&mut spare);
         let previous_sha256 = entry.sha256.replace(sha256.clone());
         entry.path = path;
         Ok(Relocated {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::paths::{absolutize, relative_to};
-use super::{Project, ProjectError, SCHEMA_VERSION, Which, sha256_file};
+use super::{Project, ProjectError, SCHEMA_VERSION, sha256_file};
 use crate::output::write_atomic;
 
 impl Project {
@@ -36,8 +36,7 @@ impl Project {
         if doc.id.is_empty() {
             doc.id = self.uuid();
         }
-        for which in Which::BOTH {
-            let entry = doc.image_mut(which);
+        for entry in doc.version_images_mut() {
             if entry.is_unset() {
                 continue;
             }

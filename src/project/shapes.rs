@@ -31,9 +31,14 @@ pub fn next_id(regions: &[RegionNote]) -> u32 {
     regions.iter().map(|r| r.id).max().unwrap_or(0) + 1
 }
 
-/// Renumbers regions from 1 in reading order (left edge, then top edge), as detection does.
+/// Renumbers regions from 1 by step of the chain, and within a step in reading order (left
+/// edge, then top edge), as detection does.
 pub fn renumber(regions: &mut [RegionNote]) {
-    regions.sort_by(|a, b| crate::regions::reading_order(&a.bbox, &b.bbox));
+    regions.sort_by(|a, b| {
+        a.step
+            .cmp(&b.step)
+            .then_with(|| crate::regions::reading_order(&a.bbox, &b.bbox))
+    });
     for (i, r) in regions.iter_mut().enumerate() {
         r.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
     }

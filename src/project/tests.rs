@@ -76,9 +76,10 @@ fn schema_versions() {
 #[test]
 fn migration_of_image_objects_and_bad_values() {
     let v0 = serde_json::json!({ "before": { "path": "b.png" }, "after": null });
-    let v1 = migrate(v0).unwrap();
-    assert_eq!(v1["before"]["path"], "b.png");
-    assert_eq!(v1["version"], 1);
+    let v2 = migrate(v0).unwrap();
+    assert_eq!(v2["versions"][0]["path"], "b.png");
+    assert_eq!(v2["versions"][1], serde_json::json!({}));
+    assert_eq!(v2["version"], 2);
     let bad = serde_json::json!({ "before": 7 });
     assert!(matches!(
         migrate(bad),
@@ -129,6 +130,7 @@ fn json_errors_are_one_line_with_position() {
 fn problems_display_on_one_line() {
     let p = ImageProblem {
         which: Which::After,
+        version: 1,
         path: PathBuf::from("/x/after.jpg"),
         kind: ImageProblemKind::HashMismatch {
             expected: "0123456789abcdef".to_owned(),

@@ -2,7 +2,7 @@
 
 use super::{
     MAX_COORDINATE, MAX_FIELD_CHARS, MAX_LABEL_CHARS, MAX_NOTE_CHARS, MAX_POINTS, MAX_REGIONS,
-    Project, Which, is_language_tag, is_uuid,
+    MAX_VERSIONS, Project, Which, is_language_tag, is_uuid,
 };
 
 fn shorten_for_message(s: &str) -> String {
@@ -52,10 +52,19 @@ pub fn validate(project: &Project) -> Result<(), String> {
             shorten_for_message(&project.language)
         ));
     }
-    for which in Which::BOTH {
-        let e = project.image(which);
+    if project.version_count() > MAX_VERSIONS {
+        return Err(format!(
+            "{} versions, over the {MAX_VERSIONS} limit",
+            project.version_count()
+        ));
+    }
+    for (version, e) in project.version_images().enumerate() {
         let m = &e.meta;
-        let name = which.name();
+        let name = match version {
+            0 => Which::Before.name().to_owned(),
+            1 => Which::After.name().to_owned(),
+            _ => format!("version {}", version + 1),
+        };
         let path_text = e.path.to_string_lossy();
         for (field, value) in [
             ("path", &*path_text),
@@ -78,23 +87,30 @@ pub fn validate(project: &Project) -> Result<(), String> {
             return Err(format!("the {name} image's sha256 is not 64 hex digits"));
         }
     }
-    if let Some(a) = &project.alignment {
+    let alignments = std::iter::once(("the alignment".to_owned(), project.alignment.as_ref()))
+        .chain(project.later.iter().enumerate().map(|(i, v)| {
+            (
+                format!("the alignment of version {}", i + 3),
+                v.alignment.as_ref(),
+            )
+        }));
+    for (name, a) in alignments {
+        let Some(a) = a else { continue };
         let m = &a.before_from_after.matrix;
         if !m.iter().all(|v| v.is_finite()) {
-            return Err("the alignment matrix holds a non-finite number".to_owned());
+            return Err(format!("{name} matrix holds a non-finite number"));
         }
         let det = m.determinant();
         if !det.is_finite() || det.abs() < 1e-12 || a.before_from_after.inverse().is_none() {
             return Err(format!(
-                "the alignment matrix cannot be inverted (determinant {det:e})"
+                "{name} matrix cannot be inverted (determinant {det:e})"
             ));
         }
-        for (v, what) in [
-            (a.residual_px, "the alignment residual"),
-            (a.confidence, "the alignment confidence"),
-        ] {
+        for (v, what) in [(a.residual_px, "residual"), (a.confidence, "confidence")] {
             if !v.is_finite() || v < 0.0 {
-                return Err(format!("{what} is {v}, not a finite non-negative number"));
+                return Err(format!(
+                    "{name} {what} is {v}, not a finite non-negative number"
+                ));
             }
         }
     }
@@ -150,6 +166,13 @@ pub fn validate(project: &Project) -> Result<(), String> {
         }
         if !r.score.is_finite() {
             return Err(format!("the score of {what} is not a finite number"));
+        }
+        if r.step >= project.step_count() {
+            return Err(format!(
+                "{what} is at step {}, but the chain has {} step(s)",
+                r.step,
+                project.step_count()
+            ));
         }
         if r.links.len() > MAX_POINTS {
             return Err(format!("{what} has too many essay links"));

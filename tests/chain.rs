@@ -1,0 +1,150 @@
+//! Version chains end to end from the command line: `project new` on three versions assigns
+//! each erased person to the step at which they vanish, never reports one twice, and
+//! `export` carries the step of each region into its outputs.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+#[path = "common/chain.rs"]
+mod chain_case;
+
+use std::process::Command;
+
+use palimpsest::project::Project;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_palimpsest"))
+}
+
+#[test]
+fn project_new_on_three_versions_assigns_each_erased_person_to_their_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_case::write_chain(dir.path(), 1931);
+    let out = dir.path().join("canal.palimpsest.json");
+    let run = bin()
+        .arg("project")
+        .arg("new")
+        .arg(&out)
+        .args(&chain.versions)
+        .args(["--title", "On the canal"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("between 1926.png and 1929.jpg"), "{stderr}");
+
+    let loaded = Project::load(&out).unwrap();
+    assert!(loaded.problems.is_empty());
+    let p = loaded.project;
+    assert_eq!(p.version_count(), 3);
+    assert_eq!(p.title, "On the canal");
+    assert!(
+        p.later[0].alignment.is_some(),
+        "version 3 is aligned onto version 1"
+    );
+    for step in 0..2_u32 {
+        let outlines: Vec<Vec<[f64; 2]>> =
+            p.regions_of_step(step).map(|r| r.polygon.clone()).collect();
+        assert!(!outlines.is_empty(), "step {step} has no region");
+        let own = chain_case::share_inside(&chain.truths[step as usize], &outlines);
+        let other = chain_case::share_inside(&chain.truths[1 - step as usize], &outlines);
+        assert!(
+            own > 0.6,
+            "step {step} outlines only {own:.2} of its person"
+        );
+        assert!(
+            other < 0.1,
+            "step {step} outlines {other:.2} of the other step's person"
+        );
+    }
+    // Regions are numbered by step: every region of step 0 comes before those of step 1.
+    let steps: Vec<u32> = p.regions.iter().map(|r| r.step).collect();
+    assert!(steps.is_sorted(), "{steps:?}");
+
+    // The whole flow is scriptable: export reads the chain and carries each region's step.
+    let csv = dir.path().join("regions.csv");
+    let annotations = dir.path().join("annotations.jsonld");
+    let export = bin()
+        .arg("export")
+        .arg(&out)
+        .arg("--csv")
+        .arg(&csv)
+        .arg("--web-annotation")
+        .arg(&annotations)
+        .arg("--png")
+        .arg(dir.path().join("annotated.png"))
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let table = std::fs::read_to_string(&csv).unwrap();
+    let mut rows = csv_rows(&table);
+    let header = rows.remove(0);
+    let col = header
+        .iter()
+        .position(|h| h == "step")
+        .expect("a step column");
+    let when = header
+        .iter()
+        .position(|h| h == "step_between")
+        .expect("a step_between column");
+    assert_eq!(rows.len(), p.regions.len());
+    for (row, region) in rows.iter().zip(&p.regions) {
+        assert_eq!(row[col], (region.step + 1).to_string());
+        assert_eq!(row[when], p.step_name(region.step));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&annotations).unwrap()).unwrap();
+    let text = json.to_string();
+    assert!(
+        text.contains("between 1929.jpg and 1935.jpg"),
+        "the web annotations name the step"
+    );
+}
+
+#[test]
+fn a_chain_with_an_unrelated_version_is_refused_with_its_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_case::write_chain(dir.path(), 1931);
+    let noise = dir.path().join("noise.png");
+    let mut rng = palimpsest::synth::SplitMix64::new(5);
+    image::RgbImage::from_fn(900, 600, |_, _| {
+        let v = (rng.next_u64() & 0xff) as u8;
+        image::Rgb([v, v, v])
+    })
+    .save(&noise)
+    .unwrap();
+    let out = dir.path().join("bad.palimpsest.json");
+    let run = bin()
+        .args(["project", "new"])
+        .arg(&out)
+        .arg(&chain.versions[0])
+        .arg(&chain.versions[1])
+        .arg(&noise)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains("version 3 onto version 2"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!out.exists(), "nothing is saved");
+}
+
+/// Rows of a CSV table (quoted fields with doubled quotes), enough for the export's table.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut rows = vec![
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect(),
+    ];
+    for record in reader.records() {
+        rows.push(record.unwrap().iter().map(str::to_owned).collect());
+    }
+    rows
+}
