@@ -148,3 +148,88 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
     }
     rows
 }
+
+/// A manifest row may hold a chain (`id,v1,v2,v3[,title]`): its project holds the three
+/// versions, its mask both steps' people, its report one entry per step; a pair row and a
+/// chain with a missing version in the same manifest are handled alongside.
+#[test]
+fn batch_runs_a_chain_row_beside_a_pair_row_and_a_broken_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_case::write_chain(dir.path(), 1931);
+    let name = |i: usize| {
+        chain.versions[i]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let manifest = dir.path().join("manifest.csv");
+    std::fs::write(
+        &manifest,
+        format!(
+            "id,before,after,more,title\n\
+             canal,{a},{b},{c},\"On the canal, three prints\"\n\
+             pair,{a},{b}\n\
+             broken,{a},{b},missing.jpg\n",
+            a = name(0),
+            b = name(1),
+            c = name(2)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = bin()
+        .arg("batch")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let rows = summary.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["status"], "ok", "{}", rows[0]);
+    assert_eq!(rows[0]["title"], "On the canal, three prints");
+    assert_eq!(rows[0]["later"], name(2));
+    assert_eq!(rows[1]["status"], "ok");
+    assert_eq!(rows[2]["status"], "error");
+    assert!(
+        rows[2]["error"].as_str().unwrap().contains("missing.jpg"),
+        "{}",
+        rows[2]
+    );
+
+    let project = Project::load(&out.join("rows/canal.palimpsest.json"))
+        .unwrap()
+        .project;
+    assert_eq!(project.version_count(), 3);
+    assert!(project.regions_of_step(1).count() >= 1);
+    let mask = image::open(out.join("rows/canal.mask.png"))
+        .unwrap()
+        .to_luma8();
+    for truth in &chain.truths {
+        let (mut all, mut marked) = (0_u64, 0_u64);
+        for (t, m) in truth.as_raw().iter().zip(mask.as_raw()) {
+            if *t != 0 {
+                all += 1;
+                marked += u64::from(*m != 0);
+            }
+        }
+        assert!(marked as f64 > 0.6 * all as f64, "{marked} of {all} marked");
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("rows/canal.json")).unwrap()).unwrap();
+    assert_eq!(report["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["steps"][1]["between"],
+        format!("between {} and {}", name(1), name(2))
+    );
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().contains(",later,"), "{csv}");
+}

@@ -95,6 +95,30 @@ struct Row {
     after_text: String,
     before: PathBuf,
     after: PathBuf,
+    /// The versions after the second, for a chain, as given and resolved.
+    later_text: Vec<String>,
+    later: Vec<PathBuf>,
+}
+
+impl Row {
+    /// Every version's path, in order.
+    fn versions(&self) -> Vec<PathBuf> {
+        let mut all = vec![self.before.clone(), self.after.clone()];
+        all.extend(self.later.iter().cloned());
+        all
+    }
+}
+
+/// True when a manifest cell names an image file by its ending (so that it is a version of
+/// the chain rather than the row's title).
+fn names_an_image(cell: &str) -> bool {
+    let ending = Path::new(cell)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(
+        ending.as_deref(),
+        Some("jpg" | "jpeg" | "png" | "tif" | "tiff" | "webp" | "bmp" | "gif")
+    )
 }
 
 /// What became of a row: the summary's line.
@@ -107,6 +131,9 @@ struct Record {
     title: String,
     before: String,
     after: String,
+    /// The versions after the second, for a chain, separated by `; `.
+    #[serde(default)]
+    later: String,
     /// "ok" or "error".
     status: String,
     regions: usize,
@@ -227,7 +254,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Row>> {
         let at = || format!("manifest line {}", line + 1);
         let [id, before, after, rest @ ..] = cells.as_slice() else {
             bail!(
-                "{}: expected id,before,after[,title]: {}",
+                "{}: expected id,before,after[,more versions…][,title]: {}",
                 at(),
                 path.display()
             );
@@ -239,10 +266,26 @@ fn read_manifest(path: &Path) -> Result<Vec<Row>> {
                 path.display()
             );
         }
-        if rest.len() > 1 {
+        // The cells after the second version are more versions, then an optional title: the
+        // last cell is the title unless it names an image file.
+        let (more, title) = match rest.split_last() {
+            Some((last, more)) if !names_an_image(last) => (more, Some(*last)),
+            _ => (rest, None),
+        };
+        if let Some(blank) = more.iter().position(|c| c.is_empty()) {
             bail!(
-                "{}: a row holds one pair (id,before,after[,title]); chains of more versions are not supported: {}",
+                "{}: version {} is empty: {}",
                 at(),
+                blank + 3,
+                path.display()
+            );
+        }
+        if more.len() + 2 > palimpsest::project::MAX_VERSIONS {
+            bail!(
+                "{}: {} versions, over the {} limit: {}",
+                at(),
+                more.len() + 2,
+                palimpsest::project::MAX_VERSIONS,
                 path.display()
             );
         }
@@ -258,14 +301,13 @@ fn read_manifest(path: &Path) -> Result<Vec<Row>> {
             row: rows.len() + 1,
             id: (*id).to_owned(),
             stem,
-            title: rest
-                .first()
-                .filter(|t| !t.is_empty())
-                .map(|t| (*t).to_owned()),
+            title: title.filter(|t| !t.is_empty()).map(str::to_owned),
             before_text: (*before).to_owned(),
             after_text: (*after).to_owned(),
             before: base.join(before),
             after: base.join(after),
+            later_text: more.iter().map(|c| (*c).to_owned()).collect(),
+            later: more.iter().map(|c| base.join(c)).collect(),
         });
     }
     if rows.is_empty() {
@@ -284,6 +326,7 @@ fn process(row: &Row, dir: &Path, options: &AnalysisArgs) -> Result<Record> {
         title: row.title.clone().unwrap_or_default(),
         before: row.before_text.clone(),
         after: row.after_text.clone(),
+        later: row.later_text.join("; "),
         status: "ok".to_owned(),
         regions: 0,
         changed_percent: 0.0,
@@ -314,10 +357,14 @@ fn process(row: &Row, dir: &Path, options: &AnalysisArgs) -> Result<Record> {
 fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Record) -> Result<()> {
     let file = |suffix: &str| dir.join(format!("{}{suffix}", row.stem));
     let mut outputs = OutputSet::new();
-    outputs.input(&row.before);
-    outputs.input(&row.after);
+    for version in row.versions() {
+        outputs.input(&version);
+    }
     for suffix in &ROW_FILES[..4] {
         outputs.output(&file(suffix))?;
+    }
+    if !row.later.is_empty() {
+        return analyse_chain_row(row, dir, outputs, options, record);
     }
     let loaded = options.load(&row.before, &row.after)?;
     let params = options.params();
@@ -341,24 +388,7 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
         &file(ROW_FILES[2]),
         &serde_json::to_vec_pretty(&report).context("serialising the report")?,
     )?;
-    // The handout's outlined overview, drawn at thumbnail size: the same outlines and numbers
-    // as every export, and the photograph reduced once, not drawn on at full size.
-    let essay = palimpsest::essay::Essay::bundled();
-    let thumb = palimpsest::export::pdf::outlined_image(
-        &palimpsest::export::ExportInput {
-            project: &project,
-            essay: &essay,
-            before: &loaded.before.rgb,
-            // Not read: the overview is drawn on the before image.
-            after_aligned: &loaded.before.rgb,
-        },
-        palimpsest::export::Base::Before,
-        THUMB_SIDE,
-    );
-    outputs.write(
-        &file(ROW_FILES[3]),
-        &palimpsest::export::encode_image(&thumb, &file(ROW_FILES[3]))?,
-    )?;
+    write_thumbnail(&mut outputs, &project, &loaded.before, &file(ROW_FILES[3]))?;
     outputs.commit()?;
     let a = &analysis.alignment;
     record.title.clone_from(&project.title);
@@ -368,6 +398,106 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
     record.model = a.model.to_string();
     record.expected_error_px = round(a.expected_error_px, 2);
     record.warning = a.warning.clone().unwrap_or_default();
+    Ok(())
+}
+
+/// The thumbnail: the handout's outlined overview, drawn at thumbnail size (the same outlines
+/// and numbers as every export, and the photograph reduced once, not drawn on at full size).
+fn write_thumbnail(
+    outputs: &mut OutputSet,
+    project: &palimpsest::project::Project,
+    before: &palimpsest::io::LoadedImage,
+    path: &Path,
+) -> Result<()> {
+    let essay = palimpsest::essay::Essay::bundled();
+    let thumb = palimpsest::export::pdf::outlined_image(
+        &palimpsest::export::ExportInput {
+            project,
+            essay: &essay,
+            before: &before.rgb,
+            // Not read: the overview is drawn on the before image.
+            after_aligned: &before.rgb,
+        },
+        palimpsest::export::Base::Before,
+        THUMB_SIDE,
+    );
+    outputs.write(path, &palimpsest::export::encode_image(&thumb, path)?)?;
+    Ok(())
+}
+
+/// [`analyse_row`] for a chain of more than two versions: the project holds every version,
+/// the mask every step's regions (in the first version's pixels), and the report one entry
+/// per step.
+fn analyse_chain_row(
+    row: &Row,
+    dir: &Path,
+    mut outputs: OutputSet,
+    options: &AnalysisArgs,
+    record: &mut Record,
+) -> Result<()> {
+    let file = |suffix: &str| dir.join(format!("{}{suffix}", row.stem));
+    let versions = row.versions();
+    let loaded = options.load_chain(&versions)?;
+    let params = options.params();
+    let steps = loaded.analyse(&params)?;
+    let project =
+        super::project::chain_project_of(&versions, row.title.as_deref(), params, &steps)?;
+    let project_path = file(ROW_FILES[0]);
+    outputs.write(&project_path, &project.to_json_for(&project_path)?)?;
+    let first = &loaded.images[0];
+    let outlines: Vec<Vec<[f64; 2]>> = project.regions.iter().map(|r| r.polygon.clone()).collect();
+    let mask = palimpsest::outline::fill(&outlines, first.width(), first.height());
+    outputs.write(
+        &file(ROW_FILES[1]),
+        &super::encode_mask_png(&mask, &file(ROW_FILES[1]))?,
+    )?;
+    let reports: Vec<serde_json::Value> = steps
+        .iter()
+        .zip(loaded.images.windows(2))
+        .map(|(step, pair)| {
+            let report = palimpsest::report::Report::new(&pair[0], &pair[1], &step.analysis, 0.0);
+            serde_json::json!({
+                "step": step.index + 1,
+                "between": project.step_name(step.index),
+                "alignment_onto_first": step.to_first,
+                "report": report,
+            })
+        })
+        .collect();
+    let report = serde_json::json!({ "versions": versions, "steps": reports });
+    outputs.write(
+        &file(ROW_FILES[2]),
+        &serde_json::to_vec_pretty(&report).context("serialising the report")?,
+    )?;
+    write_thumbnail(&mut outputs, &project, first, &file(ROW_FILES[3]))?;
+    outputs.commit()?;
+    let changed = mask.as_raw().iter().filter(|&&v| v != 0).count();
+    let least_sure = steps
+        .iter()
+        .map(|s| &s.to_first)
+        .min_by(|a, b| a.confidence.total_cmp(&b.confidence));
+    record.title.clone_from(&project.title);
+    record.regions = project.regions.len();
+    record.changed_percent = round(
+        100.0 * changed as f64 / mask.as_raw().len().max(1) as f64,
+        3,
+    );
+    if let Some(a) = least_sure {
+        record.confidence = round(a.confidence, 3);
+        record.model = a.model.to_string();
+    }
+    record.expected_error_px = round(
+        steps
+            .iter()
+            .map(|s| s.to_first.expected_error_px)
+            .fold(0.0, f64::max),
+        2,
+    );
+    let warnings: Vec<String> = steps
+        .iter()
+        .filter_map(|s| s.to_first.warning.clone())
+        .collect();
+    record.warning = warnings.join("; ");
     Ok(())
 }
 
@@ -454,6 +584,7 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
         "title",
         "before",
         "after",
+        "later",
         "status",
         "regions",
         "changed_percent",
@@ -472,6 +603,7 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
             text_field(&r.title),
             text_field(&r.before),
             text_field(&r.after),
+            text_field(&r.later),
             quote_field(&r.status),
             quote_field(&r.regions.to_string()),
             quote_field(&format!("{:.3}", r.changed_percent)),
