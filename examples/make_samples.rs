@@ -29,12 +29,40 @@ fn main() -> Result<()> {
     if std::env::args().nth(1).as_deref() == Some("project") {
         return podium_project(&root);
     }
+    if std::env::args().nth(1).as_deref() == Some("chain") {
+        return canal(&root);
+    }
     podium(&root)?;
     grayscale(&root)?;
     unchanged(&root)?;
     book(&root)?;
     astronaut(&root)?;
+    canal(&root)?;
     podium_project(&root)
+}
+
+/// A chain of three prints: the staged photograph (1926), a reprint with one man on the
+/// steps painted out (1929), and a third with a second man gone as well (1935), each
+/// rescanned its own way; a truth mask per step, in the first print's pixels.
+fn canal(root: &Path) -> Result<()> {
+    let d = dir(root, "canal")?;
+    let scene = staged_photo(1931, 1200, 800).with_palette(Palette::Sepia);
+    let off_tribune: Vec<usize> = (0..scene.figure_count())
+        .filter(|&i| !scene.is_on_tribune(i))
+        .collect();
+    let (Some(&a), Some(&b)) = (off_tribune.first(), off_tribune.last()) else {
+        bail!("scene has nobody off the tribune");
+    };
+    if a == b {
+        bail!("scene has only one person off the tribune");
+    }
+    let (second, _) = synth::rescan(&scene.render(&[a]), &Rescan::typical(1929), 1929);
+    let (third, _) = synth::rescan(&scene.render(&[a, b]), &Rescan::typical(1935), 1935);
+    write_jpeg(&d.join("1926.jpg"), &scene.render(&[]), false)?;
+    write_jpeg(&d.join("1929.jpg"), &second, false)?;
+    write_jpeg(&d.join("1935.jpg"), &third, false)?;
+    write_png(&d.join("truth-1.png"), &scene.truth_mask(&[a]))?;
+    write_png(&d.join("truth-2.png"), &scene.truth_mask(&[b]))
 }
 
 fn dir(root: &Path, name: &str) -> Result<PathBuf> {

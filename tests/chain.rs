@@ -30,7 +30,7 @@ fn project_new_on_three_versions_assigns_each_erased_person_to_their_step() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(stderr.contains("between 1926.png and 1929.jpg"), "{stderr}");
+    assert!(stderr.contains("between 1926 and 1929"), "{stderr}");
 
     let loaded = Project::load(&out).unwrap();
     assert!(loaded.problems.is_empty());
@@ -99,7 +99,7 @@ fn project_new_on_three_versions_assigns_each_erased_person_to_their_step() {
         serde_json::from_slice(&std::fs::read(&annotations).unwrap()).unwrap();
     let text = json.to_string();
     assert!(
-        text.contains("between 1929.jpg and 1935.jpg"),
+        text.contains("between 1929 and 1935"),
         "the web annotations name the step"
     );
 }
@@ -228,8 +228,12 @@ fn batch_runs_a_chain_row_beside_a_pair_row_and_a_broken_chain() {
     assert_eq!(report["steps"].as_array().unwrap().len(), 2);
     assert_eq!(
         report["steps"][1]["between"],
-        format!("between {} and {}", name(1), name(2))
+        format!(
+            "between {} and {}",
+            chain.versions[1].file_stem().unwrap().to_string_lossy(),
+            chain.versions[2].file_stem().unwrap().to_string_lossy()
+        )
     );
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(csv.lines().next().unwrap().contains(",later,"), "{csv}");
+    assert!(csv.lines().next().unwrap().ends_with(",later"), "{csv}");
 }

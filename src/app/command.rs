@@ -97,6 +97,12 @@ pub enum Start {
 /// Something the user asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Compare two versions of the chain (numbers from 0, the earlier first).
+    CompareVersions(usize, usize),
+    /// Show the step before the one shown (or the first).
+    PreviousStep,
+    /// Show the step after the one shown.
+    NextStep,
     /// Ask for two images with a file dialog.
     OpenPairDialog,
     /// Open a pair.
@@ -260,7 +266,10 @@ impl Command {
             | Command::OpenRecent(_)
             | Command::Persist(_)
             | Command::Worker(_)
-            | Command::SwapPair => Some(NO_HISTORY),
+            | Command::SwapPair
+            | Command::CompareVersions(..)
+            | Command::PreviousStep
+            | Command::NextStep => Some(NO_HISTORY),
             Command::Edit(edit) => edit.history_merge_key(),
             Command::SetParams(_) => Some("params"),
             _ => None,
@@ -439,6 +448,16 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: ks(Modifiers::COMMAND, Key::I),
         command: || Command::ToggleProjectInfo,
         help: "Project info (title, sources, credits)",
+    },
+    Shortcut {
+        keys: ks(Modifiers::NONE, Key::OpenBracket),
+        command: || Command::PreviousStep,
+        help: "Previous step of a version chain",
+    },
+    Shortcut {
+        keys: ks(Modifiers::NONE, Key::CloseBracket),
+        command: || Command::NextStep,
+        help: "Next step of a version chain",
     },
     Shortcut {
         keys: ks(Modifiers::NONE, Key::F1),

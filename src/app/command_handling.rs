@@ -41,6 +41,15 @@ fn handle(app: &mut PalimpsestApp, ctx: &egui::Context, cmd: Command) {
         return;
     }
     match cmd {
+        Command::CompareVersions(from, to) => compare_versions(app, ctx, from, to),
+        Command::PreviousStep => {
+            let to = app.view.compare.1.saturating_sub(1).max(1);
+            compare_versions(app, ctx, to - 1, to);
+        }
+        Command::NextStep => {
+            let to = (app.view.compare.1 + 1).min(app.project.version_count() - 1);
+            compare_versions(app, ctx, to - 1, to);
+        }
         Command::OpenPairDialog => {
             if let Some(files) = app
                 .runtime
@@ -351,8 +360,62 @@ fn refit_preview(app: &mut PalimpsestApp) {
     };
 }
 
+/// Shows versions `from` and `to` of the chain (the earlier in the before pane, in the first
+/// version's frame), once both are aligned; the document is not changed.
+fn compare_versions(app: &mut PalimpsestApp, ctx: &egui::Context, from: usize, to: usize) {
+    let p = &app.project;
+    let (from, to) = (from.min(to), from.max(to));
+    if from == to || to >= p.version_count() || app.view.compare == (from, to) {
+        return;
+    }
+    let (Some(from_image), Some(to_image)) = (p.version_image(from), p.version_image(to)) else {
+        return;
+    };
+    let Some(alignment) = p.version_alignment(to) else {
+        app.runtime.error = Some(format!(
+            "{} is not aligned yet: open the chain with palimpsest project new",
+            p.version_name(to)
+        ));
+        return;
+    };
+    let first_from_from = if from == 0 {
+        None
+    } else if let Some(t) = p.first_from_version(from) {
+        Some(t)
+    } else {
+        app.runtime.error = Some(format!("{} is not aligned yet", p.version_name(from)));
+        return;
+    };
+    let Some(first_size) = app.runtime.first_size else {
+        return;
+    };
+    let request = Request::Versions {
+        shown: (from, to),
+        from: from_image.path.clone(),
+        first_from_from,
+        first_size,
+        to: to_image.path.clone(),
+        alignment,
+        params: p.params.clone(),
+    };
+    app.view.compare = (from, to);
+    app.view.selection.retain(|id| {
+        app.project
+            .region(*id)
+            .is_some_and(|r| (from..to).contains(&(r.step as usize)))
+    });
+    app.runtime.start_job("Opening versions");
+    app.runtime.tasks.analysis.submit(ctx, request);
+}
+
 /// Aligns (or uses `alignment`) and analyses the pair again in the background.
 fn reanalyze(app: &mut PalimpsestApp, ctx: &egui::Context, alignment: Option<Alignment>) {
+    if !app.view.shows_first_pair() {
+        app.runtime.error = Some(
+            "Alignment and detection work on the first two versions: show them first".to_owned(),
+        );
+        return;
+    }
     let Some(pair) = &app.runtime.pair else {
         return;
     };
@@ -908,8 +971,17 @@ fn worker_event(app: &mut PalimpsestApp, ctx: &egui::Context, event: worker::Eve
                 job.fraction = fraction;
             }
         }
+        worker::Event::Loaded(pair) if pair.versions.is_some() => {
+            // Other versions of the open chain: the document and the view stay.
+            app.runtime.analysis = None;
+            app.runtime.overlays = None;
+            app.runtime.pair = Some(pair);
+            app.runtime.error = None;
+            ctx.request_repaint();
+        }
         worker::Event::Loaded(pair) => {
             let (b, a) = (pair.before.path.clone(), pair.after.path.clone());
+            app.runtime.first_size = Some(pair.before.rgb.dimensions());
             let mut project = Project {
                 title: pair.title.clone(),
                 ..Project::default()
@@ -934,10 +1006,13 @@ fn worker_event(app: &mut PalimpsestApp, ctx: &egui::Context, event: worker::Eve
             overlays,
             keep_regions,
         } => {
-            if !keep_regions {
-                edit(app, Edit::TakeDetected(analysis.detection.regions.clone()));
+            // Only the first two versions' analysis is the document's.
+            if app.view.shows_first_pair() {
+                if !keep_regions {
+                    edit(app, Edit::TakeDetected(analysis.detection.regions.clone()));
+                }
+                edit(app, Edit::SetAlignment(Some(analysis.alignment.clone())));
             }
-            edit(app, Edit::SetAlignment(Some(analysis.alignment.clone())));
             app.runtime.analysis = Some(analysis);
             app.runtime.overlays = Some(overlays);
             app.runtime.finish_job();
@@ -948,7 +1023,7 @@ fn worker_event(app: &mut PalimpsestApp, ctx: &egui::Context, event: worker::Eve
             mask,
             apply_regions,
         } => {
-            if apply_regions {
+            if apply_regions && app.view.shows_first_pair() {
                 edit(app, Edit::MergeDetected(detection.regions.clone()));
             }
             let wanted = detection_params(&app.project);

@@ -230,6 +230,7 @@ impl PalimpsestApp {
             layout.toolbar = Some(toolbar.panel);
             layout.toolbar_content = Some(toolbar.content);
             layout.toolbar_row_height = toolbar.row_height;
+            panels::timeline::ui(ui, &self.project, &self.view, commands);
         }
         layout.status = Some(panels::status_bar::ui(
             ui,

@@ -130,6 +130,9 @@ impl LayoutTrace {
 pub struct Runtime {
     /// The open pair.
     pub pair: Option<LoadedPair>,
+    /// The size of the document's first version, once opened (the frame every version of a
+    /// chain is shown in).
+    pub first_size: Option<(u32, u32)>,
     /// Its latest analysis.
     pub analysis: Option<Arc<Analysis>>,
     /// Display textures of the analysis.
@@ -163,6 +166,7 @@ impl Runtime {
     pub fn new(dialogs: Box<dyn FileDialogs>) -> Self {
         Self {
             pair: None,
+            first_size: None,
             analysis: None,
             overlays: None,
             tasks: Tasks::default(),

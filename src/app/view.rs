@@ -402,13 +402,29 @@ pub struct ViewState {
     pub notes: NotesView,
     /// The dock and pictures-only mode.
     pub chrome: Chrome,
+    /// The two versions of the chain being compared, from 0 (`(0, 1)` for a pair).
+    pub compare: (usize, usize),
 }
 
 impl ViewState {
+    /// True when the first two versions are shown: the pair whose analysis the document keeps.
+    #[must_use]
+    pub fn shows_first_pair(&self) -> bool {
+        self.compare == (0, 1)
+    }
+
+    /// True when a region of `step` changes between the versions being compared.
+    #[must_use]
+    pub fn shows_step(&self, step: u32) -> bool {
+        let s = step as usize;
+        self.compare.0 <= s && s < self.compare.1
+    }
+
     /// A view state from persisted settings.
     #[must_use]
     pub fn from_settings(s: &ViewSettings) -> Self {
         Self {
+            compare: (0, 1),
             mode: s.mode,
             camera: Camera::default(),
             camera_request: Some(CameraRequest::Fit),
@@ -463,6 +479,7 @@ impl ViewState {
 
     /// Forgets selection, sketches and camera for a newly opened pair.
     pub fn reset_for_new_pair(&mut self) {
+        self.compare = (0, 1);
         self.selection.clear();
         self.sketch = Sketch::default();
         self.manual = ManualAlign::default();

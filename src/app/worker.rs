@@ -46,6 +46,8 @@ pub struct LoadedPair {
     pub title: String,
     /// A saved document to restore instead of a fresh one.
     pub project: Option<Box<Project>>,
+    /// Two versions of the open document's chain, shown in its place: the document stays.
+    pub versions: Option<(usize, usize)>,
 }
 
 /// Display textures derived from an analysis.
@@ -69,6 +71,24 @@ pub enum Request {
         after: PathBuf,
         /// A saved document to restore instead of a fresh one.
         project: Option<Box<Project>>,
+    },
+    /// Decode two versions of the open document's chain and compare them in the first
+    /// version's frame, keeping the document's regions.
+    Versions {
+        /// Their numbers in the chain, from 0.
+        shown: (usize, usize),
+        /// The earlier version's file.
+        from: PathBuf,
+        /// How the earlier version maps onto the first (`None` for the first itself).
+        first_from_from: Option<crate::geometry::Transform>,
+        /// The size of the first version.
+        first_size: (u32, u32),
+        /// The later version's file.
+        to: PathBuf,
+        /// The later version's alignment onto the first.
+        alignment: Alignment,
+        /// Detection parameters.
+        params: Params,
     },
     /// Analyse the current pair again (new alignment or parameters).
     Analyze {
@@ -385,12 +405,63 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 after_tex,
                 title,
                 project: project.clone(),
+                versions: None,
             }));
             if let Some(hold) = &out.hold {
                 wait_while_held(hold, cancel);
             }
             analyze(
                 out, &job, &b, &a, alignment, &params, &ignore, keep, max_side,
+            );
+        }
+        Request::Versions {
+            shown,
+            from,
+            first_from_from,
+            first_size,
+            to,
+            alignment,
+            params,
+        } => {
+            job.report(Stage::Loading, 0.0);
+            let opts = LoadOptions::default();
+            let (b, a) = rayon::join(|| load_image(from, &opts), || load_image(to, &opts));
+            let (mut b, a) = match (b, a) {
+                (Ok(b), Ok(a)) => (b, Arc::new(a)),
+                (Err(e), _) | (_, Err(e)) => {
+                    return out.send(failed("Could not open a version", &e));
+                }
+            };
+            if let Some(t) = first_from_from {
+                // The earlier version is shown in the first version's frame, where every
+                // region of the chain is outlined.
+                b.rgb = crate::align::warp::warp_rgb(&b.rgb, t, first_size.0, first_size.1).0;
+            }
+            let b = Arc::new(b);
+            if job.check().is_err() {
+                return;
+            }
+            let before_tex = TiledImage::from_rgb(&out.ctx, "before", &b.rgb, max_side);
+            let after_tex = TiledImage::from_rgb(&out.ctx, "after", &a.rgb, max_side);
+            out.send(Event::Loaded(LoadedPair {
+                before: Arc::clone(&b),
+                after: Arc::clone(&a),
+                before_tex,
+                after_tex,
+                title: String::new(),
+                project: None,
+                versions: Some(*shown),
+            }));
+            analyze(
+                out,
+                &job,
+                &b,
+                &a,
+                Some(alignment.clone()),
+                params,
+                &[],
+                true,
+                max_side,
             );
         }
         Request::Analyze {

@@ -584,7 +584,6 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
         "title",
         "before",
         "after",
-        "later",
         "status",
         "regions",
         "changed_percent",
@@ -593,6 +592,7 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
         "expected_error_px",
         "warning",
         "error",
+        "later",
     ];
     let mut csv = columns.join(",");
     csv.push_str("\r\n");
@@ -603,7 +603,6 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
             text_field(&r.title),
             text_field(&r.before),
             text_field(&r.after),
-            text_field(&r.later),
             quote_field(&r.status),
             quote_field(&r.regions.to_string()),
             quote_field(&format!("{:.3}", r.changed_percent)),
@@ -612,6 +611,7 @@ fn write_summary(out: &Path, records: &[Record], rows: &[&Path]) -> Result<()> {
             quote_field(&format!("{:.2}", r.expected_error_px)),
             text_field(&r.warning),
             text_field(&r.error),
+            text_field(&r.later),
         ];
         csv.push_str(&cells.join(","));
         csv.push_str("\r\n");

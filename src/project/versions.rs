@@ -102,8 +102,8 @@ impl Project {
         self.version_alignment(index).map(|a| a.before_from_after)
     }
 
-    /// A short name for version `index`: its date when it has one, else its file name, else
-    /// "version N" (counted from 1).
+    /// A short name for version `index`: its date when it has one, else its file name without
+    /// the ending, else "version N" (counted from 1).
     #[must_use]
     pub fn version_name(&self, index: usize) -> String {
         let fallback = format!("version {}", index + 1);
@@ -116,7 +116,7 @@ impl Project {
         }
         entry
             .path
-            .file_name()
+            .file_stem()
             .map_or(fallback, |n| n.to_string_lossy().into_owned())
     }
 

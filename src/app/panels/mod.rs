@@ -20,4 +20,5 @@ pub mod pictures_only;
 pub mod project_dialogs;
 pub mod regions;
 pub mod status_bar;
+pub mod timeline;
 pub mod toolbar;

@@ -52,6 +52,34 @@ const LIST_MIN_HEIGHT: f32 = 140.0;
 /// Least height left for the annotation under the list, in points.
 const ANNOTATION_MIN_HEIGHT: f32 = 160.0;
 
+/// The heading of one step's regions in a chain's list; clicking it shows that step.
+fn step_header(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &ViewState,
+    step: u32,
+    commands: &mut Vec<Command>,
+) {
+    let n = project.regions_of_step(step).count();
+    let text = format!(
+        "Gone {} ({})",
+        project.step_name(step),
+        match n {
+            1 => "1 region".to_owned(),
+            n => format!("{n} regions"),
+        }
+    );
+    ui.add_space(4.0);
+    let shown = view.shows_step(step);
+    let heading = ui
+        .selectable_label(shown, egui::RichText::new(text).strong())
+        .on_hover_text("Show this step");
+    if heading.clicked() {
+        let s = step as usize;
+        commands.push(Command::CompareVersions(s, s + 1));
+    }
+}
+
 fn list(
     ui: &mut egui::Ui,
     project: &Project,
@@ -121,7 +149,15 @@ fn list(
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for r in &project.regions {
+            // A chain lists its regions by the step at which they vanish: who vanished when.
+            let mut ordered: Vec<&crate::project::RegionNote> = project.regions.iter().collect();
+            ordered.sort_by_key(|r| r.step);
+            let mut header: Option<u32> = None;
+            for r in ordered {
+                if project.is_chain() && header != Some(r.step) {
+                    header = Some(r.step);
+                    step_header(ui, project, view, r.step, commands);
+                }
                 let selected = view.selection.contains(&r.id);
                 let frame = egui::Frame::new()
                     .inner_margin(4.0)

@@ -266,12 +266,11 @@ impl Views {
                 {
                     let p = centre(to_image(pos));
                     let extend = ui.input(|i| i.modifiers.command || i.modifiers.shift);
-                    let hit = scene
-                        .project
-                        .regions
-                        .iter()
-                        .rev()
-                        .find(|r| !r.hidden && point_in_polygon(&r.polygon, p[0], p[1]));
+                    let hit = scene.project.regions.iter().rev().find(|r| {
+                        !r.hidden
+                            && view.shows_step(r.step)
+                            && point_in_polygon(&r.polygon, p[0], p[1])
+                    });
                     commands.push(match hit {
                         Some(r) => Command::Select { id: r.id, extend },
                         None => Command::ClearSelection,
@@ -483,7 +482,12 @@ fn paint_overlays(
         painter.add(Shape::convex_polygon(pts, ignore_fill, Stroke::NONE));
     }
     if view.show_outlines || view.mode == ViewMode::MaskOverlay {
-        for r in scene.project.regions.iter().filter(|r| !r.hidden) {
+        for r in scene
+            .project
+            .regions
+            .iter()
+            .filter(|r| !r.hidden && view.shows_step(r.step))
+        {
             let selected = view.selection.contains(&r.id);
             let colour = region_colour(r.id);
             let pts: Vec<Pos2> = r.polygon.iter().map(|p| to_screen(*p)).collect();
