@@ -259,6 +259,24 @@ impl PalimpsestApp {
         self.runtime.error.as_deref()
     }
 
+    /// The two versions of the chain being compared, from 0.
+    #[must_use]
+    pub fn compared_versions(&self) -> (usize, usize) {
+        self.view.compare
+    }
+
+    /// The numbers of the regions the views outline now: visible, and of a step between the
+    /// versions compared.
+    #[must_use]
+    pub fn outlined_regions(&self) -> Vec<u32> {
+        self.project
+            .regions
+            .iter()
+            .filter(|r| !r.hidden && self.view.shows_step(r.step))
+            .map(|r| r.id)
+            .collect()
+    }
+
     /// The open pair's file paths.
     #[must_use]
     pub fn pair_paths(&self) -> Option<(PathBuf, PathBuf)> {
