@@ -72,6 +72,8 @@ fn project_new_on_three_versions_assigns_each_erased_person_to_their_step() {
         .arg(&annotations)
         .arg("--png")
         .arg(dir.path().join("annotated.png"))
+        .arg("--gif")
+        .arg(dir.path().join("reveal.gif"))
         .output()
         .unwrap();
     assert!(
@@ -95,6 +97,22 @@ fn project_new_on_three_versions_assigns_each_erased_person_to_their_step() {
         assert_eq!(row[col], (region.step + 1).to_string());
         assert_eq!(row[when], p.step_name(region.step));
     }
+    // The animated reveal runs through every version: each held, then faded into the next
+    // (the last back into the first).
+    let options = palimpsest::export::RevealOptions::default();
+    let gif = std::fs::File::open(dir.path().join("reveal.gif")).unwrap();
+    let frames = image::AnimationDecoder::into_frames(
+        image::codecs::gif::GifDecoder::new(std::io::BufReader::new(gif)).unwrap(),
+    )
+    .collect_frames()
+    .unwrap();
+    assert_eq!(frames.len(), 3 * (1 + options.fade_frames as usize));
+    let held = |k: usize| {
+        frames[k * (1 + options.fade_frames as usize)]
+            .buffer()
+            .clone()
+    };
+    assert_ne!(held(1), held(2), "versions 2 and 3 are both shown");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&annotations).unwrap()).unwrap();
     let text = json.to_string();

@@ -173,6 +173,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     set.input(&args.project);
     set.input(&project.before.path);
     set.input(&project.after.path);
+    for v in &project.later {
+        set.input(&v.image.path);
+    }
     if let Some(e) = &project.essay {
         set.input(e);
     }
@@ -213,7 +216,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         export::stage_slides(&input, args.base.into(), &slide_paths, &set, Job::none())?;
     }
     if args.gif.is_some() || args.apng.is_some() {
-        let frames = export::reveal_frames(&input, &export::RevealOptions::default());
+        let options = export::RevealOptions::default();
+        let frames = if input.project.is_chain() {
+            let (w, h) = input.before.dimensions();
+            let later = export::later_versions_aligned(input.project, w, h)?;
+            export::reveal_chain_frames(&input, &later, &options)
+        } else {
+            export::reveal_frames(&input, &options)
+        };
         if let Some(path) = &args.gif {
             set.write(path, &export::encode_gif(&frames, Job::none())?)?;
         }

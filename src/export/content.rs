@@ -159,11 +159,25 @@ pub fn region_content<'a>(essay: &Essay, region: &'a RegionNote) -> RegionConten
 }
 
 /// Every visible region's content.
+///
+/// In a chain of more than two versions, the tags line begins with the step at which the
+/// region vanishes ("Gone between 1929 and 1935"), so every caption, slide and handout says it.
 #[must_use]
 pub fn regions_content<'a>(project: &'a Project, essay: &Essay) -> Vec<RegionContent<'a>> {
     visible_regions(project)
         .into_iter()
-        .map(|r| region_content(essay, r))
+        .map(|r| {
+            let mut c = region_content(essay, r);
+            if project.is_chain() {
+                let step = format!("Gone {}", project.step_name(r.step));
+                c.tags = if c.tags.is_empty() {
+                    step
+                } else {
+                    format!("{step} · {}", c.tags)
+                };
+            }
+            c
+        })
         .collect()
 }
 

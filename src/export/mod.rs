@@ -38,7 +38,8 @@ pub use lesson::{LessonOptions, page as lesson_page};
 pub use pdf::pdf_handout;
 pub use regions_csv::csv;
 pub use reveal::{
-    RevealFrame, RevealOptions, encode_apng, encode_gif, reveal_frame_count, reveal_frames,
+    RevealFrame, RevealOptions, encode_apng, encode_gif, reveal_chain_frames, reveal_frame_count,
+    reveal_frames,
 };
 pub use slides::{SLIDE_HEIGHT, SLIDE_WIDTH, slide_at, slides};
 pub use web_annotation::{WebAnnotationOptions, web_annotation};
@@ -215,6 +216,33 @@ pub fn decode_project((project, essay): (Project, Essay)) -> Result<LoadedProjec
         after_aligned,
         after_size: after.dimensions(),
     })
+}
+
+/// The versions of `project`'s chain after the first two, each decoded and warped into the
+/// first version's frame of `width × height` (for the reveal of a whole chain).
+///
+/// # Errors
+/// A version cannot be read, or has no alignment yet.
+pub fn later_versions_aligned(project: &Project, width: u32, height: u32) -> Result<Vec<RgbImage>> {
+    let opts = crate::io::LoadOptions::default();
+    project
+        .later
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let number = i + 3;
+            let alignment = v
+                .alignment
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("version {number} is not aligned yet"))?;
+            let img = crate::io::load_image(&v.image.path, &opts)
+                .map_err(|e| anyhow::anyhow!("version {number} image: {e}"))?;
+            Ok(
+                crate::align::warp::warp_rgb(&img.rgb, &alignment.before_from_after, width, height)
+                    .0,
+            )
+        })
+        .collect()
 }
 
 /// Fails when `out` would overwrite one of `inputs` (the same file through any link, or the

@@ -137,6 +137,72 @@ pub fn reveal_frames(input: &ExportInput<'_>, options: &RevealOptions) -> Vec<Re
     frames
 }
 
+/// The frames of the reveal of a whole chain: each version in turn, held, cross-fading into
+/// the next, and from the last back to the first. `later_aligned` holds the versions after
+/// the first two, each warped into the first version's frame, in order. The first version
+/// outlines every region; each later one the regions gone by then, and its label names it.
+#[must_use]
+pub fn reveal_chain_frames(
+    input: &ExportInput<'_>,
+    later_aligned: &[RgbImage],
+    options: &RevealOptions,
+) -> Vec<RevealFrame> {
+    let faces = Faces::bundled();
+    let p = input.project;
+    let regions = content::regions_content(p, input.essay);
+    let (sw, sh) = input.before.dimensions();
+    let s = options.max_side as f32 / sw.max(sh).max(1) as f32;
+    let w = ((sw as f32 * s).round() as u32).max(1);
+    let h = ((sh as f32 * s).round() as u32).max(1);
+    let images = std::iter::once(input.before)
+        .chain(std::iter::once(input.after_aligned))
+        .chain(later_aligned.iter());
+    let stills: Vec<(RgbImage, String)> = images
+        .enumerate()
+        .map(|(k, src)| {
+            let gone: Vec<RegionContent<'_>> = regions
+                .iter()
+                .filter(|r| k == 0 || (r.region.step as usize) < k)
+                .cloned()
+                .collect();
+            let mut label = format!("{}. {}", k + 1, p.version_name(k));
+            if k == 0 {
+                label.push_str(" (original)");
+            }
+            (still(src, &faces, &gone, w, h), label)
+        })
+        .collect();
+    let n = options.fade_frames;
+    let ease = |i: u32| {
+        let t = i as f32 / (n + 1) as f32;
+        t * t * (3.0 - 2.0 * t)
+    };
+    let mut frames = Vec::with_capacity(stills.len() * (1 + n as usize));
+    for (k, (from, from_label)) in stills.iter().enumerate() {
+        let (to, to_label) = &stills[(k + 1) % stills.len()];
+        let mut held = from.clone();
+        draw_label(&mut held, &faces, from_label);
+        frames.push(RevealFrame {
+            image: held,
+            delay_ms: options.hold_ms,
+        });
+        for i in 1..=n {
+            let t = ease(i);
+            let mut image = draw::cross_fade(from, to, t);
+            draw_label(
+                &mut image,
+                &faces,
+                if t < 0.5 { from_label } else { to_label },
+            );
+            frames.push(RevealFrame {
+                image,
+                delay_ms: options.fade_ms,
+            });
+        }
+    }
+    frames
+}
+
 /// Encodes the frames as a looping animated GIF. Each frame first checks `job`'s cancel flag,
 /// and each one encoded is counted ("frames").
 ///

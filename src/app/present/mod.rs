@@ -317,6 +317,17 @@ impl Presentation {
             }
             (i, Some(photo)) => {
                 if let Some((r, page, _)) = deck.region_page(i) {
+                    // A chain is presented step by step: each region on the two versions
+                    // between which it vanished.
+                    let step = r.region.step as usize;
+                    let shown = runtime
+                        .pair
+                        .as_ref()
+                        .and_then(|p| p.versions)
+                        .unwrap_or((0, 1));
+                    if project.is_chain() && shown != (step, step + 1) {
+                        commands.push(Command::CompareVersions(step, step + 1));
+                    }
                     animating = self.region_view(
                         &painter,
                         &faces,
