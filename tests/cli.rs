@@ -690,7 +690,7 @@ fn project_new_saves_the_analysis_and_export_renders_it() {
     // Stored relative to the project file, resolved back on load.
     let stored: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&project).unwrap()).unwrap();
-    assert_eq!(stored["before"]["path"], "kirov/before.png");
+    assert_eq!(stored["versions"][0]["path"], "kirov/before.png");
     assert_eq!(p.before.path, b);
     // The regions and the alignment are those `diff` reports for the same pair and options.
     let regions = report["regions"].as_array().unwrap();
