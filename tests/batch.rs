@@ -194,6 +194,9 @@ fn a_manifest_gives_a_record_per_pair_and_shards_merge_to_the_single_run() {
     // Resume: only the rows whose record is missing, or that failed, run again.
     std::fs::remove_file(single.join("rows/print_2.row.json")).unwrap();
     std::fs::remove_file(single.join("summary.csv")).unwrap();
+    // What a run killed in the middle of a write leaves behind goes at the next run.
+    let stale = single.join("rows/.print_2.mask.png.4242-7-0badcafe.tmp");
+    std::fs::write(&stale, b"half a mask").unwrap();
     let out = batch(&[
         m.as_os_str(),
         "--out".as_ref(),
@@ -204,6 +207,7 @@ fn a_manifest_gives_a_record_per_pair_and_shards_merge_to_the_single_run() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(log.contains("3 row(s) already done"), "{log}");
     assert!(log.contains("[1/2] ") && log.contains("[2/2] "), "{log}");
+    assert!(!stale.exists(), "a killed run's temporary file is removed");
     same_results(&single, &merged);
 
     // A pair that fails where an earlier run succeeded keeps no outputs of that run.

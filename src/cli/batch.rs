@@ -186,6 +186,7 @@ pub fn run(args: &BatchArgs) -> Result<()> {
     };
     let dir = args.out.join("rows");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    remove_stale_temporaries(&dir)?;
     let todo: Vec<&Row> = rows
         .iter()
         .filter(|r| !(args.resume && read_record(&dir, &r.stem).is_some_and(|rec| rec.ok())))
@@ -498,6 +499,27 @@ fn analyse_chain_row(
         .filter_map(|s| s.to_first.warning.clone())
         .collect();
     record.warning = warnings.join("; ");
+    Ok(())
+}
+
+/// Removes the temporary files a killed run left in `rows/` (an atomic write's `.NAME.….tmp`,
+/// never renamed into place): they belong to no pair and would stay for ever.
+fn remove_stale_temporaries(rows: &Path) -> Result<()> {
+    let entries =
+        std::fs::read_dir(rows).with_context(|| format!("cannot read {}", rows.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", rows.display()))?
+            .path();
+        let stale = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"));
+        if stale && path.is_file() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
     Ok(())
 }
 

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DEFAULT_LANGUAGE, ImageEntry, PointPair, Project, RegionNote, SCHEMA_VERSION};
+use super::{ImageEntry, PointPair, Project, RegionNote};
 use crate::align::Alignment;
 use crate::geometry::Transform;
 use crate::params::Params;
@@ -170,19 +170,10 @@ pub(super) struct ProjectFile {
 }
 
 impl Default for ProjectFile {
+    /// The layout of an empty document, so that fields a file leaves out get the document's
+    /// own defaults.
     fn default() -> Self {
-        Self {
-            version: SCHEMA_VERSION,
-            title: String::new(),
-            versions: Vec::new(),
-            manual_points: Vec::new(),
-            params: Params::default(),
-            ignore_areas: Vec::new(),
-            regions: Vec::new(),
-            essay: None,
-            id: String::new(),
-            language: DEFAULT_LANGUAGE.to_owned(),
-        }
+        Project::default().into()
     }
 }
 
