@@ -66,65 +66,60 @@ impl AnalysisArgs {
         }
     }
 
-    /// Loads BEFORE and AFTER (in parallel) with these options. A damaged image the options
-    /// let through is reported on standard error.
-    pub fn load(&self, before: &Path, after: &Path) -> Result<Loaded> {
+    /// Loads one image with these options: the image, and what is damaged in it when the
+    /// options let a damaged one through (reported on standard error).
+    fn load_one(&self, path: &Path) -> Result<(LoadedImage, bool), palimpsest::io::LoadError> {
         let options = LoadOptions {
             max_megapixels: self.max_megapixels,
         };
-        let load = |path: &Path| {
-            if self.allow_corrupt {
-                palimpsest::io::load_image_allowing_damage(path, &options)
-            } else {
-                load_image(path, &options).map(|img| (img, None))
-            }
+        let (img, damage) = if self.allow_corrupt {
+            palimpsest::io::load_image_allowing_damage(path, &options)?
+        } else {
+            (load_image(path, &options)?, None)
         };
-        let start = Instant::now();
-        let (b, a) = rayon::join(|| load(before), || load(after));
-        let (before_img, before_damage) = b.map_err(|e| anyhow!("before image: {e}"))?;
-        let (after_img, after_damage) = a.map_err(|e| anyhow!("after image: {e}"))?;
-        for (damage, path) in [(&before_damage, before), (&after_damage, after)] {
-            if let Some(reason) = damage {
-                eprintln!(
-                    "warning: going on with damaged image data ({reason}); the confidence is halved: {}",
-                    path.display()
-                );
-            }
+        if let Some(reason) = &damage {
+            eprintln!(
+                "warning: going on with damaged image data ({reason}); the confidence is halved: {}",
+                path.display()
+            );
         }
+        Ok((img, damage.is_some()))
+    }
+
+    /// Loads BEFORE and AFTER (in parallel) with these options. A damaged image the options
+    /// let through is reported on standard error.
+    pub fn load(&self, before: &Path, after: &Path) -> Result<Loaded> {
+        let start = Instant::now();
+        let (b, a) = rayon::join(|| self.load_one(before), || self.load_one(after));
+        let (before_img, before_damaged) = b.map_err(|e| anyhow!("before image: {e}"))?;
+        let (after_img, after_damaged) = a.map_err(|e| anyhow!("after image: {e}"))?;
         palimpsest::job::trace("decode both", start);
         Ok(Loaded {
             before: before_img,
             after: after_img,
-            damaged: before_damage.is_some() || after_damage.is_some(),
+            damaged: before_damaged || after_damaged,
             load_secs: start.elapsed().as_secs_f64(),
         })
     }
-}
 
-impl AnalysisArgs {
-    /// Loads the versions of a chain (two at a time) with these options, as [`Self::load`].
+    /// Loads the versions of a chain (in parallel) with these options, as [`Self::load`].
     pub fn load_chain(&self, paths: &[std::path::PathBuf]) -> Result<LoadedChain> {
+        use rayon::prelude::*;
         let start = Instant::now();
-        let mut images = Vec::with_capacity(paths.len());
-        let mut damaged = false;
-        for (i, pair) in paths.chunks(2).enumerate() {
-            let (first, second) = match pair {
-                [a, b] => (a, Some(b)),
-                [a] => (a, None),
-                _ => continue,
-            };
-            let loaded = self.load(first, second.unwrap_or(first))?;
-            damaged |= loaded.damaged;
-            images.push(loaded.before);
-            if second.is_some() {
-                images.push(loaded.after);
-            }
-            palimpsest::job::trace(
-                &format!("decode versions {}–{}", 2 * i + 1, 2 * i + 2),
-                start,
-            );
-        }
-        Ok(LoadedChain { images, damaged })
+        let loaded: Vec<(LoadedImage, bool)> = paths
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                self.load_one(p)
+                    .map_err(|e| anyhow!("version {} image: {e}", i + 1))
+            })
+            .collect::<Result<_>>()?;
+        palimpsest::job::trace("decode the versions", start);
+        let damaged = loaded.iter().any(|(_, d)| *d);
+        Ok(LoadedChain {
+            images: loaded.into_iter().map(|(img, _)| img).collect(),
+            damaged,
+        })
     }
 }
 

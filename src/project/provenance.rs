@@ -244,23 +244,28 @@ impl Project {
         self.relocate_version(version, new_path)
     }
 
-    /// [`Project::relocate`] for version `version` of the chain (0 is the before image). A
-    /// version the document does not have is left alone.
+    /// [`Project::relocate`] for version `version` of the chain (0 is the before image).
     ///
     /// # Errors
-    /// The new file cannot be read; the project is then unchanged.
+    /// The new file cannot be read, or the document has no such version; the project is then
+    /// unchanged.
     pub fn relocate_version(
         &mut self,
         version: usize,
         new_path: &Path,
     ) -> Result<Relocated, ProjectError> {
         let path = absolutize(new_path);
-        let sha256 = sha256_file(&path).map_err(|source| ProjectError::Image {
+        let image_error = |source| ProjectError::Image {
             source,
             path: path.clone(),
-        })?;
-        let mut spare = ImageEntry::default();
-        let entry = self.version_image_mut(version).unwrap_or(&mut spare);
+        };
+        let sha256 = sha256_file(&path).map_err(image_error)?;
+        let Some(entry) = self.version_image_mut(version) else {
+            return Err(image_error(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("the project has no version {}", version + 1),
+            )));
+        };
         let previous_sha256 = entry.sha256.replace(sha256.clone());
         entry.path = path;
         Ok(Relocated {
