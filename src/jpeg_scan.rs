@@ -18,7 +18,14 @@ struct Huffman {
     /// Index into `symbols` of the first code of each length, minus that code.
     offset: [i32; 17],
     symbols: Vec<u8>,
+    /// For each value of the next [`LOOKAHEAD`] bits, the code they begin with when it is that
+    /// short, as `length << 8 | symbol`; 0 when it is longer (or bad), for the bit-by-bit walk.
+    fast: Vec<u16>,
 }
+
+/// Bits looked at in one step when walking Huffman codes. Nearly all codes of a photograph
+/// are this short, so the walk rarely goes bit by bit.
+const LOOKAHEAD: u32 = 9;
 
 impl Huffman {
     fn new(counts: &[u8; 16], symbols: Vec<u8>) -> Self {
@@ -36,10 +43,27 @@ impl Huffman {
             }
             code <<= 1;
         }
+        // Each entry is what the bit-by-bit walk in `Bits::symbol` finds for those bits, so
+        // the two agree on every table, malformed ones too.
+        let fast = (0..1_usize << LOOKAHEAD)
+            .map(|bits| {
+                for len in 1..=LOOKAHEAD as usize {
+                    let code = i32::try_from(bits >> (LOOKAHEAD as usize - len)).unwrap_or(0);
+                    if code <= max_code[len] {
+                        let symbol = usize::try_from(offset[len] + code)
+                            .ok()
+                            .and_then(|i| symbols.get(i));
+                        return symbol.map_or(0, |&s| ((len as u16) << 8) | u16::from(s));
+                    }
+                }
+                0
+            })
+            .collect();
         Self {
             max_code,
             offset,
             symbols,
+            fast,
         }
     }
 }
@@ -103,14 +127,32 @@ impl<'a> Bits<'a> {
         Some(b)
     }
 
+    /// Skips `n` bits (at most 16), or `None` when the scan's data ends first.
     fn skip(&mut self, n: u32) -> Option<()> {
-        for _ in 0..n {
-            self.bit()?;
+        if self.count < n {
+            self.fill();
         }
+        if self.count < n {
+            return None;
+        }
+        self.acc = self.acc.checked_shl(n).unwrap_or(0);
+        self.count -= n;
         Some(())
     }
 
     fn symbol(&mut self, table: &Huffman) -> Result<u8, String> {
+        if self.count < 16 {
+            self.fill();
+        }
+        if self.count >= LOOKAHEAD {
+            let entry = table.fast[(self.acc >> (64 - LOOKAHEAD)) as usize];
+            if entry != 0 {
+                let len = u32::from(entry >> 8);
+                self.acc <<= len;
+                self.count -= len;
+                return Ok((entry & 0xFF) as u8);
+            }
+        }
         let mut code = 0_i32;
         for len in 1..=16 {
             let b = self.bit().ok_or("premature end of data segment")?;
