@@ -143,16 +143,19 @@ pub fn scan_defects(
     sigma: f32,
 ) -> GrayImage {
     let (w, h) = before.dimensions();
+    let tt = std::time::Instant::now();
     let after = crate::diff::fill_nan(after, before);
     let sharp_filled = sharp.map(|s| crate::diff::fill_nan(s, before));
     let sharp = sharp_filled.as_ref().unwrap_or(&after);
     let r = DEFECT_HALF_WIDTH + sigma.ceil() as usize;
     let ((light_a, dark_a), (light_b, dark_b)) =
         rayon::join(|| top_hats(&after, r), || top_hats(before, r));
+    let tt = crate::job::trace("defects: top-hats", tt);
     let (light_b, dark_b) = rayon::join(
         || max_filter(&light_b, r + SHIFT_TOLERANCE),
         || max_filter(&dark_b, r + SHIFT_TOLERANCE),
     );
+    let tt = crate::job::trace("defects: before's reach", tt);
     let (spread_a, spread_b) = (spread(&after, valid), spread(before, valid));
     let scale = if spread_b > 1e-3 {
         (spread_a / spread_b).clamp(1.0, 4.0)
@@ -165,6 +168,7 @@ pub fn scan_defects(
     // judged on the sharper copy, where a hair a pixel or two wide keeps its level.
     let sharp_margin = (GRAIN_MARGIN * grain(sharp)).max(MIN_MARGIN);
     let (sharp_lightest, sharp_darkest) = extremes(sharp, valid, sharp_margin);
+    let tt = crate::job::trace("defects: levels", tt);
     let (peak, trough) = rayon::join(|| max_filter(sharp, 1), || min_filter(sharp, 1));
     // How far each pixel stands out, in margins, beyond what the original has there.
     let mut score = GrayF::new(w, h);
@@ -181,8 +185,11 @@ pub fn scan_defects(
         let to_darkest = (sharp_darkest - trough.as_raw()[i]) * margin / sharp_margin;
         *s = light.min(to_lightest).max(dark.min(to_darkest)).max(0.0) / margin;
     });
+    let tt = crate::job::trace("defects: score", tt);
     let found = crate::diff::hysteresis(&score, RIM_SHARE, 1.0);
-    dilate(&found, 1)
+    let found = dilate(&found, 1);
+    crate::job::trace("defects: hysteresis", tt);
+    found
 }
 
 /// Width, in working pixels, of the margin round a defect in which its surroundings are judged.
