@@ -13,13 +13,7 @@ use palimpsest::pipeline::{Params, analyze};
 use palimpsest::synth::{Halftone, Rescan, ToneShift, rescan, staged_photo};
 
 fn loaded(rgb: image::RgbImage, grayscale: bool) -> LoadedImage {
-    LoadedImage {
-        rgb,
-        grayscale,
-        path: "generated".into(),
-        format: "png".into(),
-        source_bits: 8,
-    }
+    LoadedImage::new(rgb, grayscale, "generated".into(), "png")
 }
 
 fn iou(a: &GrayImage, b: &GrayImage) -> f64 {

@@ -11,7 +11,7 @@
 
 use image::GrayImage;
 
-use crate::align::{AlignMethod, AlignOptions, Alignment};
+use crate::align::{AlignMethod, Alignment};
 use crate::geometry::{Model, Transform};
 use crate::io::LoadedImage;
 use crate::job::Job;
@@ -73,7 +73,7 @@ pub fn analyse_step(
         }
     };
     let first_from_earlier = &earlier_to_first.before_from_after;
-    let size = (f64::from(first.width()), f64::from(first.height()));
+    let size = (f64::from(first.full_size.0), f64::from(first.full_size.1));
     let seen = Coverage::of(reported, size);
     let regions = analysis
         .detection
@@ -211,20 +211,12 @@ fn align_directly(
     params: &Params,
     job: Job<'_>,
 ) -> Result<Alignment, PipelineError> {
-    let (lf, ll) = rayon::join(
-        || crate::imgops::luma_f32(&first.rgb),
-        || crate::imgops::luma_f32(&later.rgb),
-    );
-    let options = AlignOptions {
-        model: params.model,
-        screen_periods: Some(crate::imgops::screen_periods(&lf, &ll)),
-        ..AlignOptions::default()
-    };
-    Ok(crate::align::align(&lf, &ll, &options, job)?)
+    crate::pipeline::align_pair(first, later, params, job)
 }
 
-/// Moves a region found in an earlier version's pixels into the first version's.
-fn carry(note: &mut RegionNote, first_from_earlier: &Transform) {
+/// Moves a region by `first_from_earlier`: from an earlier version's pixels into the
+/// first version's, or between the pixels of an image and of a reduced copy of it.
+pub fn carry(note: &mut RegionNote, first_from_earlier: &Transform) {
     if first_from_earlier.matrix == Transform::identity().matrix {
         return;
     }

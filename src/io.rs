@@ -2,13 +2,19 @@
 //!
 //! The header is read first, so a file that claims an absurd size is refused before any pixel
 //! buffer is allocated. EXIF orientation is applied, alpha is flattened onto white, and every
-//! image becomes 8-bit RGB with a flag telling whether it is really grayscale. This module does
-//! not resample or align anything.
+//! image becomes 8-bit RGB with a flag telling whether it is really grayscale.
+//!
+//! For analysis alone, a large image can be loaded as a reduced copy
+//! ([`LoadOptions::analysis_work_side`]): a JPEG is then decoded at 1/2, 1/4 or 1/8 scale in
+//! the DCT domain, other formats are box-reduced as soon as they are decoded, so that the
+//! full-size pixels of a 100-megapixel scan never reach the analysis. This module does not
+//! align anything.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
 use thiserror::Error;
 
@@ -88,12 +94,26 @@ pub enum LoadError {
 pub struct LoadOptions {
     /// Refuse images with more than this many megapixels.
     pub max_megapixels: f64,
+    /// Load a reduced copy for analysis, as small as the analysis allows (see
+    /// [`crate::pipeline::analysis_reduction`]). `None` loads the image at full size.
+    pub analysis_copy: Option<AnalysisCopy>,
+}
+
+/// What a reduced copy loaded for analysis must keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnalysisCopy {
+    /// The analysis's longest working side ([`crate::params::Params::work_max_side`]).
+    pub work_max_side: u32,
+    /// The image is a before image, in whose frame the analysis works (its working
+    /// resolution must not fall), rather than only an after image warped into another's.
+    pub frame: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             max_megapixels: DEFAULT_MAX_MEGAPIXELS,
+            analysis_copy: None,
         }
     }
 }
@@ -111,6 +131,12 @@ pub struct LoadedImage {
     pub format: String,
     /// Bits per channel of the source (8 or 16).
     pub source_bits: u8,
+    /// Pixels of the file per pixel of `rgb`, along each axis: 1 for the image at full size;
+    /// 2, 4 or 8 for a reduced copy, each of whose pixels is the mean of a block that size
+    /// (cut short in the last row and column).
+    pub reduction: u32,
+    /// The size of the image in the file, upright.
+    pub full_size: (u32, u32),
 }
 
 impl LoadedImage {
@@ -124,6 +150,30 @@ impl LoadedImage {
     #[must_use]
     pub fn height(&self) -> u32 {
         self.rgb.height()
+    }
+
+    /// A photograph decoded at full size.
+    #[must_use]
+    pub fn new(rgb: RgbImage, grayscale: bool, path: PathBuf, format: &str) -> Self {
+        let full_size = rgb.dimensions();
+        Self {
+            rgb,
+            grayscale,
+            path,
+            format: format.to_owned(),
+            source_bits: 8,
+            reduction: 1,
+            full_size,
+        }
+    }
+
+    /// The transform from the pixels of `rgb` to the file's full-size pixels (pixel centres
+    /// at integers in both).
+    #[must_use]
+    pub fn full_from_copy(&self) -> crate::geometry::Transform {
+        crate::imgops::level_from_full(self.reduction)
+            .inverse()
+            .unwrap_or_default()
     }
 }
 
@@ -274,6 +324,44 @@ fn decode_jpeg_strict(bytes: &[u8]) -> Result<DynamicImage, String> {
     image.ok_or_else(|| "decoded data has the wrong size".to_string())
 }
 
+/// Decodes a JPEG strictly, as [`decode_jpeg_strict`], at `1/reduction` scale in the DCT
+/// domain (`reduction` 2, 4 or 8), so that only the reduced copy is ever made. The scaled
+/// inverse transform is `jpeg-decoder`'s: `zune-jpeg`, which decodes at full size faster, has
+/// none. What it does not decode to 8-bit grey or RGB (CMYK, 12-bit) is decoded at full size,
+/// to be reduced after.
+fn decode_jpeg_reduced(bytes: &[u8], reduction: u32) -> Result<DynamicImage, String> {
+    use jpeg_decoder::PixelFormat;
+    let t = std::time::Instant::now();
+    crate::jpeg_scan::check(bytes)?;
+    let t = crate::job::trace("jpeg: check", t);
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.read_info().map_err(|e| e.to_string())?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| "no frame header".to_string())?;
+    let wanted = (
+        u32::from(info.width).div_ceil(reduction),
+        u32::from(info.height).div_ceil(reduction),
+    );
+    // A progressive scan is not walked by the check: its strictness is zune-jpeg's.
+    let plain = matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::RGB24)
+        && info.coding_process == jpeg_decoder::CodingProcess::DctSequential;
+    let (Ok(rw), Ok(rh)) = (u16::try_from(wanted.0), u16::try_from(wanted.1)) else {
+        return decode_jpeg_strict(bytes);
+    };
+    if !plain || decoder.scale(rw, rh).map_err(|e| e.to_string())? != (rw, rh) {
+        return decode_jpeg_strict(bytes);
+    }
+    let pixels = decoder.decode().map_err(|e| e.to_string())?;
+    crate::job::trace("jpeg: reduced decode", t);
+    let (w, h) = wanted;
+    let image = match info.pixel_format {
+        PixelFormat::L8 => image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        _ => RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
+    };
+    image.ok_or_else(|| "decoded data has the wrong size".to_string())
+}
+
 fn decode<R: std::io::BufRead + Seek>(
     reader: R,
     path: &Path,
@@ -308,6 +396,21 @@ fn decode<R: std::io::BufRead + Seek>(
     limits.max_alloc = Some(u64::from(width) * u64::from(height) * 8 + (64 << 20));
     decoder.set_limits(limits).map_err(|e| classify(&e, path))?;
     let orientation = decoder.orientation().ok();
+    let upright = match orientation {
+        Some(
+            Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH,
+        ) => (height, width),
+        _ => (width, height),
+    };
+    let reduction = options
+        .analysis_copy
+        .map_or(1, |copy| crate::pipeline::analysis_reduction(upright, copy));
+    // Decoded reduced only when upright already: turning a copy whose last blocks are cut
+    // short would move them to the first row or column, off the block grid.
+    let unturned = matches!(orientation, None | Some(Orientation::NoTransforms));
     let color = decoder.color_type();
     let source_bits = if color.bytes_per_pixel() / color.channel_count() >= 2 {
         16
@@ -316,7 +419,13 @@ fn decode<R: std::io::BufRead + Seek>(
     };
     let gray_source = !color.has_color();
     let mut damage = None;
-    let strict = jpeg.map(decode_jpeg_strict);
+    let strict = jpeg.map(|bytes| {
+        if reduction > 1 && unturned {
+            decode_jpeg_reduced(bytes, reduction)
+        } else {
+            decode_jpeg_strict(bytes)
+        }
+    });
     let mut image = match strict {
         Some(Ok(image)) => image,
         Some(Err(reason)) if !allow_damage => {
@@ -340,10 +449,19 @@ fn decode<R: std::io::BufRead + Seek>(
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
-    let rgb = flatten(image);
+    let mut rgb = flatten(image);
     if rgb.width() == 0 || rgb.height() == 0 {
         return Err(corrupt(&"decoded to an empty image"));
     }
+    let reduced_size = (upright.0.div_ceil(reduction), upright.1.div_ceil(reduction));
+    if reduction > 1 && rgb.dimensions() != reduced_size {
+        rgb = crate::imgops::reduce_rgb(&rgb, reduction);
+    }
+    let (reduction, full_size) = if rgb.dimensions() == reduced_size {
+        (reduction, upright)
+    } else {
+        (1, rgb.dimensions())
+    };
     let grayscale = gray_source || looks_gray(&rgb);
     Ok((
         LoadedImage {
@@ -352,6 +470,8 @@ fn decode<R: std::io::BufRead + Seek>(
             path: path.to_path_buf(),
             format: format_name,
             source_bits,
+            reduction,
+            full_size,
         },
         damage,
     ))
@@ -503,6 +623,7 @@ mod tests {
         let bytes = encode(&img, ImageFormat::Bmp);
         let opts = LoadOptions {
             max_megapixels: 0.01,
+            ..LoadOptions::default()
         };
         let err = load_image_from_bytes(&bytes, Path::new("big.bmp"), &opts).unwrap_err();
         assert!(matches!(err, LoadError::TooLarge { .. }), "{err}");

@@ -176,6 +176,10 @@ pub fn analyze_aligned(
 }
 
 /// [`analyze`] when `given` is `None`, else [`analyze_aligned`] with that alignment.
+///
+/// Either image may be a reduced copy (see [`LoadedImage::reduction`]): the stages run on the
+/// copies as loaded, and everything reported (the alignment, the regions, the change map's
+/// scale and size) is in the files' full-size pixels.
 fn run(
     before: &LoadedImage,
     after: &LoadedImage,
@@ -196,16 +200,9 @@ fn run(
     let screens = crate::imgops::screen_periods(&lb, &la);
     trace("halftone screens", tt);
     let (alignment, align_secs) = match given {
-        Some(alignment) => (alignment, 0.0),
+        Some(alignment) => (between_copies(&alignment, before, after), 0.0),
         None => {
-            let options = AlignOptions {
-                model: params.model,
-                screen_periods: Some(screens),
-                ..AlignOptions::default()
-            };
-            let tt = Instant::now();
-            let alignment = align::align(&lb, &la, &options, job)?;
-            trace("align (all)", tt);
+            let alignment = align_copies(&lb, &la, screens, params, job)?;
             (alignment, start.elapsed().as_secs_f64())
         }
     };
@@ -235,20 +232,137 @@ fn run(
         params,
     };
     let mut analysis = run_from_alignment(&pair, ignore, job)?;
+    analysis.alignment = in_full_pixels(&alignment, before, after);
     analysis.timings.align_secs = align_secs;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
 }
 
+/// Registers `after` onto `before` as [`analyze`] does, without the rest of the analysis; the
+/// alignment is in the files' full-size pixels whatever copies were loaded.
+///
+/// # Errors
+/// Alignment failure or cancellation.
+pub fn align_pair(
+    before: &LoadedImage,
+    after: &LoadedImage,
+    params: &Params,
+    job: Job<'_>,
+) -> Result<Alignment, PipelineError> {
+    let (lb, la) = rayon::join(|| luma_f32(&before.rgb), || luma_f32(&after.rgb));
+    let screens = crate::imgops::screen_periods(&lb, &la);
+    let alignment = align_copies(&lb, &la, screens, params, job)?;
+    Ok(in_full_pixels(&alignment, before, after))
+}
+
+/// Registers the luminance of two copies, in their own pixels.
+fn align_copies(
+    lb: &GrayF,
+    la: &GrayF,
+    screens: [Option<f32>; 2],
+    params: &Params,
+    job: Job<'_>,
+) -> Result<Alignment, PipelineError> {
+    let options = AlignOptions {
+        model: params.model,
+        screen_periods: Some(screens),
+        ..AlignOptions::default()
+    };
+    let tt = Instant::now();
+    let alignment = align::align(lb, la, &options, job)?;
+    trace("align (all)", tt);
+    Ok(alignment)
+}
+
+/// An alignment between the copies `before` and `after` as loaded, carried into the files'
+/// full-size pixels; its errors are in full-size before pixels.
+/// The confidence follows the error in full-size pixels, as it does for an image loaded
+/// whole.
+fn in_full_pixels(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> Alignment {
+    let copy_from_full = crate::imgops::level_from_full(after.reduction);
+    let full = conjugated(
+        a,
+        &before.full_from_copy(),
+        &copy_from_full,
+        before.reduction,
+    );
+    let (own, in_full) = (
+        align::assess::confidence_for(a.expected_error_px),
+        align::assess::confidence_for(full.expected_error_px),
+    );
+    Alignment {
+        confidence: if own > 0.0 {
+            a.confidence * in_full / own
+        } else {
+            a.confidence
+        },
+        ..full
+    }
+}
+
+/// An alignment in the files' full-size pixels carried between the copies as loaded.
+fn between_copies(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> Alignment {
+    let copy_from_full = crate::imgops::level_from_full(before.reduction);
+    let scaled = conjugated(a, &copy_from_full, &after.full_from_copy(), 1);
+    Alignment {
+        residual_px: scaled.residual_px / f64::from(before.reduction),
+        expected_error_px: scaled.expected_error_px / f64::from(before.reduction),
+        ..scaled
+    }
+}
+
+/// `outer ∘ a ∘ inner`, its errors multiplied by `scale`.
+fn conjugated(a: &Alignment, outer: &Transform, inner: &Transform, scale: u32) -> Alignment {
+    if outer.matrix == Transform::identity().matrix && inner.matrix == Transform::identity().matrix
+    {
+        return a.clone();
+    }
+    Alignment {
+        before_from_after: outer
+            .then_after(&a.before_from_after)
+            .then_after(inner)
+            .normalized(),
+        residual_px: a.residual_px * f64::from(scale),
+        expected_error_px: a.expected_error_px * f64::from(scale),
+        ..a.clone()
+    }
+}
+
+/// The reduction (1, 2, 4 or 8) at which an image of `size` can be loaded for analysis.
+///
+/// - A before image, in whose frame the analysis works, keeps its working resolution: the
+///   reduction is the largest whose working copy keeps at least 95 % of the side it has when
+///   the image is loaded whole. (The working copy is an integer box reduction of what is
+///   loaded: a 6000 px scan is worked on at 1500 px either way, so it can be decoded at a
+///   quarter; a 4000 px one is worked on at 1334 px, which a half-size copy of 2000 px would
+///   bring down to 1000.)
+/// - An after image only has to be as fine as that frame when both show the same scene: its
+///   copy keeps a longest side of at least 95 % of the working side.
+#[must_use]
+pub fn analysis_reduction(size: (u32, u32), copy: crate::io::AnalysisCopy) -> u32 {
+    let long = size.0.max(size.1);
+    let working_side = |side: u32| side.div_ceil(work_factor((side, side), copy.work_max_side));
+    let keeps = |r: u32| {
+        let side = long.div_ceil(r);
+        let (kept, wanted) = if copy.frame {
+            (working_side(side), working_side(long))
+        } else {
+            (side, copy.work_max_side.min(long))
+        };
+        20 * u64::from(kept) >= 19 * u64::from(wanted)
+    };
+    [8, 4, 2].into_iter().find(|&r| keeps(r)).unwrap_or(1)
+}
+
 fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), PipelineError> {
     if let Some(m) = ignore
-        && m.dimensions() != before.rgb.dimensions()
+        && m.dimensions() != before.full_size
     {
         return Err(PipelineError::MaskSize {
             got_w: m.width(),
             got_h: m.height(),
-            want_w: before.width(),
-            want_h: before.height(),
+            want_w: before.full_size.0,
+            want_h: before.full_size.1,
         });
     }
     Ok(())
@@ -399,8 +513,8 @@ fn run_from_alignment(
     let change = ChangeMap {
         strength,
         valid: smoothed.valid,
-        scale: f64::from(frame.k),
-        before_size: pair.before.rgb.dimensions(),
+        scale: f64::from(frame.k * pair.before.reduction),
+        before_size: pair.before.full_size,
         auto_threshold: 1.0,
         seeds,
         detail,

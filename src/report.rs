@@ -84,8 +84,8 @@ impl Report {
     pub fn new(before: &LoadedImage, after: &LoadedImage, a: &Analysis, write_secs: f64) -> Self {
         let info = |img: &LoadedImage| ImageInfo {
             path: img.path.display().to_string(),
-            width: img.width(),
-            height: img.height(),
+            width: img.full_size.0,
+            height: img.full_size.1,
             grayscale: img.grayscale,
         };
         let fraction = |m: &image::GrayImage| {

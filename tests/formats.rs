@@ -446,3 +446,72 @@ fn the_mask_of_an_exif_rotated_pair_is_in_the_displayed_orientation() {
         );
     }
 }
+
+/// A picture of smooth shading and fine stripes, large enough to be loaded reduced.
+fn large_picture(w: u32, h: u32) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let stripes = 40.0 * (fx / 9.0).sin() * (fy / 13.0).cos();
+        let shade = 100.0 + 80.0 * (fx / w as f32) + 30.0 * (fy / h as f32);
+        let v = |o: f32| (shade + stripes + o).clamp(0.0, 255.0) as u8;
+        Rgb([v(0.0), v(-20.0), v(25.0)])
+    })
+}
+
+/// A large JPEG or PNG loaded as an analysis copy is the picture reduced: a JPEG decoded at
+/// half scale (in the DCT domain) is within a grey level or two of the full decode box-reduced,
+/// a PNG's copy is the box reduction exactly, both know the file's size, and a small picture
+/// or a full-size load is not reduced.
+#[test]
+fn an_analysis_copy_is_the_picture_reduced_and_knows_its_full_size() {
+    use palimpsest::io::AnalysisCopy;
+    let dir = tempfile::tempdir().unwrap();
+    // 3072 px is worked on at 1536 px, as is a half-size copy of it; the odd height leaves a
+    // last row of blocks cut short.
+    let (w, h) = (3072, 2049);
+    let picture = large_picture(w, h);
+    let copy = LoadOptions {
+        analysis_copy: Some(AnalysisCopy {
+            work_max_side: 1536,
+            frame: true,
+        }),
+        ..LoadOptions::default()
+    };
+    for (name, format, tolerance) in [
+        ("large.jpg", image::ImageFormat::Jpeg, 2.0),
+        ("large.png", image::ImageFormat::Png, 0.0),
+    ] {
+        let path = dir.path().join(name);
+        picture.save_with_format(&path, format).unwrap();
+        let full = load(&path);
+        assert_eq!((full.reduction, full.full_size), (1, (w, h)), "{name}");
+        let reduced = load_image(&path, &copy).unwrap();
+        assert_eq!(reduced.reduction, 2, "{name}");
+        assert_eq!(reduced.full_size, (w, h), "{name}");
+        assert_eq!(reduced.rgb.dimensions(), (1536, 1025), "{name}");
+        let boxed = palimpsest::imgops::reduce_rgb(&full.rgb, 2);
+        let total: u64 = boxed
+            .as_raw()
+            .iter()
+            .zip(reduced.rgb.as_raw())
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum();
+        let mean = total as f64 / boxed.as_raw().len() as f64;
+        assert!(
+            mean <= tolerance,
+            "{name}: the copy differs from the reduced picture by {mean:.2} levels on average"
+        );
+        // The copy maps back onto the file's pixels: a copy pixel's centre is the centre of
+        // the block it averages.
+        let (fx, fy) = reduced.full_from_copy().apply_lossy(10.0, 20.0);
+        assert!((fx - 20.5).abs() < 1e-9 && (fy - 40.5).abs() < 1e-9);
+    }
+    // A picture already at its working size is loaded whole.
+    let small = dir.path().join("small.jpg");
+    large_picture(1400, 900).save(&small).unwrap();
+    let loaded = load_image(&small, &copy).unwrap();
+    assert_eq!(
+        (loaded.reduction, loaded.rgb.dimensions()),
+        (1, (1400, 900))
+    );
+}

@@ -174,13 +174,7 @@ fn render(c: &Case) -> Arc<Rendered> {
 
 fn loaded(rgb: RgbImage, name: &str) -> LoadedImage {
     let grayscale = rgb.pixels().all(|p| p[0] == p[1] && p[1] == p[2]);
-    LoadedImage {
-        rgb,
-        grayscale,
-        path: PathBuf::from(name),
-        format: "png".into(),
-        source_bits: 8,
-    }
+    LoadedImage::new(rgb, grayscale, PathBuf::from(name), "png")
 }
 
 // ---- Measures ---------------------------------------------------------------------------------

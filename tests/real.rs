@@ -578,3 +578,111 @@ fn unrelated_photographs_are_refused() {
         }
     }
 }
+
+/// A real pair enlarged to the size of a museum scan gives the same registration and the same
+/// regions from the reduced copies the command line analyses (a JPEG decoded at half scale)
+/// as from the images loaded whole, and reports both in the files' pixels.
+#[test]
+fn a_large_pair_analysed_from_reduced_copies_matches_the_whole_images() {
+    use image::imageops::{FilterType, resize};
+    use palimpsest::io::AnalysisCopy;
+    let dir = case_dir("astronaut");
+    let case = case_of("astronaut");
+    let tmp = tempfile::tempdir().unwrap();
+    // Before × 6 and after × 7.5: 3072 px, worked on at 1536 px, and 3128 px.
+    let (kb, ka) = (6.0, 7.5);
+    let enlarge = |file: &str, k: f64| {
+        let img = load(&dir.join(file)).rgb;
+        let size = |v: u32| (f64::from(v) * k).round() as u32;
+        let big = resize(
+            &img,
+            size(img.width()),
+            size(img.height()),
+            FilterType::CatmullRom,
+        );
+        let path = tmp.path().join(file);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+            .encode_image(&big)
+            .unwrap();
+        drop(out);
+        (path, big.dimensions())
+    };
+    let ((before_path, before_size), (after_path, after_size)) =
+        (enlarge("before.jpg", kb), enlarge("after.jpg", ka));
+    let small_truth = image::open(dir.join("truth.png")).unwrap().to_luma8();
+    let truth = resize(
+        &small_truth,
+        before_size.0,
+        before_size.1,
+        FilterType::Nearest,
+    );
+    // The true transform, carried to the enlarged pixels (centres at integers).
+    let enlarged = |k: f64| {
+        let c = 0.5 * (k - 1.0);
+        Transform {
+            matrix: nalgebra::Matrix3::new(k, 0.0, c, 0.0, k, c, 0.0, 0.0, 1.0),
+        }
+    };
+    let true_fit = enlarged(kb)
+        .then_after(&matrix(&case.after_before_from_after))
+        .then_after(&enlarged(ka).inverse().unwrap());
+
+    let analyse = |copy: Option<[AnalysisCopy; 2]>| {
+        let options = |i: usize| LoadOptions {
+            analysis_copy: copy.map(|c| c[i]),
+            ..LoadOptions::default()
+        };
+        let before = load_image(&before_path, &options(0)).unwrap();
+        let after = load_image(&after_path, &options(1)).unwrap();
+        let reductions = (before.reduction, after.reduction);
+        let analysis = analyze(&before, &after, &Params::default(), None, Job::none()).unwrap();
+        (analysis, reductions)
+    };
+    let side = Params::default().work_max_side;
+    let copies = [true, false].map(|frame| AnalysisCopy {
+        work_max_side: side,
+        frame,
+    });
+    let (whole, whole_reductions) = analyse(None);
+    let (reduced, reductions) = analyse(Some(copies));
+    assert_eq!(whole_reductions, (1, 1));
+    assert_eq!(
+        reductions,
+        (2, 2),
+        "both images should be decoded at half scale"
+    );
+
+    let (aw, ah) = after_size;
+    let error = |a: &Analysis| corner_error(&a.alignment.before_from_after, &true_fit, aw, ah);
+    let (e_whole, e_reduced) = (error(&whole), error(&reduced));
+    let (m_whole, m_reduced) = (whole.full_mask(), reduced.full_mask());
+    assert_eq!(m_reduced.dimensions(), before_size);
+    let (iou_whole, iou_reduced) = (iou(&m_whole, &truth), iou(&m_reduced, &truth));
+    println!(
+        "whole: corner error {e_whole:.2} px, IoU {iou_whole:.3}; \
+         reduced copies: corner error {e_reduced:.2} px, IoU {iou_reduced:.3}"
+    );
+    assert!(
+        e_reduced <= e_whole.max(0.5) + 0.5,
+        "the reduced copies register {e_reduced:.2} px off, the whole images {e_whole:.2} px"
+    );
+    assert!(
+        iou_reduced >= iou_whole - 0.03,
+        "IoU {iou_reduced:.3} from the reduced copies, {iou_whole:.3} from the whole images"
+    );
+    assert!(iou(&m_whole, &m_reduced) >= 0.9);
+    assert_eq!(
+        whole.detection.regions.len(),
+        reduced.detection.regions.len()
+    );
+}
+
+fn iou(a: &GrayImage, b: &GrayImage) -> f64 {
+    let (mut both, mut either) = (0_u64, 0_u64);
+    for (p, q) in a.as_raw().iter().zip(b.as_raw()) {
+        both += u64::from(*p > 0 && *q > 0);
+        either += u64::from(*p > 0 || *q > 0);
+    }
+    both as f64 / either.max(1) as f64
+}

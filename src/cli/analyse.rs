@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use palimpsest::chain::Step;
 use palimpsest::geometry::Model;
-use palimpsest::io::{LoadOptions, LoadedImage, load_image};
+use palimpsest::io::{AnalysisCopy, LoadOptions, LoadedImage, load_image};
 use palimpsest::job::Job;
 use palimpsest::pipeline::{Analysis, Params, analyze};
 
@@ -67,10 +67,20 @@ impl AnalysisArgs {
     }
 
     /// Loads one image with these options: the image, and what is damaged in it when the
-    /// options let a damaged one through (reported on standard error).
-    fn load_one(&self, path: &Path) -> Result<(LoadedImage, bool), palimpsest::io::LoadError> {
+    /// options let a damaged one through (reported on standard error). With `for_analysis`,
+    /// a large image is loaded as the reduced copy the analysis needs, not at full size.
+    fn load_one(
+        &self,
+        path: &Path,
+        for_analysis: Use,
+        frame: bool,
+    ) -> Result<(LoadedImage, bool), palimpsest::io::LoadError> {
         let options = LoadOptions {
             max_megapixels: self.max_megapixels,
+            analysis_copy: (for_analysis == Use::AnalysisOnly).then_some(AnalysisCopy {
+                work_max_side: Params::default().work_max_side,
+                frame,
+            }),
         };
         let (img, damage) = if self.allow_corrupt {
             palimpsest::io::load_image_allowing_damage(path, &options)?
@@ -86,11 +96,14 @@ impl AnalysisArgs {
         Ok((img, damage.is_some()))
     }
 
-    /// Loads BEFORE and AFTER (in parallel) with these options. A damaged image the options
-    /// let through is reported on standard error.
-    pub fn load(&self, before: &Path, after: &Path) -> Result<Loaded> {
+    /// Loads BEFORE and AFTER (in parallel) with these options, for `use_`. A damaged image
+    /// the options let through is reported on standard error.
+    pub fn load(&self, before: &Path, after: &Path, use_: Use) -> Result<Loaded> {
         let start = Instant::now();
-        let (b, a) = rayon::join(|| self.load_one(before), || self.load_one(after));
+        let (b, a) = rayon::join(
+            || self.load_one(before, use_, true),
+            || self.load_one(after, use_, false),
+        );
         let (before_img, before_damaged) = b.map_err(|e| anyhow!("before image: {e}"))?;
         let (after_img, after_damaged) = a.map_err(|e| anyhow!("after image: {e}"))?;
         palimpsest::job::trace("decode both", start);
@@ -102,7 +115,8 @@ impl AnalysisArgs {
         })
     }
 
-    /// Loads the versions of a chain (in parallel) with these options, as [`Self::load`].
+    /// Loads the versions of a chain (in parallel) with these options, for analysis only, as
+    /// [`Self::load`].
     pub fn load_chain(&self, paths: &[std::path::PathBuf]) -> Result<LoadedChain> {
         use rayon::prelude::*;
         let start = Instant::now();
@@ -110,7 +124,8 @@ impl AnalysisArgs {
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
-                self.load_one(p)
+                // Every version but the last is a before image at some step.
+                self.load_one(p, Use::AnalysisOnly, i + 1 < paths.len())
                     .map_err(|e| anyhow!("version {} image: {e}", i + 1))
             })
             .collect::<Result<_>>()?;
@@ -121,6 +136,15 @@ impl AnalysisArgs {
             damaged,
         })
     }
+}
+
+/// What the images of a pair are loaded for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// Only the analysis reads them: a large image is loaded as a reduced copy.
+    AnalysisOnly,
+    /// An output is drawn from their pixels at full size as well.
+    FullSize,
 }
 
 /// The versions of a chain as loaded, the first first.

@@ -27,7 +27,7 @@ use palimpsest::output::{OutputSet, write_atomic};
 use serde::{Deserialize, Serialize};
 
 use super::UsageError;
-use super::analyse::AnalysisArgs;
+use super::analyse::{AnalysisArgs, Use};
 
 /// Arguments of `palimpsest batch`.
 #[derive(clap::Args, Debug)]
@@ -367,7 +367,7 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
     if !row.later.is_empty() {
         return analyse_chain_row(row, dir, outputs, options, record);
     }
-    let loaded = options.load(&row.before, &row.after)?;
+    let loaded = options.load(&row.before, &row.after, Use::AnalysisOnly)?;
     let params = options.params();
     let analysis = loaded.analyse(&params, None)?;
     let project = super::project::project_of(
@@ -411,9 +411,15 @@ fn write_thumbnail(
     path: &Path,
 ) -> Result<()> {
     let essay = palimpsest::essay::Essay::bundled();
+    // The regions are in the file's pixels; the overview is drawn on the copy as loaded.
+    let mut in_copy = project.clone();
+    let copy_from_full = palimpsest::imgops::level_from_full(before.reduction);
+    for note in &mut in_copy.regions {
+        palimpsest::chain::carry(note, &copy_from_full);
+    }
     let thumb = palimpsest::export::pdf::outlined_image(
         &palimpsest::export::ExportInput {
-            project,
+            project: &in_copy,
             essay: &essay,
             before: &before.rgb,
             // Not read: the overview is drawn on the before image.
@@ -447,7 +453,8 @@ fn analyse_chain_row(
     outputs.write(&project_path, &project.to_json_for(&project_path)?)?;
     let first = &loaded.images[0];
     let outlines: Vec<Vec<[f64; 2]>> = project.regions.iter().map(|r| r.polygon.clone()).collect();
-    let mask = palimpsest::outline::fill(&outlines, first.width(), first.height());
+    let (w, h) = first.full_size;
+    let mask = palimpsest::outline::fill(&outlines, w, h);
     outputs.write(
         &file(ROW_FILES[1]),
         &super::encode_mask_png(&mask, &file(ROW_FILES[1]))?,

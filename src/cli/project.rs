@@ -9,7 +9,7 @@ use palimpsest::output::OutputSet;
 use palimpsest::pipeline::{Analysis, Params};
 use palimpsest::project::{Edit, ImageEntry, LaterVersion, Project, RegionNote};
 
-use super::analyse::AnalysisArgs;
+use super::analyse::{AnalysisArgs, Use};
 
 /// `palimpsest project …`.
 #[derive(clap::Subcommand, Debug)]
@@ -53,7 +53,7 @@ fn new(args: &NewArgs) -> Result<()> {
     outputs.output(&args.out)?;
     let params = args.analysis.params();
     let project = if let [before, after] = args.versions.as_slice() {
-        let loaded = args.analysis.load(before, after)?;
+        let loaded = args.analysis.load(before, after, Use::AnalysisOnly)?;
         let analysis = loaded.analyse(&params, None)?;
         project_of(before, after, args.title.as_deref(), params, &analysis)?
     } else {

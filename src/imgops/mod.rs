@@ -153,6 +153,37 @@ pub fn downsample_channels(src: &RgbImage, k: u32) -> [GrayF; 3] {
     [red, green, blue]
 }
 
+/// `src` reduced by the box factor `k`: each pixel the rounded mean of a `k`×`k` block, the
+/// blocks of the last row and column cut short where the image ends (as a JPEG decoded at
+/// `1/k` scale has them).
+#[must_use]
+pub fn reduce_rgb(src: &RgbImage, k: u32) -> RgbImage {
+    let k = k.max(1);
+    if k == 1 {
+        return src.clone();
+    }
+    let (w, h) = src.dimensions();
+    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
+    let mut out = RgbImage::new(ow, oh);
+    let s = src.as_raw();
+    let (w, h, k, owu) = (w as usize, h as usize, k as usize, ow as usize);
+    out.par_chunks_mut(owu * 3).enumerate().for_each_init(
+        || vec![[0u32; 3]; owu],
+        |acc, (oy, row)| {
+            let (y0, y1) = (oy * k, (oy * k + k).min(h));
+            rgb_block_row(s, w, k, y0..y1, acc);
+            for (ox, (a, p)) in acc.iter().zip(row.chunks_exact_mut(3)).enumerate() {
+                let n = ((w - ox * k).min(k) * (y1 - y0)) as u32;
+                for c in 0..3 {
+                    // A mean of bytes is a byte.
+                    p[c] = u8::try_from((a[c] + n / 2) / n).unwrap_or(u8::MAX);
+                }
+            }
+        },
+    );
+    out
+}
+
 /// The sums of each `k`-wide block of RGB pixels over the rows `rows` of the raster `s` (`w`
 /// pixels wide), one per output column, into `acc`. Integer sums are exact, so the unrolled
 /// block widths the pipeline uses give the same sums as the generic loop.
