@@ -257,7 +257,7 @@ fn diff(args: &DiffArgs) -> Result<()> {
         if let Some(path) = &args.mask {
             let analysis = &analysis;
             tasks.push(Box::new(move || {
-                Ok(outputs.write(path, &cli::encode_mask_png(&analysis.full_mask(), path)?)?)
+                Ok(outputs.write(path, &cli::encode_full_mask_png(analysis, path)?)?)
             }));
         }
         if let Some(path) = &args.annotated {

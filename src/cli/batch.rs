@@ -379,10 +379,9 @@ fn analyse_row(row: &Row, dir: &Path, options: &AnalysisArgs, record: &mut Recor
     )?;
     let project_path = file(ROW_FILES[0]);
     outputs.write(&project_path, &project.to_json_for(&project_path)?)?;
-    let mask = analysis.full_mask();
     outputs.write(
         &file(ROW_FILES[1]),
-        &super::encode_mask_png(&mask, &file(ROW_FILES[1]))?,
+        &super::encode_full_mask_png(&analysis, &file(ROW_FILES[1]))?,
     )?;
     let report = palimpsest::report::Report::new(&loaded.before, &loaded.after, &analysis, 0.0);
     outputs.write(

@@ -730,8 +730,26 @@ pub fn screen_periods(lb: &GrayF, la: &GrayF) -> [Option<f32>; 2] {
 /// Upsamples a working-resolution mask to `size` by bilinear interpolation at 0.5.
 #[must_use]
 pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
-    let (mw, mh) = mask.dimensions();
     let mut out = GrayImage::new(size.0, size.1);
+    upsample_mask_rows(mask, k, size, 0, &mut out);
+    out
+}
+
+/// The rows of [`upsample_mask`] from `first_row` on, as many as `out` holds (`size.0` bytes
+/// each): a band of the full-size mask, so that a large one can be encoded without being
+/// held whole.
+pub fn upsample_mask_rows(
+    mask: &GrayImage,
+    k: u32,
+    size: (u32, u32),
+    first_row: u32,
+    out: &mut [u8],
+) {
+    let (mw, mh) = mask.dimensions();
+    if mw == 0 || mh == 0 || size.0 == 0 {
+        out.fill(0);
+        return;
+    }
     let kf = k.max(1) as f32;
     let c = 0.5 / kf - 0.5;
     let m = mask.as_raw();
@@ -746,7 +764,9 @@ pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
         .collect();
     out.par_chunks_mut(size.0 as usize)
         .enumerate()
-        .for_each(|(y, row)| {
+        .for_each(|(i, row)| {
+            row.fill(0);
+            let y = first_row as usize + i;
             let wy = (y as f32 / kf + c).clamp(0.0, (mh - 1) as f32);
             let y0 = wy as usize;
             let y1 = (y0 + 1).min(mh as usize - 1);
@@ -765,7 +785,6 @@ pub fn upsample_mask(mask: &GrayImage, k: u32, size: (u32, u32)) -> GrayImage {
                 }
             }
         });
-    out
 }
 
 /// A colour for a strength value: dark blue (none) through yellow to red (three times the
@@ -946,6 +965,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The full-size mask made a band at a time is the mask made whole, for bands that do not
+    /// divide the height.
+    #[test]
+    fn a_mask_upsampled_by_bands_is_the_whole_mask() {
+        let mask = GrayImage::from_fn(37, 23, |x, y| {
+            Luma([if (x / 5 + y / 3) % 3 == 0 || x * y % 29 == 1 {
+                255
+            } else {
+                0
+            }])
+        });
+        let size = (37 * 4 - 3, 23 * 4 - 1);
+        let whole = upsample_mask(&mask, 4, size);
+        let mut banded = Vec::new();
+        let mut first = 0;
+        while first < size.1 {
+            let rows = 10.min(size.1 - first);
+            let mut band = vec![7_u8; (size.0 * rows) as usize];
+            upsample_mask_rows(&mask, 4, size, first, &mut band);
+            banded.extend(band);
+            first += rows;
+        }
+        assert_eq!(whole.as_raw(), &banded);
+        assert!(banded.iter().any(|&v| v == 255) && banded.iter().any(|&v| v == 0));
+    }
+
+    /// A reduced RGB copy is the rounded mean of each block, cut short at the edges.
+    #[test]
+    fn rgb_reduction_averages_blocks() {
+        let img = RgbImage::from_fn(5, 3, |x, y| {
+            image::Rgb([(x * 10 + y) as u8, 100, (x * y) as u8])
+        });
+        let r = reduce_rgb(&img, 2);
+        assert_eq!(r.dimensions(), (3, 2));
+        // Block (0,0): x 0..2, y 0..2 → red 0, 10, 1, 11: mean 5.5 → 6.
+        assert_eq!(r.get_pixel(0, 0).0, [6, 100, 0]);
+        // Last column, last row: the single pixel (4, 2).
+        assert_eq!(r.get_pixel(2, 1).0, [42, 100, 8]);
     }
 
     #[test]
