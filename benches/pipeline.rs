@@ -1,7 +1,9 @@
 //! Timing of every stage on a generated 24-megapixel pair (6000×4000 JPEG), the size of a
 //! modern archive scan, and of the whole `diff` (decoding, analysis and the full-size mask) on
-//! it and on a 96-megapixel pair (12000×8000, a print scanned at 1200 dpi). Inputs are built
-//! once, outside the timed loops.
+//! it and on a 96-megapixel pair (12000×8000, a print scanned at 1200 dpi): from the reduced
+//! copies `palimpsest diff` loads, and from the images loaded whole. Inputs are built once,
+//! outside the timed loops. (The command line also tunes glibc's allocator, which a bench
+//! does not.)
 //!
 //! `cargo bench --bench pipeline` (`-- 24MP` or `-- 100MP` for one group)
 
@@ -12,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use palimpsest::align::{AlignOptions, align};
 use palimpsest::diff::{Cleanup, clean_mask, hysteresis};
 use palimpsest::imgops::{halftone_period, luma_f32};
-use palimpsest::io::{LoadOptions, LoadedImage, load_image_from_bytes};
+use palimpsest::io::{AnalysisCopy, LoadOptions, LoadedImage, load_image_from_bytes};
 use palimpsest::job::Job;
 use palimpsest::pipeline::{Params, analyze, analyze_aligned, detect};
 use palimpsest::synth::{Rescan, encode_jpeg, rescan, staged_photo};
@@ -59,6 +61,15 @@ fn stages(c: &mut Criterion) {
             rayon::join(
                 || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &opts),
                 || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &opts),
+            )
+        });
+    });
+    g.bench_function("decode both as analysis copies (parallel)", |b| {
+        let (ob, oa) = (load_options(true, true), load_options(true, false));
+        b.iter(|| {
+            rayon::join(
+                || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &ob),
+                || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &oa),
             )
         });
     });
@@ -113,17 +124,33 @@ fn stages(c: &mut Criterion) {
         b.iter(|| analyze(&p.before, &p.after, &params, None, Job::none()));
     });
     g.bench_function("whole diff (decode, analysis, full-size mask)", |b| {
-        b.iter(|| whole_diff(&p, &params));
+        b.iter(|| whole_diff(&p, &params, true));
+    });
+    g.bench_function("whole diff, images loaded whole", |b| {
+        b.iter(|| whole_diff(&p, &params, false));
     });
     g.finish();
 }
 
-/// What `palimpsest diff --mask` does between reading the files and encoding the mask.
-fn whole_diff(p: &Pair, params: &Params) -> image::GrayImage {
-    let opts = LoadOptions::default();
+/// The load options of the before (`frame`) or the after image: the analysis copy
+/// `palimpsest diff` loads, or the image whole.
+fn load_options(reduced: bool, frame: bool) -> LoadOptions {
+    LoadOptions {
+        analysis_copy: reduced.then_some(AnalysisCopy {
+            work_max_side: Params::default().work_max_side,
+            frame,
+        }),
+        ..LoadOptions::default()
+    }
+}
+
+/// What `palimpsest diff --mask` does between reading the files and encoding the mask, from
+/// the reduced analysis copies it loads or from the images loaded whole.
+fn whole_diff(p: &Pair, params: &Params, reduced: bool) -> image::GrayImage {
+    let (ob, oa) = (load_options(reduced, true), load_options(reduced, false));
     let (before, after) = rayon::join(
-        || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &opts),
-        || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &opts),
+        || load_image_from_bytes(black_box(&p.before_jpeg), Path::new("b.jpg"), &ob),
+        || load_image_from_bytes(black_box(&p.after_jpeg), Path::new("a.jpg"), &oa),
     );
     let (before, after) = (before.expect("decodes"), after.expect("decodes"));
     analyze(&before, &after, params, None, Job::none())
@@ -138,7 +165,7 @@ fn hundred_megapixels(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(std::time::Duration::from_secs(30));
     g.bench_function("whole diff (decode, analysis, full-size mask)", |b| {
-        b.iter(|| whole_diff(&p, &params));
+        b.iter(|| whole_diff(&p, &params, true));
     });
     g.finish();
 }
