@@ -89,13 +89,40 @@ pub enum LoadError {
     },
 }
 
+/// The reduction (1, 2, 4 or 8) at which an image of `size` can be loaded for analysis.
+///
+/// - A before image, in whose frame the analysis works, keeps its working resolution: the
+///   reduction is the largest whose working copy keeps at least 95 % of the side it has when
+///   the image is loaded whole. (The working copy is an integer box reduction of what is
+///   loaded: a 6000 px scan is worked on at 1500 px either way, so it can be decoded at a
+///   quarter; a 4000 px one is worked on at 1334 px, which a half-size copy of 2000 px would
+///   bring down to 1000.)
+/// - An after image only has to be as fine as that frame when both show the same scene: its
+///   copy keeps a longest side of at least 95 % of the working side.
+#[must_use]
+pub fn analysis_reduction(size: (u32, u32), copy: AnalysisCopy) -> u32 {
+    let long = size.0.max(size.1);
+    let working_side =
+        |side: u32| side.div_ceil(crate::params::work_factor((side, side), copy.work_max_side));
+    let keeps = |r: u32| {
+        let side = long.div_ceil(r);
+        let (kept, wanted) = if copy.frame {
+            (working_side(side), working_side(long))
+        } else {
+            (side, copy.work_max_side.min(long))
+        };
+        20 * u64::from(kept) >= 19 * u64::from(wanted)
+    };
+    [8, 4, 2].into_iter().find(|&r| keeps(r)).unwrap_or(1)
+}
+
 /// Options for [`load_image`].
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
     /// Refuse images with more than this many megapixels.
     pub max_megapixels: f64,
     /// Load a reduced copy for analysis, as small as the analysis allows (see
-    /// [`crate::pipeline::analysis_reduction`]). `None` loads the image at full size.
+    /// [`analysis_reduction`]). `None` loads the image at full size.
     pub analysis_copy: Option<AnalysisCopy>,
 }
 
@@ -407,7 +434,7 @@ fn decode<R: std::io::BufRead + Seek>(
     };
     let reduction = options
         .analysis_copy
-        .map_or(1, |copy| crate::pipeline::analysis_reduction(upright, copy));
+        .map_or(1, |copy| analysis_reduction(upright, copy));
     // Decoded reduced only when upright already: turning a copy whose last blocks are cut
     // short would move them to the first row or column, off the block grid.
     let unturned = matches!(orientation, None | Some(Orientation::NoTransforms));

@@ -34,3 +34,14 @@ impl Default for Params {
         }
     }
 }
+
+/// Working-resolution factor: the before image is box-downsampled by this integer, the
+/// smallest that brings its longest side to at most `work_max_side`.
+#[must_use]
+pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
+    before_size
+        .0
+        .max(before_size.1)
+        .div_ceil(work_max_side.max(64))
+        .max(1)
+}

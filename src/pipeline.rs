@@ -328,32 +328,6 @@ fn conjugated(a: &Alignment, outer: &Transform, inner: &Transform, scale: u32) -
     }
 }
 
-/// The reduction (1, 2, 4 or 8) at which an image of `size` can be loaded for analysis.
-///
-/// - A before image, in whose frame the analysis works, keeps its working resolution: the
-///   reduction is the largest whose working copy keeps at least 95 % of the side it has when
-///   the image is loaded whole. (The working copy is an integer box reduction of what is
-///   loaded: a 6000 px scan is worked on at 1500 px either way, so it can be decoded at a
-///   quarter; a 4000 px one is worked on at 1334 px, which a half-size copy of 2000 px would
-///   bring down to 1000.)
-/// - An after image only has to be as fine as that frame when both show the same scene: its
-///   copy keeps a longest side of at least 95 % of the working side.
-#[must_use]
-pub fn analysis_reduction(size: (u32, u32), copy: crate::io::AnalysisCopy) -> u32 {
-    let long = size.0.max(size.1);
-    let working_side = |side: u32| side.div_ceil(work_factor((side, side), copy.work_max_side));
-    let keeps = |r: u32| {
-        let side = long.div_ceil(r);
-        let (kept, wanted) = if copy.frame {
-            (working_side(side), working_side(long))
-        } else {
-            (side, copy.work_max_side.min(long))
-        };
-        20 * u64::from(kept) >= 19 * u64::from(wanted)
-    };
-    [8, 4, 2].into_iter().find(|&r| keeps(r)).unwrap_or(1)
-}
-
 fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), PipelineError> {
     if let Some(m) = ignore
         && m.dimensions() != before.full_size
@@ -368,16 +342,7 @@ fn check_ignore(before: &LoadedImage, ignore: Option<&GrayImage>) -> Result<(), 
     Ok(())
 }
 
-/// Working-resolution factor: the before image is box-downsampled by this integer, the
-/// smallest that brings its longest side to at most `work_max_side`.
-#[must_use]
-pub fn work_factor(before_size: (u32, u32), work_max_side: u32) -> u32 {
-    before_size
-        .0
-        .max(before_size.1)
-        .div_ceil(work_max_side.max(64))
-        .max(1)
-}
+pub use crate::params::work_factor;
 
 /// Warps a full-resolution after plane into the before image's working frame, pre-averaging
 /// it so the sampling does not alias.

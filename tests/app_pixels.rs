@@ -702,3 +702,68 @@ fn side_by_side_mirrors_the_cursor_on_the_after_pane() {
         }
     }
 }
+
+/// A large pair is shown at once from the reduced copies the analysis needs (the 2000 px
+/// photograph decoded at half size, drawn over its full 2000 × 1500 frame, and the status bar
+/// giving the file's size), analysed from them, and then shown from its whole images: the
+/// regions stay where they were, in the file's pixels.
+#[test]
+fn a_large_pair_is_shown_from_reduced_copies_first_then_whole() {
+    let (mut h, textures) = started();
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a, before) = big_pair(dir.path());
+    let hold = h.state_mut().hold_analysis_after_loading();
+    let ctx = h.ctx.clone();
+    h.state_mut().send(&ctx, Command::OpenPair(b.clone(), a));
+    for _ in 0..500 {
+        h.step();
+        if h.state().pair_paths().is_some_and(|p| p.0 == b) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    steps(&mut h, 3);
+    assert!(
+        h.state().showing_copies(),
+        "the pair is first shown from its copies"
+    );
+    assert_eq!(h.state().before_sizes(), Some(((2000, 1500), [1000, 750])));
+    assert!(
+        h.query_by_label_contains("Before 2000×1500").is_some(),
+        "the status bar gives the file's size"
+    );
+    // The copy fills the whole frame: a point near the far corner of the photograph is drawn.
+    let corner = screen(&h, 0, 1990.0, 1490.0);
+    assert!(
+        image_pixel(&h, &textures, corner).is_some(),
+        "the copy covers the frame"
+    );
+    hold.release();
+    settle(&mut h);
+    assert!(
+        !h.state().showing_copies(),
+        "the whole images replace the copies"
+    );
+    assert_eq!(h.state().before_sizes(), Some(((2000, 1500), [2000, 1500])));
+    assert!(h.state().analysed());
+    let regions = h.state().regions().to_vec();
+    assert!(!regions.is_empty(), "the erased figure is found");
+    for r in &regions {
+        assert!(
+            r.bbox.x + r.bbox.width <= 2000.0 + 1e-6 && r.bbox.y + r.bbox.height <= 1500.0 + 1e-6,
+            "region {} lies in the file's pixels: {:?}",
+            r.id,
+            r.bbox
+        );
+    }
+    // At 100 %, the screen shows the photograph's own pixels again.
+    h.key_press(Key::Num0);
+    steps(&mut h, 3);
+    let vis = h.state().visible_rect().unwrap();
+    let (x, y) = ((vis[0] + vis[2]) as u32 / 2, (vis[1] + vis[3]) as u32 / 2);
+    let p = screen(&h, 0, f64::from(x), f64::from(y));
+    assert_eq!(
+        image_pixel(&h, &textures, p),
+        Some(before.get_pixel(x, y).0)
+    );
+}

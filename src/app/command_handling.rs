@@ -419,9 +419,10 @@ fn reanalyze(app: &mut PalimpsestApp, ctx: &egui::Context, alignment: Option<Ali
     let Some(pair) = &app.runtime.pair else {
         return;
     };
+    let (before, after) = pair.for_analysis();
     let request = Request::Analyze {
-        before: pair.before.clone(),
-        after: pair.after.clone(),
+        before,
+        after,
         alignment,
         params: app.project.params.clone(),
         ignore: app.project.ignore_areas.clone(),
@@ -971,6 +972,30 @@ fn worker_event(app: &mut PalimpsestApp, ctx: &egui::Context, event: worker::Eve
                 job.fraction = fraction;
             }
         }
+        worker::Event::FullSize {
+            before,
+            after,
+            before_tex,
+            after_tex,
+        } => {
+            // The whole images of the pair shown from reduced copies: sharper when zoomed in,
+            // and what exports draw on. The copies stay for the analysis.
+            if let Some(pair) = &mut app.runtime.pair
+                && pair.versions.is_none()
+                && pair.is_preview()
+                && pair.before.path == before.path
+                && pair.after.path == after.path
+            {
+                let copies = (
+                    std::mem::replace(&mut pair.before, before),
+                    std::mem::replace(&mut pair.after, after),
+                );
+                pair.copies = Some(copies);
+                pair.before_tex = before_tex;
+                pair.after_tex = after_tex;
+                ctx.request_repaint();
+            }
+        }
         worker::Event::Loaded(pair) if pair.versions.is_some() => {
             // Other versions of the open chain: the document and the view stay.
             app.runtime.analysis = None;
@@ -981,7 +1006,7 @@ fn worker_event(app: &mut PalimpsestApp, ctx: &egui::Context, event: worker::Eve
         }
         worker::Event::Loaded(pair) => {
             let (b, a) = (pair.before.path.clone(), pair.after.path.clone());
-            app.runtime.first_size = Some(pair.before.rgb.dimensions());
+            app.runtime.first_size = Some(pair.before.full_size);
             let mut project = Project {
                 title: pair.title.clone(),
                 ..Project::default()

@@ -214,8 +214,8 @@ impl Runtime {
             return a.before_from_after;
         }
         match &self.pair {
-            Some(p) if p.after.width() > 0 => {
-                Transform::scale(f64::from(p.before.width()) / f64::from(p.after.width()))
+            Some(p) if p.after.full_size.0 > 0 => {
+                Transform::scale(f64::from(p.before.full_size.0) / f64::from(p.after.full_size.0))
             }
             _ => Transform::identity(),
         }

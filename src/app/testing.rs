@@ -227,10 +227,31 @@ impl PalimpsestApp {
             .len()
     }
 
-    /// Whether a background job is running.
+    /// Whether a background job is running, or the open pair is still shown from reduced
+    /// copies while it is decoded whole.
     #[must_use]
     pub fn busy(&self) -> bool {
-        self.runtime.busy() || self.start.is_some()
+        self.runtime.busy() || self.start.is_some() || self.showing_copies()
+    }
+
+    /// Whether the open pair is shown from the reduced copies the analysis needs, its whole
+    /// images still being decoded.
+    #[must_use]
+    pub fn showing_copies(&self) -> bool {
+        self.runtime
+            .pair
+            .as_ref()
+            .is_some_and(|p| p.versions.is_none() && p.is_preview())
+    }
+
+    /// The open pair's before image: its size in the file, and the size of the texture its
+    /// first tile was uploaded from.
+    #[must_use]
+    pub fn before_sizes(&self) -> Option<((u32, u32), [u32; 2])> {
+        self.runtime
+            .pair
+            .as_ref()
+            .map(|p| (p.before.full_size, p.before.rgb.dimensions().into()))
     }
 
     /// The recently opened pairs remembered in the settings, newest first.

@@ -42,10 +42,34 @@ impl TiledImage {
     /// Uploads an RGB image in tiles of at most `max_side` pixels.
     #[must_use]
     pub fn from_rgb(ctx: &egui::Context, name: &str, img: &RgbImage, max_side: usize) -> Self {
+        Self::from_rgb_as(ctx, name, img, max_side, 1, [img.width(), img.height()])
+    }
+
+    /// Uploads a copy of an image `size` pixels large, reduced by `k` (the copy's pixel
+    /// `(x, y)` covering the image's pixels `[x·k, (x + 1)·k)`, the last ones cut short), to be
+    /// drawn in the image's own coordinates: a quick first look while the image is decoded
+    /// whole.
+    #[must_use]
+    pub fn from_rgb_as(
+        ctx: &egui::Context,
+        name: &str,
+        img: &RgbImage,
+        max_side: usize,
+        k: u32,
+        size: [u32; 2],
+    ) -> Self {
         let tile = max_side.clamp(64, PREFERRED_TILE);
         let (w, h) = (img.width() as usize, img.height() as usize);
         let raw = img.as_raw();
-        Self::build(
+        let k = k.max(1) as f32;
+        let (fw, fh) = (size[0] as f32, size[1] as f32);
+        let scale = |r: Rect| {
+            Rect::from_min_max(
+                pos2(r.min.x * k, r.min.y * k),
+                pos2((r.max.x * k).min(fw), (r.max.y * k).min(fh)),
+            )
+        };
+        let mut tiled = Self::build(
             ctx,
             name,
             [img.width(), img.height()],
@@ -59,7 +83,14 @@ impl TiledImage {
                 debug_assert!(x0 + tw <= w && y0 + th <= h);
                 ColorImage::from_rgb([tw, th], &bytes)
             },
-        )
+        );
+        if size != tiled.size {
+            for t in &mut tiled.tiles {
+                t.px = scale(t.px);
+            }
+            tiled.size = size;
+        }
+        tiled
     }
 
     /// Uploads a mask as white where it is non-zero and transparent elsewhere, to be drawn

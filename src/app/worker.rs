@@ -18,7 +18,7 @@ use image::GrayImage;
 
 use super::textures::TiledImage;
 use crate::align::Alignment;
-use crate::io::{LoadOptions, LoadedImage, load_image};
+use crate::io::{AnalysisCopy, LoadOptions, LoadedImage, load_image};
 use crate::job::{Job, Stage};
 use crate::params::Params;
 use crate::pipeline::{Analysis, Detection, analyze_aligned, detect};
@@ -48,6 +48,27 @@ pub struct LoadedPair {
     pub project: Option<Box<Project>>,
     /// Two versions of the open document's chain, shown in its place: the document stays.
     pub versions: Option<(usize, usize)>,
+    /// The reduced copies the analysis works on, when `before` and `after` are the images
+    /// decoded whole but the analysis needs less (see [`crate::io::AnalysisCopy`]).
+    pub copies: Option<(Arc<LoadedImage>, Arc<LoadedImage>)>,
+}
+
+impl LoadedPair {
+    /// True while the images shown are reduced copies and the whole images are still being
+    /// decoded ([`Event::FullSize`] brings them).
+    #[must_use]
+    pub fn is_preview(&self) -> bool {
+        self.before.reduction > 1 || self.after.reduction > 1
+    }
+
+    /// The images the analysis works on: the reduced copies when there are any.
+    #[must_use]
+    pub fn for_analysis(&self) -> (Arc<LoadedImage>, Arc<LoadedImage>) {
+        match &self.copies {
+            Some((b, a)) => (Arc::clone(b), Arc::clone(a)),
+            None => (Arc::clone(&self.before), Arc::clone(&self.after)),
+        }
+    }
 }
 
 /// Display textures derived from an analysis.
@@ -129,8 +150,20 @@ pub enum Event {
         /// Fraction of the stage done.
         fraction: f32,
     },
-    /// Both images decoded and uploaded.
+    /// Both images decoded and uploaded (as reduced copies first, when they are large).
     Loaded(LoadedPair),
+    /// The images of an opened pair decoded whole, after it was shown from reduced copies.
+    /// Sent whatever job runs by then: it belongs to the pair whose paths it names.
+    FullSize {
+        /// The original, whole.
+        before: Arc<LoadedImage>,
+        /// The doctored print, whole.
+        after: Arc<LoadedImage>,
+        /// The original, uploaded.
+        before_tex: TiledImage,
+        /// The doctored print, uploaded.
+        after_tex: TiledImage,
+    },
     /// An analysis finished.
     Analyzed {
         /// The result.
@@ -194,6 +227,14 @@ impl PartialEq for Event {
                 },
             ) => Arc::ptr_eq(detection, d) && apply_regions == a,
             (Event::Failed { message }, Event::Failed { message: m }) => message == m,
+            (
+                Event::FullSize { before, after, .. },
+                Event::FullSize {
+                    before: b,
+                    after: a,
+                    ..
+                },
+            ) => Arc::ptr_eq(before, b) && Arc::ptr_eq(after, a),
             _ => false,
         }
     }
@@ -223,6 +264,11 @@ impl std::fmt::Debug for Event {
             Event::Failed { message } => {
                 f.debug_struct("Failed").field("message", message).finish()
             }
+            Event::FullSize { before, after, .. } => f
+                .debug_tuple("FullSize")
+                .field(&before.path)
+                .field(&after.path)
+                .finish(),
         }
     }
 }
@@ -353,7 +399,7 @@ impl Worker {
     pub fn poll(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
         while let Ok((generation, event)) = self.rx.try_recv() {
-            if generation == self.generation {
+            if generation == self.generation || matches!(event, Event::FullSize { .. }) {
                 out.push(event);
             }
         }
@@ -375,8 +421,20 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
             project,
         } => {
             job.report(Stage::Loading, 0.0);
-            let opts = LoadOptions::default();
-            let (b, a) = rayon::join(|| load_image(before, &opts), || load_image(after, &opts));
+            let started = Instant::now();
+            // Large scans are shown, and analysed, from the reduced copies the analysis
+            // needs, which decode in a fraction of the time; the whole images follow.
+            let copy = |frame: bool| LoadOptions {
+                analysis_copy: Some(AnalysisCopy {
+                    work_max_side: Params::default().work_max_side,
+                    frame,
+                }),
+                ..LoadOptions::default()
+            };
+            let (b, a) = rayon::join(
+                || load_image(before, &copy(true)),
+                || load_image(after, &copy(false)),
+            );
             let (b, a) = match (b, a) {
                 (Ok(b), Ok(a)) => (Arc::new(b), Arc::new(a)),
                 (Err(e), _) => return out.send(failed("Could not open the before image", &e)),
@@ -386,8 +444,12 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 return;
             }
             job.report(Stage::Loading, 0.6);
-            let before_tex = TiledImage::from_rgb(&out.ctx, "before", &b.rgb, max_side);
-            let after_tex = TiledImage::from_rgb(&out.ctx, "after", &a.rgb, max_side);
+            let upload = |name: &str, img: &LoadedImage| {
+                let size = [img.full_size.0, img.full_size.1];
+                TiledImage::from_rgb_as(&out.ctx, name, &img.rgb, max_side, img.reduction, size)
+            };
+            let before_tex = upload("before", &b);
+            let after_tex = upload("after", &a);
             let title = crate::project::title_for_pair(before);
             let (alignment, params, ignore, keep) = match project.as_deref() {
                 Some(p) => (
@@ -398,7 +460,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 ),
                 None => (None, Params::default(), Vec::new(), false),
             };
-            out.send(Event::Loaded(LoadedPair {
+            let pair = LoadedPair {
                 before: Arc::clone(&b),
                 after: Arc::clone(&a),
                 before_tex,
@@ -406,13 +468,21 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 title,
                 project: project.clone(),
                 versions: None,
-            }));
+                copies: None,
+            };
+            let preview = pair.is_preview();
+            out.send(Event::Loaded(pair));
+            crate::job::trace("open: pair shown", started);
             if let Some(hold) = &out.hold {
                 wait_while_held(hold, cancel);
             }
             analyze(
                 out, &job, &b, &a, alignment, &params, &ignore, keep, max_side,
             );
+            crate::job::trace("open: analysed", started);
+            if preview {
+                decode_whole(out, before.clone(), after.clone(), max_side);
+            }
         }
         Request::Versions {
             shown,
@@ -451,6 +521,7 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
                 title: String::new(),
                 project: None,
                 versions: Some(*shown),
+                copies: None,
             }));
             analyze(
                 out,
@@ -509,6 +580,34 @@ fn run(request: &Request, out: &Sender, cancel: &AtomicBool) {
     }
 }
 
+/// Decodes an opened pair whole on a thread of its own (a later job does not cancel it) and
+/// sends it as [`Event::FullSize`].
+fn decode_whole(out: &Sender, before: PathBuf, after: PathBuf, max_side: usize) {
+    let (tx, ctx) = (out.tx.clone(), out.ctx.clone());
+    let generation = out.generation;
+    let spawned = super::tasks::spawn::named("palimpsest-full-size", move || {
+        let started = Instant::now();
+        let opts = LoadOptions::default();
+        let (b, a) = rayon::join(|| load_image(&before, &opts), || load_image(&after, &opts));
+        // The files were read a moment ago; should one have gone since, the copies stay.
+        let (Ok(b), Ok(a)) = (b, a) else {
+            return;
+        };
+        let event = Event::FullSize {
+            before_tex: TiledImage::from_rgb(&ctx, "before", &b.rgb, max_side),
+            after_tex: TiledImage::from_rgb(&ctx, "after", &a.rgb, max_side),
+            before: Arc::new(b),
+            after: Arc::new(a),
+        };
+        let _ = tx.send((generation, event));
+        ctx.request_repaint();
+        crate::job::trace("open: whole images uploaded", started);
+    });
+    if let Err(e) = spawned {
+        out.send(failed("Could not decode the images whole", &e));
+    }
+}
+
 #[expect(clippy::too_many_arguments, reason = "one call site per request kind")]
 fn analyze(
     out: &Sender,
@@ -521,7 +620,7 @@ fn analyze(
     keep_regions: bool,
     max_side: usize,
 ) {
-    let mask = ignore_mask(ignore, before.width(), before.height());
+    let mask = ignore_mask(ignore, before.full_size.0, before.full_size.1);
     let result = match alignment {
         Some(a) => analyze_aligned(before, after, a, params, mask.as_ref(), *job),
         None => crate::pipeline::analyze(before, after, params, mask.as_ref(), *job),

@@ -990,7 +990,7 @@ mod tests {
             first += rows;
         }
         assert_eq!(whole.as_raw(), &banded);
-        assert!(banded.iter().any(|&v| v == 255) && banded.iter().any(|&v| v == 0));
+        assert!(banded.contains(&255) && banded.contains(&0));
     }
 
     /// A reduced RGB copy is the rounded mean of each block, cut short at the edges.

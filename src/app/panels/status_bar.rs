@@ -74,10 +74,10 @@ fn left(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtim
         ui,
         format!(
             "Before {}×{}  ·  After {}×{}",
-            pair.before.width(),
-            pair.before.height(),
-            pair.after.width(),
-            pair.after.height()
+            pair.before.full_size.0,
+            pair.before.full_size.1,
+            pair.after.full_size.0,
+            pair.after.full_size.1
         ),
     );
     ui.separator();
@@ -99,13 +99,13 @@ fn left(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtim
                 .map(|(x, y)| ((x + 0.5).floor() as i64, (y + 0.5).floor() as i64));
             mono(
                 ui,
-                format!("before ({}, {}) {}", b.0, b.1, pixel(&pair.before.rgb, b)),
+                format!("before ({}, {}) {}", b.0, b.1, pixel(&pair.before, b)),
             );
             ui.separator();
             match a {
                 Some(a) => mono(
                     ui,
-                    format!("after ({}, {}) {}", a.0, a.1, pixel(&pair.after.rgb, a)),
+                    format!("after ({}, {}) {}", a.0, a.1, pixel(&pair.after, a)),
                 ),
                 None => mono(ui, "after —".to_owned()),
             }
@@ -117,10 +117,15 @@ fn left(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtim
     }
 }
 
-fn pixel(img: &image::RgbImage, (x, y): (i64, i64)) -> String {
+/// The colour of the image's pixel `(x, y)` (in the file's pixels; read from the reduced copy
+/// while only that is loaded).
+fn pixel(img: &crate::io::LoadedImage, (x, y): (i64, i64)) -> String {
+    let (w, h) = img.full_size;
+    let k = img.reduction.max(1);
     match (u32::try_from(x), u32::try_from(y)) {
-        (Ok(x), Ok(y)) if x < img.width() && y < img.height() => {
-            let p = img.get_pixel(x, y).0;
+        (Ok(x), Ok(y)) if x < w && y < h => {
+            let (cx, cy) = ((x / k).min(img.width() - 1), (y / k).min(img.height() - 1));
+            let p = img.rgb.get_pixel(cx, cy).0;
             format!("RGB {:3} {:3} {:3}", p[0], p[1], p[2])
         }
         _ => "outside".to_owned(),

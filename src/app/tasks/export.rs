@@ -433,8 +433,19 @@ impl ExportJob {
         for p in &slide_paths {
             set.output(p)?;
         }
+        // A large pair still shown from its reduced copies is decoded whole here: exports
+        // draw on every pixel.
+        let whole = |img: &Arc<LoadedImage>| -> Result<Arc<LoadedImage>> {
+            if img.reduction > 1 && self.kind.needs_images() {
+                let full = crate::io::load_image(&img.path, &crate::io::LoadOptions::default())?;
+                Ok(Arc::new(full))
+            } else {
+                Ok(Arc::clone(img))
+            }
+        };
+        let (before, after) = (whole(&self.before)?, whole(&self.after)?);
         let after_aligned = if self.kind.needs_images() {
-            export::align_after(&self.before.rgb, &self.after.rgb, &self.project)
+            export::align_after(&before.rgb, &after.rgb, &self.project)
         } else {
             image::RgbImage::new(0, 0)
         };
@@ -442,7 +453,7 @@ impl ExportJob {
         let input = ExportInput {
             project: &self.project,
             essay: &self.essay,
-            before: &self.before.rgb,
+            before: &before.rgb,
             after_aligned: &after_aligned,
         };
         match self.kind {
