@@ -562,14 +562,19 @@ impl Pair<'_> {
                 && x <= f64::from(bx[2]) - CONTENT_MARGIN
                 && y <= f64::from(bx[3]) - CONTENT_MARGIN
         };
-        let valid = GrayImage::from_fn(size.0, size.1, |x, y| {
-            let (fx, fy) = full_from_work.apply_lossy(f64::from(x), f64::from(y));
-            let (ax, ay) = after_from_full.apply_lossy(fx, fy);
-            let ok = after.get_pixel(x, y)[0].is_finite()
-                && inside(box_b, fx, fy)
-                && inside(box_a, ax, ay);
-            Luma([if ok { 255 } else { 0 }])
-        });
+        let mut valid = GrayImage::new(size.0, size.1);
+        valid
+            .par_chunks_mut(size.0 as usize)
+            .zip(after.par_chunks(size.0 as usize))
+            .enumerate()
+            .for_each(|(y, (row, data))| {
+                for (x, (v, a)) in row.iter_mut().zip(data).enumerate() {
+                    let (fx, fy) = full_from_work.apply_lossy(x as f64, y as f64);
+                    let (ax, ay) = after_from_full.apply_lossy(fx, fy);
+                    let ok = a.is_finite() && inside(box_b, fx, fy) && inside(box_a, ax, ay);
+                    *v = if ok { 255 } else { 0 };
+                }
+            });
         let overlap = valid.as_raw().iter().filter(|&&v| v > 0).count() as f64
             / valid.as_raw().len().max(1) as f64;
         trace("work: valid area", tt);
