@@ -194,6 +194,17 @@ impl LoadedImage {
         }
     }
 
+    /// The colour of the file's pixel `(x, y)`, read from the copy when this is a reduced
+    /// one; `None` outside the image.
+    #[must_use]
+    pub fn pixel_at(&self, x: u32, y: u32) -> Option<[u8; 3]> {
+        let k = self.reduction.max(1);
+        (x < self.full_size.0 && y < self.full_size.1)
+            .then(|| (x / k, y / k))
+            .filter(|&(cx, cy)| cx < self.rgb.width() && cy < self.rgb.height())
+            .map(|(cx, cy)| self.rgb.get_pixel(cx, cy).0)
+    }
+
     /// The transform from the pixels of `rgb` to the file's full-size pixels (pixel centres
     /// at integers in both).
     #[must_use]

@@ -199,11 +199,12 @@ fn run(
     let tt = trace("luminance", tt);
     let screens = crate::imgops::screen_periods(&lb, &la);
     trace("halftone screens", tt);
-    let (alignment, align_secs) = match given {
-        Some(alignment) => (between_copies(&alignment, before, after), 0.0),
+    // The stages use the alignment between the copies; a given one is reported as given.
+    let (alignment, given, align_secs) = match given {
+        Some(a) => (between_copies(&a, before, after), Some(a), 0.0),
         None => {
             let alignment = align_copies(&lb, &la, screens, params, job)?;
-            (alignment, start.elapsed().as_secs_f64())
+            (alignment, None, start.elapsed().as_secs_f64())
         }
     };
     // A rescan in grey (or toned) weighs the original's colours its own way: compare with
@@ -232,7 +233,7 @@ fn run(
         params,
     };
     let mut analysis = run_from_alignment(&pair, ignore, job)?;
-    analysis.alignment = in_full_pixels(&alignment, before, after);
+    analysis.alignment = given.unwrap_or_else(|| in_full_pixels(&alignment, before, after));
     analysis.timings.align_secs = align_secs;
     analysis.timings.total_secs = start.elapsed().as_secs_f64();
     Ok(analysis)
@@ -276,6 +277,7 @@ fn align_copies(
 
 /// An alignment between the copies `before` and `after` as loaded, carried into the files'
 /// full-size pixels; its errors are in full-size before pixels.
+///
 /// The confidence follows the error in full-size pixels, as it does for an image loaded
 /// whole.
 fn in_full_pixels(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> Alignment {
@@ -284,7 +286,7 @@ fn in_full_pixels(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> A
         a,
         &before.full_from_copy(),
         &copy_from_full,
-        before.reduction,
+        f64::from(before.reduction),
     );
     let (own, in_full) = (
         align::assess::confidence_for(a.expected_error_px),
@@ -303,16 +305,16 @@ fn in_full_pixels(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> A
 /// An alignment in the files' full-size pixels carried between the copies as loaded.
 fn between_copies(a: &Alignment, before: &LoadedImage, after: &LoadedImage) -> Alignment {
     let copy_from_full = crate::imgops::level_from_full(before.reduction);
-    let scaled = conjugated(a, &copy_from_full, &after.full_from_copy(), 1);
-    Alignment {
-        residual_px: scaled.residual_px / f64::from(before.reduction),
-        expected_error_px: scaled.expected_error_px / f64::from(before.reduction),
-        ..scaled
-    }
+    conjugated(
+        a,
+        &copy_from_full,
+        &after.full_from_copy(),
+        1.0 / f64::from(before.reduction),
+    )
 }
 
 /// `outer ∘ a ∘ inner`, its errors multiplied by `scale`.
-fn conjugated(a: &Alignment, outer: &Transform, inner: &Transform, scale: u32) -> Alignment {
+fn conjugated(a: &Alignment, outer: &Transform, inner: &Transform, scale: f64) -> Alignment {
     if outer.matrix == Transform::identity().matrix && inner.matrix == Transform::identity().matrix
     {
         return a.clone();
@@ -322,8 +324,8 @@ fn conjugated(a: &Alignment, outer: &Transform, inner: &Transform, scale: u32) -
             .then_after(&a.before_from_after)
             .then_after(inner)
             .normalized(),
-        residual_px: a.residual_px * f64::from(scale),
-        expected_error_px: a.expected_error_px * f64::from(scale),
+        residual_px: a.residual_px * scale,
+        expected_error_px: a.expected_error_px * scale,
         ..a.clone()
     }
 }

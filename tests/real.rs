@@ -637,6 +637,22 @@ fn a_large_pair_analysed_from_reduced_copies_matches_the_whole_images() {
         let after = load_image(&after_path, &options(1)).unwrap();
         let reductions = (before.reduction, after.reduction);
         let analysis = analyze(&before, &after, &Params::default(), None, Job::none()).unwrap();
+        // A saved alignment, given back (as a project's is when it is opened), is used on the
+        // copies and reported as it was given.
+        let given = palimpsest::pipeline::analyze_aligned(
+            &before,
+            &after,
+            analysis.alignment.clone(),
+            &Params::default(),
+            None,
+            Job::none(),
+        )
+        .unwrap();
+        assert_eq!(given.alignment, analysis.alignment);
+        assert_eq!(
+            given.detection.regions.len(),
+            analysis.detection.regions.len()
+        );
         (analysis, reductions)
     };
     let side = Params::default().work_max_side;

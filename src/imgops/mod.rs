@@ -282,33 +282,29 @@ pub fn gaussian_blur(src: &GrayF, sigma: f32) -> GrayF {
             padded[..r].fill(line[0]);
             padded[r..r + wu].copy_from_slice(line);
             padded[r + wu..].fill(line[wu - 1]);
-            let taps: Vec<&[f32]> = (0..kernel.len()).map(|i| &padded[i..i + wu]).collect();
-            weighted_sum(row, &kernel, &taps);
+            weighted_sum(row, &kernel, |i| &padded[i..i + wu]);
         },
     );
     let mut out = GrayF::new(w, h);
     out.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
-        let taps: Vec<&[f32]> = (0..kernel.len())
-            .map(|i| {
-                let yy = (y + i).saturating_sub(r).min(hu - 1);
-                &tmp[yy * wu..(yy + 1) * wu]
-            })
-            .collect();
-        weighted_sum(row, &kernel, &taps);
+        weighted_sum(row, &kernel, |i| {
+            let yy = (y + i).saturating_sub(r).min(hu - 1);
+            &tmp[yy * wu..(yy + 1) * wu]
+        });
     });
     out
 }
 
-/// `out[x] = Σᵢ kernel[i] · taps[i][x]`, summed in the order of the taps from zero, as a plain
+/// `out[x] = Σᵢ kernel[i] · tap(i)[x]`, summed in the order of the taps from zero, as a plain
 /// loop over the taps would; each run of [`SUM_LANES`] outputs is accumulated in registers
 /// over all the taps and stored once, instead of being loaded and stored again for every tap.
-fn weighted_sum(out: &mut [f32], kernel: &[f32], taps: &[&[f32]]) {
+fn weighted_sum<'a>(out: &mut [f32], kernel: &[f32], tap: impl Fn(usize) -> &'a [f32]) {
     let mut chunks = out.chunks_exact_mut(SUM_LANES);
     let mut x0 = 0;
     for chunk in &mut chunks {
         let mut acc = [0.0f32; SUM_LANES];
-        for (kv, tap) in kernel.iter().zip(taps) {
-            let src = &tap[x0..x0 + SUM_LANES];
+        for (i, kv) in kernel.iter().enumerate() {
+            let src = &tap(i)[x0..x0 + SUM_LANES];
             for (a, v) in acc.iter_mut().zip(src) {
                 *a += kv * v;
             }
@@ -318,8 +314,8 @@ fn weighted_sum(out: &mut [f32], kernel: &[f32], taps: &[&[f32]]) {
     }
     let rest = chunks.into_remainder();
     rest.fill(0.0);
-    for (kv, tap) in kernel.iter().zip(taps) {
-        for (o, v) in rest.iter_mut().zip(&tap[x0..]) {
+    for (i, kv) in kernel.iter().enumerate() {
+        for (o, v) in rest.iter_mut().zip(&tap(i)[x0..]) {
             *o += kv * v;
         }
     }

@@ -117,17 +117,14 @@ fn left(ui: &mut egui::Ui, project: &Project, view: &ViewState, runtime: &Runtim
     }
 }
 
-/// The colour of the image's pixel `(x, y)` (in the file's pixels; read from the reduced copy
-/// while only that is loaded).
+/// The colour of the image's pixel `(x, y)` (in the file's pixels).
 fn pixel(img: &crate::io::LoadedImage, (x, y): (i64, i64)) -> String {
-    let (w, h) = img.full_size;
-    let k = img.reduction.max(1);
-    match (u32::try_from(x), u32::try_from(y)) {
-        (Ok(x), Ok(y)) if x < w && y < h => {
-            let (cx, cy) = ((x / k).min(img.width() - 1), (y / k).min(img.height() - 1));
-            let p = img.rgb.get_pixel(cx, cy).0;
-            format!("RGB {:3} {:3} {:3}", p[0], p[1], p[2])
-        }
-        _ => "outside".to_owned(),
+    let p = u32::try_from(x)
+        .ok()
+        .zip(u32::try_from(y).ok())
+        .and_then(|(x, y)| img.pixel_at(x, y));
+    match p {
+        Some(p) => format!("RGB {:3} {:3} {:3}", p[0], p[1], p[2]),
+        None => "outside".to_owned(),
     }
 }
