@@ -443,16 +443,23 @@ fn run_from_alignment(
     let frame = pair.work_frame()?;
     job.check()?;
     let smoothed = pair.smooth(&frame);
-    let tt = Instant::now();
-    let defects = crate::defects::scan_defects(
-        &smoothed.before,
-        &smoothed.after,
-        pair.sharp_after(&frame, &smoothed).as_ref(),
-        &smoothed.valid,
-        smoothed.sigma,
+    // The scan defects and the tone and colour planes need only the smoothed pair: they are
+    // found side by side, so that each fills the other's idle core.
+    let (defects, (after_toned, channels)) = rayon::join(
+        || {
+            let tt = Instant::now();
+            let defects = crate::defects::scan_defects(
+                &smoothed.before,
+                &smoothed.after,
+                pair.sharp_after(&frame, &smoothed).as_ref(),
+                &smoothed.valid,
+                smoothed.sigma,
+            );
+            trace("defects: found", tt);
+            defects
+        },
+        || pair.normalise(&frame, &smoothed),
     );
-    trace("defects: found", tt);
-    let (after_toned, channels) = pair.normalise(&frame, &smoothed);
     timings.normalise_secs = t.elapsed().as_secs_f64();
     job.report(Stage::Diffing, 0.0);
     job.check()?;
@@ -705,8 +712,12 @@ impl Pair<'_> {
             },
             &s.valid,
         );
-        let (mut seeds, detail, agreement) = without_renderings(&luma, s, after_toned);
-        let Some(mut colour) = self.colour_strength(frame, s, &luma, channels) else {
+        // Both need only the luminance's strength: side by side.
+        let ((mut seeds, detail, agreement), colour) = rayon::join(
+            || without_renderings(&luma, s, after_toned),
+            || self.colour_strength(frame, s, &luma, channels),
+        );
+        let Some(mut colour) = colour else {
             return Strengths {
                 strength: luma,
                 seeds,

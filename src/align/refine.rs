@@ -197,11 +197,17 @@ pub fn refine_detail(
     model: Model,
     max_iterations: usize,
 ) -> Refined {
-    let tone = tone_map(before, after, init);
-    let after_t = tone.apply_lut(after);
-    let (gx, gy) = gradients(&after_t);
+    // The tone-matched after image and its gradients, and the before image's sample points,
+    // side by side.
+    let ((after_t, (gx, gy)), points) = rayon::join(
+        || {
+            let after_t = tone_map(before, after, init).apply_lut(after);
+            let g = gradients(&after_t);
+            (after_t, g)
+        },
+        || sample_points(before, 40_000),
+    );
     let (aw, ah) = after_t.dimensions();
-    let points = sample_points(before, 40_000);
     let basis = basis(model);
     let np = basis.len() + 2;
     let mut a = init.normalized().matrix;
