@@ -638,8 +638,9 @@ pub fn to_u8(src: &GrayF) -> GrayImage {
 /// of a photograph. The central `512 × 512` crop is windowed and transformed; for each ring of
 /// frequencies with a period between 2.5 and 24 pixels the strongest coefficient is compared
 /// with the ring's median, and a ratio above 12 counts as a screen when the same frequency
-/// also stands out a quarter turn away (a lattice of dots, not lines of text). Returns `None`
-/// for continuous-tone images.
+/// also stands out a quarter turn away (a lattice of dots, not lines of text). A screen must
+/// also be fine beside the picture, at least [`MIN_SCREEN_PERIODS`] periods along its longer
+/// side. Returns `None` for continuous-tone images.
 #[must_use]
 pub fn halftone_period(img: &GrayF) -> Option<f32> {
     use rustfft::num_complex::Complex;
@@ -668,6 +669,8 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
     }
     fft::fft2(&mut data, N, N, false);
     let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
+    // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen.
+    let on_block_grid = |v: i64| (v.rem_euclid(64) <= 1) || (v.rem_euclid(64) >= 63);
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
     // The strongest coefficient of each ring and where it is.
     let mut peaks: Vec<(f32, usize, f32)> = vec![(0.0, 0, 0.0); r_max + 1];
@@ -679,12 +682,10 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         };
         for x in 0..N / 2 {
             let r = (x as f32).hypot(fy).round() as usize;
-            // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen.
-            let on_block_grid = |v: i64| (v.rem_euclid(64) <= 1) || (v.rem_euclid(64) >= 63);
             if on_block_grid(x as i64) && on_block_grid(fy as i64) {
                 continue;
             }
-            if r >= r_min && r <= r_max {
+            if r >= 1 && r <= r_max {
                 let a = data[y * N + x].norm();
                 rings[r].push(a);
                 if a > peaks[r].0 {
@@ -712,13 +713,23 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         }
         best
     };
+    // Each ring's median amplitude, the level of the picture's own content at that frequency.
+    let medians: Vec<f32> = rings
+        .iter_mut()
+        .map(|ring| {
+            if ring.len() < 16 {
+                f32::NAN
+            } else {
+                median(ring).max(1e-9)
+            }
+        })
+        .collect();
     let mut best: Option<(f32, usize)> = None;
-    for (r, ring) in rings.iter_mut().enumerate().skip(r_min) {
-        if ring.len() < 16 {
+    for (r, &med) in medians.iter().enumerate().skip(r_min) {
+        if med.is_nan() {
             continue;
         }
         let (peak, px, pfy) = peaks[r];
-        let med = median(ring).max(1e-9);
         let ratio = peak / med;
         // A screen's peak stands alone along its own direction too; a straight edge in a smooth
         // picture (a horizon, the border of the scanner's lid) puts a ridge through the origin
@@ -734,12 +745,41 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
             around(pfy as usize, -(px as f32), 1.0)
         };
         let lattice = turned > 0.25 * peak && turned > 6.0 * med;
-        if ratio > 12.0 && isolated && lattice && best.is_none_or(|(b, _)| ratio > b) {
+        // A screen's dots are its coarsest pattern: nothing stands out at a half, a third …
+        // of its frequency. A pattern of the scene with sharp edges (bricks, tiles, a grid of
+        // windows) has harmonics, and the coarser period it really has stands out below them.
+        let fundamental = (2..=7).all(|n| {
+            let f = 1.0 / n as f32;
+            let (u, v) = ((px as f32 * f).round() as i64, (pfy * f).round() as i64);
+            // The probe's 3×3 neighbourhood must keep clear of JPEG's block peaks, which the
+            // rings leave out within a frequency of the grid.
+            let near_grid = |t: i64| t.rem_euclid(64) <= 2 || t.rem_euclid(64) >= 62;
+            let rb = (u as f32).hypot(v as f32).round() as usize;
+            let below = around(px, pfy, f);
+            // A straight edge's ridge through the origin is strong at low frequencies without
+            // standing out along its radius; a coarser lattice's peak stands alone.
+            let alone = below > 2.0 * around(px, pfy, 0.7 * f).max(around(px, pfy, 1.4 * f));
+            near_grid(u) && near_grid(v)
+                || medians.get(rb).is_none_or(|m| m.is_nan())
+                || below < 0.05 * peak
+                || below <= 6.0 * medians[rb]
+                || !alone
+        });
+        if ratio > 12.0 && isolated && lattice && fundamental && best.is_none_or(|(b, _)| ratio > b)
+        {
             best = Some((ratio, r));
         }
     }
     best.map(|(_, r)| N as f32 / r as f32)
+        .filter(|period| w.max(h) as f32 >= MIN_SCREEN_PERIODS * period)
 }
+
+/// The fewest periods of a halftone screen along a picture's longer side. The coarsest
+/// screens in print (newspapers, 50 to 65 lines an inch) still give a picture of two inches
+/// a hundred or more; a lattice much coarser than that beside the picture is its subject (a
+/// brick wall, a tiled floor, a window grid), and blurring it as a screen wipes out every
+/// detail the alignment and the comparison need.
+pub const MIN_SCREEN_PERIODS: f32 = 40.0;
 
 /// Halftone screen periods of both images, each in its own pixels (measured once per pair).
 #[must_use]
@@ -953,6 +993,44 @@ mod tests {
             image::Luma([if in_line && stroke { 0.1 } else { 0.9 }])
         });
         assert_eq!(halftone_period(&img), None);
+    }
+
+    /// A brick wall fills the picture with a lattice as regular as a screen's (bricks 19 px
+    /// wide and 57 px tall, every other course shifted by half a brick, so that the coarsest
+    /// pattern runs along the diagonals, 13.5 px apart), but a coarse one: 38 periods across a
+    /// 512 px picture. It is the subject, not a screen.
+    #[test]
+    fn a_brick_wall_is_not_a_screen() {
+        let wall = |x: u32, y: u32, scale: u32| {
+            let (bw, bh) = (19 * scale, 57 * scale);
+            let course = y / bh;
+            let shifted = x + (course % 2) * bw / 2;
+            let mortar = y % bh < 5 * scale || shifted % bw < 5 * scale;
+            let grain = ((x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 13) as f32 / 400.0;
+            image::Luma([if mortar { 0.7 } else { 0.35 + grain }])
+        };
+        let near = GrayF::from_fn(512, 512, |x, y| wall(x, y, 1));
+        assert_eq!(halftone_period(&near), None);
+    }
+
+    /// A dot screen, like the one [`halftone_screen_is_found_at_its_period`] finds, whose dots
+    /// lie 16/√2 px apart along its diagonals: 28 periods across a picture of 320 is a
+    /// pattern of the scene, not a screen. Across a picture of 1200 it is one.
+    #[test]
+    fn a_screen_coarse_beside_the_picture_is_not_a_screen() {
+        let dots = |w: u32, h: u32| {
+            GrayF::from_fn(w, h, |x, y| {
+                let (u, v) = (x as f32 / 16.0, y as f32 / 16.0);
+                let dot = (std::f32::consts::TAU * u).cos() * (std::f32::consts::TAU * v).cos();
+                image::Luma([if dot * 0.5 + 0.5 < 0.4 { 0.0 } else { 1.0 }])
+            })
+        };
+        assert_eq!(halftone_period(&dots(320, 256)), None);
+        let p = halftone_period(&dots(1200, 900)).expect("a screen");
+        assert!(
+            (p - 16.0 / std::f32::consts::SQRT_2).abs() < 0.6,
+            "period {p}"
+        );
     }
 
     #[test]
