@@ -1023,9 +1023,11 @@ pub fn detect(
     // `regions::drop_scan_defects`). Half-widths are counted in working pixels: a hair of a
     // few before pixels is a pixel or two here whatever the scan's resolution, and the blur,
     // growth and closing add a few.
+    let [detail_b, detail_a] = &change.detail;
     let (found, defects) = crate::regions::drop_scan_defects(
         &found,
         &strength,
+        Some([detail_b, detail_a]),
         SEED * threshold,
         SCAN_DEFECT_HALF_WIDTH,
         SCAN_DEFECT_MAX_SHARE * f64::from(w) * f64::from(h),
@@ -1033,7 +1035,6 @@ pub fn detect(
     if tracing() && defects > 0 {
         trace_line(&format!("{defects} scan defect(s) dropped"));
     }
-    let [detail_b, detail_a] = &change.detail;
     let (found, renderings) = crate::regions::drop_renderings(
         &found,
         [detail_b, detail_a],

@@ -258,11 +258,19 @@ pub fn extract(
 /// part may be wider, where growth spread from a hair into the texture beside it. It is also
 /// small (under `max_area` pixels). Whatever a retoucher painted out of a photograph (a
 /// person, a sign, an object) changed clearly over a width greater than a hair's somewhere.
+///
+/// A defect also changes the scan one way: dust and scratches are lighter than what they lie
+/// on, a hair darker. With `detail` (the fine detail of the before and of the after, see
+/// [`crate::diff::fine_detail`]), a part whose clear change makes the after both lighter and
+/// darker, by at least [`TWO_WAY_SHARE`] of one against the other, is an edit however thin:
+/// a clone stamp that shifts the mortar of a brick wall, the strokes of lettering or the
+/// blades of grass moves thin detail from one place to another.
 /// Returns the cleaned mask and how many parts were removed.
 #[must_use]
 pub fn drop_scan_defects(
     mask: &GrayImage,
     strength: &GrayF,
+    detail: Option<[&GrayF; 2]>,
     seed_level: f32,
     max_half_width: u8,
     max_area: f64,
@@ -291,10 +299,14 @@ pub fn drop_scan_defects(
     let mut body = vec![0u8; n + 1];
     let mut area = vec![0u64; n + 1];
     let mut clear = vec![0u64; n + 1];
-    for ((l, d), (pd, o)) in labels
+    // How much lighter and how much darker the after's detail is over each part's clear change.
+    let mut lighter = vec![0f64; n + 1];
+    let mut darker = vec![0f64; n + 1];
+    for (i, ((l, d), (pd, o))) in labels
         .iter()
         .zip(depth.iter())
         .zip(part_depth.iter().zip(outside.iter()))
+        .enumerate()
     {
         if *l > 0 {
             let l = *l as usize;
@@ -302,8 +314,18 @@ pub fn drop_scan_defects(
             body[l] = body[l].max(*pd);
             area[l] += 1;
             clear[l] += u64::from(*o == 0);
+            if let Some([db, da]) = detail
+                && *o == 0
+            {
+                let change = f64::from(da.as_raw()[i] - db.as_raw()[i]);
+                if change.is_finite() {
+                    lighter[l] += change.max(0.0);
+                    darker[l] += (-change).max(0.0);
+                }
+            }
         }
     }
+    let two_way = |l: usize| lighter[l].min(darker[l]) >= TWO_WAY_SHARE * lighter[l].max(darker[l]);
     // A part with a wide body of its own (four defect widths from its edge to its middle),
     // a third of it clearly changed, is not a defect however thin each of its specks: a patch
     // of grass or gravel painted flat changes that way, while the specks of grain and JPEG
@@ -312,11 +334,19 @@ pub fn drop_scan_defects(
         |l: usize| u32::from(body[l]) >= 4 * u32::from(max_half_width) && clear[l] * 3 >= area[l];
     let defect: Vec<bool> = (0..=n)
         .map(|l| {
-            l > 0 && deepest[l] <= max_half_width && (area[l] as f64) < max_area && !speckled(l)
+            l > 0
+                && deepest[l] <= max_half_width
+                && (area[l] as f64) < max_area
+                && !speckled(l)
+                && !(detail.is_some() && two_way(l))
         })
         .collect();
     without_parts(mask, &labels, &defect)
 }
+
+/// The least share of a part's lighter change against its darker one, or the other way
+/// round, at which the part changed both ways (see [`drop_scan_defects`]).
+pub const TWO_WAY_SHARE: f64 = 0.75;
 
 /// `mask` less the parts of `labels` flagged in `drop`, and how many were flagged.
 fn without_parts(
@@ -420,11 +450,46 @@ mod tests {
                 0.0
             }])
         });
-        let (kept, dropped) = drop_scan_defects(&mask, &strength, 1.5, 4, 0.2 * 200.0 * 120.0);
+        let (kept, dropped) =
+            drop_scan_defects(&mask, &strength, None, 1.5, 4, 0.2 * 200.0 * 120.0);
         assert_eq!(dropped, 1);
         assert_eq!(kept.get_pixel(60, 31)[0], 0, "the hair and its halo go");
         assert_eq!(kept.get_pixel(60, 20)[0], 0);
         assert_eq!(kept.get_pixel(160, 80)[0], 255, "the figure stays");
+    }
+
+    /// Two thin lines of clear change: a hair, darker than the picture under it, goes; a line
+    /// of lettering moved by two pixels (darker where it is now, lighter where it was) stays.
+    #[test]
+    fn a_thin_change_both_ways_is_not_a_defect() {
+        let (w, h) = (200u32, 120u32);
+        let hair = |x: u32, y: u32| (20..120).contains(&x) && (30..33).contains(&y);
+        let moved = |x: u32, y: u32| (20..120).contains(&x) && (80..84).contains(&y);
+        let mask = GrayImage::from_fn(w, h, |x, y| {
+            Luma([if hair(x, y) || moved(x, y) { 255 } else { 0 }])
+        });
+        let strength = GrayF::from_fn(w, h, |x, y| {
+            Luma([if hair(x, y) || moved(x, y) { 5.0 } else { 0.0 }])
+        });
+        let before = GrayF::from_fn(w, h, |_, y| {
+            Luma([if (80..82).contains(&y) { -0.2 } else { 0.0 }])
+        });
+        let after = GrayF::from_fn(w, h, |x, y| {
+            Luma([if hair(x, y) || (moved(x, y) && y >= 82) {
+                -0.2
+            } else {
+                0.0
+            }])
+        });
+        let area = 0.2 * 200.0 * 120.0;
+        let (kept, dropped) =
+            drop_scan_defects(&mask, &strength, Some([&before, &after]), 1.5, 4, area);
+        assert_eq!(dropped, 1);
+        assert_eq!(kept.get_pixel(60, 31)[0], 0, "the hair goes");
+        assert_eq!(kept.get_pixel(60, 81)[0], 255, "the moved line stays");
+        // Judged by its thinness alone, the moved line would go too.
+        let (_, dropped) = drop_scan_defects(&mask, &strength, None, 1.5, 4, area);
+        assert_eq!(dropped, 2);
     }
 
     /// A patch of grass painted flat changes in specks, each thinner than a hair, where the
@@ -448,7 +513,8 @@ mod tests {
                 0.0
             }])
         });
-        let (kept, dropped) = drop_scan_defects(&mask, &strength, 1.5, 4, 0.5 * 200.0 * 120.0);
+        let (kept, dropped) =
+            drop_scan_defects(&mask, &strength, None, 1.5, 4, 0.5 * 200.0 * 120.0);
         assert_eq!(dropped, 1);
         assert_eq!(kept.get_pixel(50, 60)[0], 255, "the patch stays");
         assert_eq!(kept.get_pixel(150, 55)[0], 0, "the band goes");
