@@ -325,7 +325,10 @@ pub fn drop_scan_defects(
             }
         }
     }
-    let two_way = |l: usize| lighter[l].min(darker[l]) >= TWO_WAY_SHARE * lighter[l].max(darker[l]);
+    let two_way = |l: usize| {
+        let (most, least) = (lighter[l].max(darker[l]), lighter[l].min(darker[l]));
+        most > 0.0 && least >= TWO_WAY_SHARE * most
+    };
     // A part with a wide body of its own (four defect widths from its edge to its middle),
     // a third of it clearly changed, is not a defect however thin each of its specks: a patch
     // of grass or gravel painted flat changes that way, while the specks of grain and JPEG
@@ -338,7 +341,7 @@ pub fn drop_scan_defects(
                 && deepest[l] <= max_half_width
                 && (area[l] as f64) < max_area
                 && !speckled(l)
-                && !(detail.is_some() && two_way(l))
+                && !two_way(l)
         })
         .collect();
     without_parts(mask, &labels, &defect)

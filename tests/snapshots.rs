@@ -62,28 +62,16 @@ fn street(with_figures: bool) -> RgbImage {
             }
         }
     };
-    // A photograph's grain, a level or two either way, so that no row or column of the
-    // picture is uniform like the border of a scan.
-    let grain = |x: u32, y: u32| {
-        let h =
-            (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663)).wrapping_mul(2_654_435_761);
-        (h >> 29) as f32 - 3.5
-    };
-    let mut img = RgbImage::from_fn(W, H, |x, y| {
-        let g = grain(x, y);
+    let mut img = RgbImage::from_fn(W, H, |_, y| {
         if y < 100 {
             // A sky graded from top to horizon.
             let t = y as f32 / 100.0;
-            let mix = |a: f32, b: f32| (a + (b - a) * t + g).round() as u8;
+            let mix = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
             Rgb([mix(120.0, 205.0), mix(150.0, 215.0), mix(200.0, 230.0)])
         } else {
             // Pavement, lighter towards the viewer.
-            let v = 150.0 + ((y - 100) / 2) as f32 + g;
-            Rgb([
-                v.round() as u8,
-                (v - 14.0).round() as u8,
-                (v - 34.0).round() as u8,
-            ])
+            let v = (150 + (y - 100) / 2) as u8;
+            Rgb([v, v - 14, v - 34])
         }
     });
     fill(&mut img, [16, 36, 76, 100], [176, 82, 60]);

@@ -669,8 +669,12 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
     }
     fft::fft2(&mut data, N, N, false);
     let (r_min, r_max) = ((N as f32 / 24.0) as usize, (N as f32 / 2.5) as usize);
-    // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen.
-    let on_block_grid = |v: i64| (v.rem_euclid(64) <= 1) || (v.rem_euclid(64) >= 63);
+    // JPEG's 8×8 blocks put peaks on multiples of N/8 along both axes: not a screen. Within
+    // `reach` frequencies of one of them, a coefficient is on the grid.
+    let near_block_grid = |v: i64, reach: i64| {
+        let m = v.rem_euclid(64);
+        m <= reach || m >= 64 - reach
+    };
     let mut rings: Vec<Vec<f32>> = vec![Vec::new(); r_max + 1];
     // The strongest coefficient of each ring and where it is.
     let mut peaks: Vec<(f32, usize, f32)> = vec![(0.0, 0, 0.0); r_max + 1];
@@ -682,7 +686,7 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         };
         for x in 0..N / 2 {
             let r = (x as f32).hypot(fy).round() as usize;
-            if on_block_grid(x as i64) && on_block_grid(fy as i64) {
+            if near_block_grid(x as i64, 1) && near_block_grid(fy as i64, 1) {
                 continue;
             }
             if r >= 1 && r <= r_max {
@@ -748,24 +752,31 @@ pub fn halftone_period(img: &GrayF) -> Option<f32> {
         // A screen's dots are its coarsest pattern: nothing stands out at a half, a third …
         // of its frequency. A pattern of the scene with sharp edges (bricks, tiles, a grid of
         // windows) has harmonics, and the coarser period it really has stands out below them.
-        let fundamental = (2..=7).all(|n| {
-            let f = 1.0 / n as f32;
-            let (u, v) = ((px as f32 * f).round() as i64, (pfy * f).round() as i64);
-            // The probe's 3×3 neighbourhood must keep clear of JPEG's block peaks, which the
-            // rings leave out within a frequency of the grid.
-            let near_grid = |t: i64| t.rem_euclid(64) <= 2 || t.rem_euclid(64) >= 62;
-            let rb = (u as f32).hypot(v as f32).round() as usize;
-            let below = around(px, pfy, f);
-            // A straight edge's ridge through the origin is strong at low frequencies without
-            // standing out along its radius; a coarser lattice's peak stands alone.
-            let alone = below > 2.0 * around(px, pfy, 0.7 * f).max(around(px, pfy, 1.4 * f));
-            near_grid(u) && near_grid(v)
-                || medians.get(rb).is_none_or(|m| m.is_nan())
-                || below < 0.05 * peak
-                || below <= 6.0 * medians[rb]
-                || !alone
-        });
-        if ratio > 12.0 && isolated && lattice && fundamental && best.is_none_or(|(b, _)| ratio > b)
+        let fundamental = || {
+            (2..=7).all(|n| {
+                let f = 1.0 / n as f32;
+                let (u, v) = ((px as f32 * f).round() as i64, (pfy * f).round() as i64);
+                // The probe's 3×3 neighbourhood must keep clear of JPEG's block peaks, which
+                // the rings leave out within a frequency of the grid.
+                if near_block_grid(u, 2) && near_block_grid(v, 2) {
+                    return true;
+                }
+                let rb = (u as f32).hypot(v as f32).round() as usize;
+                let Some(&level) = medians.get(rb).filter(|m| !m.is_nan()) else {
+                    return true;
+                };
+                let below = around(px, pfy, f);
+                // A straight edge's ridge through the origin is strong at low frequencies
+                // without standing out along its radius; a coarser lattice's peak stands alone.
+                let alone = below > 2.0 * around(px, pfy, 0.7 * f).max(around(px, pfy, 1.4 * f));
+                below < 0.05 * peak || below <= 6.0 * level || !alone
+            })
+        };
+        if ratio > 12.0
+            && isolated
+            && lattice
+            && best.is_none_or(|(b, _)| ratio > b)
+            && fundamental()
         {
             best = Some((ratio, r));
         }
@@ -1001,15 +1012,15 @@ mod tests {
     /// 512 px picture. It is the subject, not a screen.
     #[test]
     fn a_brick_wall_is_not_a_screen() {
-        let wall = |x: u32, y: u32, scale: u32| {
-            let (bw, bh) = (19 * scale, 57 * scale);
+        let wall = |x: u32, y: u32| {
+            let (bw, bh) = (19, 57);
             let course = y / bh;
             let shifted = x + (course % 2) * bw / 2;
-            let mortar = y % bh < 5 * scale || shifted % bw < 5 * scale;
+            let mortar = y % bh < 5 || shifted % bw < 5;
             let grain = ((x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 13) as f32 / 400.0;
             image::Luma([if mortar { 0.7 } else { 0.35 + grain }])
         };
-        let near = GrayF::from_fn(512, 512, |x, y| wall(x, y, 1));
+        let near = GrayF::from_fn(512, 512, wall);
         assert_eq!(halftone_period(&near), None);
     }
 
